@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is installed from here.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8080
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install run serve ingest test lint bench chromium clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Browser tests drive Debian's Chromium (never a browser downloaded by a test tool).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+ingest: install
+	$(VENV)/bin/partnership ingest knowledge
+
+run: install ingest
+	$(VENV)/bin/partnership serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check assistant ingestion tests bench
+	$(VENV)/bin/mypy
+
+test: install chromium lint
+	$(PY) -m pytest
+
+bench: install
+	$(PY) -m bench.run
+
+clean:
+	rm -rf .data .pytest_cache .mypy_cache .ruff_cache

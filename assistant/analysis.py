@@ -1,0 +1,60 @@
+"""Question analysis: what kind of answer is wanted, which identifiers and terms matter, and its parts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.text import terms
+
+_ID = re.compile(r"\b([A-Za-z]{1,5})[- ]?(\d{1,3}[a-z]?)\b")
+_TYPES: list[tuple[str, re.Pattern[str]]] = [
+    ("phone", re.compile(r"\b(phone|number (?:do i|to) (?:call|ring)|call|ring|telephone|tel|helpline|24 ?h(?:ou)?r)"
+                         r"\b", re.I)),
+    ("email", re.compile(r"\b(e-?mail|mailbox|address (?:to|do i) send)\b", re.I)),
+    ("definition", re.compile(r"\b(stand for|stands for|acronym|what does \w+ mean|meaning of|abbreviation)\b", re.I)),
+    ("number", re.compile(r"\b(how many|how much|number of|percentage|per ?cent|rate|target|figure|total|count|"
+                          r"fte|budget|cost|funding|allocated|value|score)\b", re.I)),
+    ("date", re.compile(r"\b(when|what date|which date|deadline|by when|due|start(?:ed)?|since when|what year)\b",
+                        re.I)),
+    ("timescale", re.compile(r"\b(how long|how quickly|how soon|timescale|time ?frame|within|response time|"
+                             r"how often|frequency)\b", re.I)),
+    ("role", re.compile(r"\b(who|whom|whose|owner|owns|chair|chairs|lead|responsible|contact|escalate to)\b", re.I)),
+    ("status", re.compile(r"\b(done|complete[d]?|status|still|progress|how are we doing|on track|rag|update)\b",
+                          re.I)),
+    ("steps", re.compile(r"\b(how do i|how to|what do i do|what now|what should i|process|steps|refer)\b", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    text: str
+    terms: tuple[str, ...]
+    answer_types: tuple[str, ...]
+    ids: tuple[str, ...]
+    parts: tuple[str, ...]  # sub-questions of a two-part question
+
+
+def identifiers(text: str) -> list[str]:
+    """Identifiers such as SYV-16, RR03, T4, EXB-19 (letters then digits), normalised to 'SYV16'."""
+    out = []
+    for letters, digits in _ID.findall(text):
+        if letters.lower() in {"in", "on", "at", "by", "of", "to", "for", "and", "the", "q", "h", "hr", "am", "pm"}:
+            continue
+        if letters.isupper() or "-" in text or len(letters) <= 4:
+            out.append(f"{letters.upper()}{digits.upper()}")
+    return out
+
+
+def split_parts(question: str) -> list[str]:
+    """Split 'which schedule covers X, and when does the panel meet?' into its two questions."""
+    parts = re.split(r"\?\s+(?=\w)|,?\s+and\s+(?=(?:what|when|who|where|which|how|is|are|does|do|can)\b)",
+                     question, flags=re.I)
+    parts = [p.strip(" ?,") for p in parts if p and len(p.split()) >= 3]
+    return parts if len(parts) > 1 else [question]
+
+
+def analyse(question: str) -> Analysis:
+    types = tuple(name for name, pat in _TYPES if pat.search(question))
+    return Analysis(text=question, terms=tuple(terms(question)), answer_types=types,
+                    ids=tuple(dict.fromkeys(identifiers(question))), parts=tuple(split_parts(question)))

@@ -1,0 +1,75 @@
+"""Embedding models. The real one is loaded from its PyPI package's folder (never a hub); the fake is for unit tests."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import logging
+import re
+from typing import Protocol
+
+import numpy as np
+
+from assistant.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    dimension: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Return an (n, dimension) float32 array of L2-normalised vectors."""
+        ...
+
+
+class LocalSentenceTransformer:
+    """sentence-transformers model shipped inside a Python package (offline, no hub)."""
+
+    def __init__(self, package: str, batch_size: int = 32) -> None:
+        try:
+            model_dir = importlib.resources.files(package) / "model"
+        except ModuleNotFoundError as exc:
+            raise ConfigError(f"The embedding model package '{package}' is not installed.") from exc
+        from sentence_transformers import SentenceTransformer  # heavy import kept out of module import
+
+        self._model = SentenceTransformer(str(model_dir), device="cpu")
+        self.dimension = int(self._model.get_embedding_dimension() or 384)
+        self.batch_size = batch_size
+        self.path = str(model_dir)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vecs = self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                  show_progress_bar=False, convert_to_numpy=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+
+class FakeEmbedder:
+    """Deterministic hashed bag-of-words vectors: fast, no model, good enough for unit tests of the plumbing."""
+
+    def __init__(self, dimension: int = 64) -> None:
+        self.dimension = dimension
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for tok in re.findall(r"[a-z0-9]+", text.lower()):
+                h = int(hashlib.md5(tok.encode()).hexdigest()[:8], 16)
+                out[i, h % self.dimension] += 1.0
+            norm = float(np.linalg.norm(out[i]))
+            if norm:
+                out[i] /= norm
+        return out
+
+
+def build_embedder(kind: str, package: str, batch_size: int = 32) -> Embedder:
+    """The one place that chooses the embedding backend."""
+    match kind:
+        case "local":
+            return LocalSentenceTransformer(package, batch_size)
+        case "fake":
+            return FakeEmbedder()
+        case _:
+            raise ConfigError(f"Unknown embedder '{kind}'. Use 'local' or 'fake'.")

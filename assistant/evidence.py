@@ -1,0 +1,76 @@
+"""Evidence units (sentences, list items, table rows) and the checks that tell an answer from a near miss."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.index import IndexedChunk
+from assistant.text import terms
+
+PHONE = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b999\b|\b111\b|\b101\b")
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+NUMBER = re.compile(r"£?\d[\d,.]*%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b", re.I)
+DATE = re.compile(r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
+                  r"December)\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+                  r"December)\s+20\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b20\d\d\b", re.I)
+TIMESCALE = re.compile(r"\b(?:within|\d+\s+(?:working\s+)?(?:days?|hours?|weeks?|months?)|same day|next working day|"
+                       r"weekly|fortnightly|monthly|quarterly|annually|every)\b", re.I)
+ROLE = re.compile(r"\b(?:Head|Manager|Chair|Lead|Officer|Director|Coordinator|Co-ordinator|Board|Team|Panel|Service|"
+                  r"Worker|Commander|Superintendent|MASH|Hub|Unit)\b")
+STATUS = re.compile(r"\b(?:complete[d]?|green|amber|red|blue|on track|delayed|open|closed|overdue|done|"
+                    r"in progress|not started)\b", re.I)
+
+TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "phone": PHONE, "email": EMAIL, "number": NUMBER, "date": DATE, "timescale": TIMESCALE, "role": ROLE,
+    "status": STATUS,
+}
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
+
+
+@dataclass(frozen=True)
+class Unit:
+    chunk: IndexedChunk
+    text: str
+    terms: frozenset[str]
+
+
+def units_of(chunk: IndexedChunk, max_chars: int = 320) -> list[Unit]:
+    """Split a chunk into answerable units: its lines, and long lines into sentences."""
+    out: list[Unit] = []
+    for line in chunk.text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        pieces = [line] if len(line) <= max_chars or chunk.kind == "table_row" else _SENTENCE.split(line)
+        for piece in pieces:
+            piece = piece.strip()
+            if len(piece) >= 3:
+                out.append(Unit(chunk, piece, frozenset(terms(piece))))
+    return out
+
+
+def type_match(answer_types: tuple[str, ...], text: str) -> float:
+    """1.0 when the text holds the kind of answer asked for (a phone number for 'what number do I call')."""
+    wanted = [t for t in answer_types if t in TYPE_PATTERNS]
+    if not wanted:
+        return 0.5
+    return 1.0 if any(TYPE_PATTERNS[t].search(text) for t in wanted) else 0.0
+
+
+def compact_row(text: str, qterms: set[str], limit: int = 240) -> str:
+    """Shorten a 'header: value; …' table row for an answer: keep the row's name columns, the short values
+    (figures, dates, RAG) and any column the question mentions; drop long commentary the question didn't ask for."""
+    if len(text) <= limit:
+        return text
+    pairs = text.split("; ")
+    kept = []
+    for i, pair in enumerate(pairs):
+        _, _, value = pair.partition(": ")
+        asked = bool(qterms & set(terms(pair)))
+        value = value or pair
+        figure = any(ch.isdigit() for ch in value) and len(value) <= 40
+        if i < 3 or figure or (len(value) <= 12 and " " not in value) or asked:
+            kept.append(pair)
+    out = "; ".join(kept)
+    return out if len(out) < len(text) else text

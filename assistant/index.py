@@ -1,0 +1,110 @@
+"""The read side of one knowledge-base generation: chunks, documents, the dense (Chroma) and keyword (BM25) indexes."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import bm25s
+import numpy as np
+from rapidfuzz import process
+
+from assistant.kb_store import ManifestEntry
+from assistant.text import terms
+from assistant.vectorstore import collection_name
+from ingestion.models import DocumentInfo
+
+
+@dataclass(frozen=True)
+class IndexedChunk:
+    id: str
+    source: str
+    text: str
+    context: str
+    section: str
+    page: int | None
+    row_id: str
+    kind: str
+    order: int
+
+    @property
+    def search_text(self) -> str:
+        return f"{self.context}\n{self.text}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: IndexedChunk
+    dense: float  # cosine similarity, 0..1
+    keyword: float  # BM25 score, unnormalised
+    fused: float
+
+
+class LoadedKB:
+    """Everything a question needs from one generation, loaded once and shared by all requests."""
+
+    def __init__(self, generation_id: int, chroma: Any, manifest: list[ManifestEntry]) -> None:
+        self.generation_id = generation_id
+        self.collection = chroma.get_collection(collection_name(generation_id))
+        self.documents: dict[str, DocumentInfo] = {m.source: m.info() for m in manifest if m.status != "quarantined"}
+        self.manifest = manifest
+        got = self.collection.get(include=["documents", "metadatas"])
+        chunks = []
+        for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+            if meta["source"] not in self.documents:
+                continue
+            chunks.append(IndexedChunk(id=cid, source=str(meta["source"]), text=text, context=str(meta["context"]),
+                                       section=str(meta.get("section", "")), page=_int(meta.get("page")),
+                                       row_id=str(meta.get("row_id", "")), kind=str(meta.get("kind", "")),
+                                       order=int(meta.get("order", 0))))
+        chunks.sort(key=lambda c: (c.source, c.order))
+        self.chunks = chunks
+        self.by_id = {c.id: i for i, c in enumerate(chunks)}
+        self.chunk_terms = [terms(c.search_text) for c in chunks]
+        df: Counter[str] = Counter()
+        for ts in self.chunk_terms:
+            df.update(set(ts))
+        n = max(len(chunks), 1)
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.vocab = list(self.idf)
+        self.bm25 = bm25s.BM25()
+        if chunks:
+            self.bm25.index(self.chunk_terms, show_progress=False)
+
+    def idf_of(self, term: str) -> float:
+        return self.idf.get(term, 0.0)
+
+    def repair(self, qterms: list[str]) -> list[str]:
+        """Map terms unknown to the knowledge base to the closest known term (Slack typos: 'saftey', 'marac's')."""
+        out = []
+        for t in qterms:
+            if t in self.idf or len(t) < 4 or t.isdigit():
+                out.append(t)
+                continue
+            match = process.extractOne(t, self.vocab, score_cutoff=84)
+            out.append(match[0] if match else t)
+        return out
+
+    def keyword_search(self, qterms: list[str], k: int) -> list[tuple[int, float]]:
+        known = [t for t in qterms if t in self.idf]
+        if not known or not self.chunks:
+            return []
+        docs, scores = self.bm25.retrieve([known], k=min(k, len(self.chunks)), show_progress=False)
+        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+    def dense_search(self, qvec: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if not self.chunks:
+            return []
+        res = self.collection.query(query_embeddings=[qvec.tolist()], n_results=min(k, len(self.chunks)),
+                                    include=["distances"])
+        out = []
+        for cid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
+            if cid in self.by_id:
+                out.append((self.by_id[cid], 1.0 - float(dist)))
+        return out
+
+
+def _int(v: object) -> int | None:
+    return int(v) if isinstance(v, int | float) else None

@@ -1,0 +1,20 @@
+"""Logging is configured once, by the entry point."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+
+def configure(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def offline_environment() -> None:
+    """Hub look-ups fail at once instead of retrying; Chroma telemetry off. Called by entry points only."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -1,0 +1,114 @@
+"""The one core service every door calls: ask, ingest (reload), documents, health."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.answering import Answerer
+from assistant.db import Base, build_engine, build_sessionmaker
+from assistant.embedding import Embedder, build_embedder
+from assistant.errors import BadRequestError, NotReadyError
+from assistant.index import LoadedKB
+from assistant.kb_store import GenerationStore
+from assistant.models import Answer
+from assistant.prompts import Prompts
+from assistant.settings import Settings
+from assistant.vectorstore import build_chroma_client
+from ingestion.metadata import TypeRules
+from ingestion.reload import Progress, Reloader, ReloadSummary
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    source: str
+    title: str
+    doc_type: str
+    date: str
+    version: str
+    status: str
+    chunks: int
+    loaded_at: datetime
+    reason: str
+    warnings: list[str]
+
+
+class Assistant:
+    """Built once per process from Settings; models and clients are created here, never at import."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, chroma: Any = None) -> None:
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.engine = build_engine(settings.sqlalchemy_url)
+        Base.metadata.create_all(self.engine)
+        self.sessions = build_sessionmaker(self.engine)
+        self.store = GenerationStore(self.sessions)
+        self.chroma = chroma if chroma is not None else build_chroma_client(settings)
+        self.embedder = embedder if embedder is not None else build_embedder(
+            settings.embedder, settings.embedding_package, settings.embedding_batch_size)
+        self.prompts = Prompts(settings.prompts_dir)
+        self.answerer = Answerer(self.embedder, settings, self.prompts)
+        self._kb: LoadedKB | None = None
+        self._kb_lock = threading.Lock()
+
+    # -- knowledge base -----------------------------------------------------------------------------------
+    def knowledge_base(self) -> LoadedKB:
+        """The current generation, reloaded when another process (or a reload here) has switched the pointer."""
+        current = self.store.current()
+        if current is None:
+            raise NotReadyError(self.prompts.get("no_knowledge_base"))
+        kb = self._kb
+        if kb is not None and kb.generation_id == current.id:
+            return kb
+        with self._kb_lock:
+            if self._kb is None or self._kb.generation_id != current.id:
+                self._kb = LoadedKB(current.id, self.chroma, self.store.manifest(current.id))
+            return self._kb
+
+    def reloader(self) -> Reloader:
+        s = self.settings
+        return Reloader(self.store, self.chroma, self.embedder, TypeRules.load(s.rules_dir / "document-types.yaml"),
+                        lock_path=s.data_dir / "reload.lock", max_chunk_chars=s.chunk_max_chars,
+                        min_chunk_chars=s.chunk_min_chars, max_file_bytes=s.max_file_bytes,
+                        ignore=s.ingest_ignore, lock_timeout=s.reload_lock_timeout,
+                        batch_size=s.embedding_batch_size)
+
+    def ingest(self, folder: Path | None = None, progress: Progress | None = None) -> ReloadSummary:
+        summary = self.reloader().reload(folder or self.settings.knowledge_dir, progress)
+        self.knowledge_base()  # load the new generation now rather than on the first question
+        return summary
+
+    # -- questions ----------------------------------------------------------------------------------------
+    def ask(self, question: str) -> Answer:
+        question = (question or "").strip()
+        if not question:
+            raise BadRequestError("Please type a question.")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise BadRequestError(f"Please keep questions under {MAX_QUESTION_CHARS} characters.")
+        started = time.perf_counter()
+        answer = self.answerer.answer(self.knowledge_base(), question)
+        # Question text is never logged at INFO: it may hold case details.
+        log.info("answered %s in %.0f ms (abstained=%s, citations=%d)", answer.answer_id,
+                 (time.perf_counter() - started) * 1000, answer.abstained, len(answer.citations))
+        return answer
+
+    def documents(self) -> list[DocumentRow]:
+        current = self.store.current()
+        if current is None:
+            return []
+        return [DocumentRow(source=m.source, title=m.title, doc_type=m.doc_type, date=m.doc_date, version=m.version,
+                            status=m.status, chunks=len(m.chunk_ids), loaded_at=m.loaded_at, reason=m.reason,
+                            warnings=list(m.warnings)) for m in self.store.manifest(current.id)]
+
+    def health(self) -> dict[str, Any]:
+        current = self.store.current()
+        return {"status": "ok" if current else "empty", "generation": current.id if current else None}

@@ -1,0 +1,46 @@
+"""One tokenizer for keyword search, typo repair and evidence checks, so they agree on what a term is."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*|£[0-9][0-9,.]*")
+_stemmer = snowballstemmer.stemmer("english")
+
+# Function words only: content words, however common, are left to IDF.
+STOPWORDS = frozenset(
+    """
+a about above after again against all am an and any are as at be because been before being below between both
+but by can could did do does doing down during each few for from further had has have having he her here hers
+herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on
+once only or other our ours ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were what when where which
+while who whom why will with would you your yours yourself yourselves im ive id dont doesnt isnt whats whos
+wheres hows thats theres u ur pls please thanks thx hi hello hey
+""".split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    return str(_stemmer.stemWord(token))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased tokens; ids like syv-16 are kept whole and also split, so 'SYV16' and 'SYV-16' meet."""
+    out: list[str] = []
+    for tok in _TOKEN.findall(text.lower().replace("’", "'").replace("'s ", " ")):
+        out.append(tok)
+        if "-" in tok or "/" in tok:
+            parts = re.split(r"[-/]", tok)
+            out.append("".join(parts))
+            out.extend(p for p in parts if p)
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content terms (stopwords removed)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]

@@ -1,0 +1,1 @@
+"""Web door: JSON API and server-rendered page (thin: parse, call the core, render)."""

@@ -1,0 +1,109 @@
+"""Measure ingest, embedding throughput, answer quality by kind and latency; write BENCHMARKS.md.
+
+Reproduce with `make bench` (or `.venv/bin/python -m bench.run`).
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant.evaluation import evaluate_assistant, run_baseline
+from assistant.logging_setup import configure, offline_environment
+from assistant.service import Assistant
+from assistant.settings import REPO_ROOT, Settings
+
+SHARED = REPO_ROOT.parent / "shared"
+EVAL = REPO_ROOT / "tests" / "eval"
+KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
+         "unanswerable"]
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x * 100:.0f}%"
+
+
+def quality_table(name: str, product: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
+    lines = [f"### {name}", "",
+             "| measure | product | naive baseline |", "|---|---|---|"]
+    for key, label in (("answerable_correct", "answerable questions with every fact"),
+                       ("citation_hit", "cites a document that holds the answer"),
+                       ("abstention_recall", "unanswerable questions abstained"),
+                       ("wrongly_refused", "answerable questions wrongly refused"),
+                       ("correct", "all questions correct")):
+        lines.append(f"| {label} | {_pct(product[key])} | {_pct(baseline[key])} |")
+    lines.append(f"| median answer length (chars) | {product['median_answer_chars']} | "
+                 f"{baseline['median_answer_chars']} |")
+    lines.append(f"| ask latency p50 / p95 (ms) | {product['latency_ms_p50']} / {product['latency_ms_p95']} | "
+                 f"{baseline['latency_ms_p50']} / {baseline['latency_ms_p95']} |")
+    lines += ["", "| kind | n | product correct | product citation hit | baseline correct | baseline citation hit |",
+              "|---|---|---|---|---|---|"]
+    for kind in KINDS:
+        p, b = product["by_kind"].get(kind), baseline["by_kind"].get(kind)
+        if p is None:
+            continue
+        lines.append(f"| {kind} | {p['n']} | {_pct(p['correct'])} | {_pct(p['citation_hit'])} | "
+                     f"{_pct(b['correct'])} | {_pct(b['citation_hit'])} |")
+    return [*lines, ""]
+
+
+def measure(folder: Path, question_sets: list[tuple[str, Path]], data: Path) -> tuple[list[str], Assistant]:
+    assistant = Assistant(Settings(data_dir=data))
+    lines: list[str] = []
+    started = time.perf_counter()
+    summary = assistant.ingest(folder)
+    seconds = time.perf_counter() - started
+    files = len([f for f in summary.files if f.status == "added"])
+    lines.append(f"Full ingest of `{folder.name}`: {files} files, {summary.chunks} chunks in {seconds:.1f} s "
+                 f"({files / seconds:.2f} files/s, {summary.chunks / seconds:.1f} chunks/s).")
+    lines.append("")
+    for name, path in question_sets:
+        if path.exists():
+            lines += quality_table(name, evaluate_assistant(assistant, path), run_baseline(assistant, path, folder))
+    return lines, assistant
+
+
+def embedding_reference(assistant: Assistant) -> str:
+    kb = assistant.knowledge_base()
+    texts = [c.text for c in kb.chunks[:200]]
+    mean = statistics.mean(len(t) for t in texts)
+    started = time.perf_counter()
+    assistant.embedder.embed(texts)
+    rate = len(texts) / (time.perf_counter() - started)
+    return (f"Pure embedding throughput of the packaged model in the same run (reference floor): {rate:.1f} chunks/s "
+            f"on {len(texts)} chunks of {mean:.0f} characters on average.")
+
+
+def main() -> None:
+    offline_environment()
+    configure("WARNING")
+    out = ["# Benchmarks", "",
+           "Reproduce: `make bench` (runs `python -m bench.run`). Measured on "
+           f"{platform.machine()} with {platform.python_version()}, 2 cores, embedded Chroma + SQLite, no LLM. "
+           "Every product figure sits beside the naive baseline (fixed 1000/200-character chunks, dense top-4, "
+           "answer = top chunk) measured in the same run with the same embedding model.", "",
+           "## Eastbrook corpus (../shared/corpus)", ""]
+    with tempfile.TemporaryDirectory() as tmp:
+        lines, assistant = measure(SHARED / "corpus", [
+            ("Dev questions (../shared/corpus/dev-questions.jsonl)", SHARED / "corpus" / "dev-questions.jsonl"),
+            ("Own tuning questions (tests/eval/eastbrook-tuning.jsonl)", EVAL / "eastbrook-tuning.jsonl"),
+            ("Own held-out questions, never tuned on (tests/eval/eastbrook-heldout.jsonl)",
+             EVAL / "eastbrook-heldout.jsonl"),
+        ], Path(tmp) / "eastbrook")
+        out += lines
+        out += [embedding_reference(assistant), ""]
+        if (EVAL / "kb2").is_dir():
+            out += ["## Second knowledge base in another shape (tests/eval/kb2)", ""]
+            lines, _ = measure(EVAL / "kb2", [("kb2 questions (tests/eval/kb2-questions.jsonl)",
+                                               EVAL / "kb2-questions.jsonl")], Path(tmp) / "kb2")
+            out += lines
+    (REPO_ROOT / "BENCHMARKS.md").write_text("\n".join(out) + "\n", encoding="utf-8")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

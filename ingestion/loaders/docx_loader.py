@@ -1,0 +1,62 @@
+"""Word documents: heading styles become sections, tables stay tables (every row keeps its header)."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from docx import Document
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from assistant.errors import FileRejected
+from ingestion.loaders.structure import Outline
+from ingestion.models import LoadedDocument
+
+_HEADING = re.compile(r"^(?:Heading|Title)\s*(\d*)$", re.IGNORECASE)
+
+
+def load(raw: bytes, source: str) -> LoadedDocument:
+    try:
+        doc = Document(io.BytesIO(raw))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise FileRejected("corrupt Word document: it could not be opened") from exc
+    outline = Outline()
+    title = ""
+    for item in doc.iter_inner_content():
+        if isinstance(item, Table):
+            rows = []
+            for tr in item.rows:
+                cells: list[str] = []
+                seen: set[int] = set()
+                for cell in tr.cells:  # merged cells repeat; keep each once
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(cell.text)
+                rows.append(cells)
+            outline.add_table(rows)
+            continue
+        assert isinstance(item, Paragraph)
+        text = item.text
+        style = item.style.name if item.style is not None else ""
+        m = _HEADING.match(style or "")
+        if m and text.strip():
+            level = 0 if style.lower().startswith("title") else int(m.group(1) or 1)
+            if level == 0:
+                title = title or text.strip()
+                outline.add_heading(1, text)
+            else:
+                outline.add_heading(level + 1, text)
+        elif "list" in (style or "").lower():
+            outline.add_text(text, "list_item")
+        else:
+            outline.add_text(text)
+    props = doc.core_properties
+    title = title or (props.title or "").strip() or next((b.text for b in outline.blocks), source)
+    meta = {"docx_title": props.title or ""}
+    if not outline.blocks:
+        raise FileRejected("Word document has no text")
+    return LoadedDocument(source=source, fmt="docx", title=title[:200], blocks=outline.blocks, meta=meta)

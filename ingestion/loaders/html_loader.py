@@ -1,0 +1,77 @@
+"""HTML intranet pages: main content only (no navigation, breadcrumbs, scripts, styles, cookie banners, footers)."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+from assistant.errors import FileRejected
+from ingestion.loaders.structure import Outline
+from ingestion.models import LoadedDocument
+
+_BOILERPLATE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "template", "iframe", "form", "svg")
+_BOILERPLATE_HINT = re.compile(r"cookie|breadcrumb|banner|skip-link|site-nav|menu|consent", re.IGNORECASE)
+_BLOCK_TAGS = {"p", "li", "dt", "dd", "blockquote", "pre", "figcaption", "caption"}
+
+
+def _is_boilerplate(el: Tag) -> bool:
+    if el.attrs is None:
+        return False
+    classes: list[str] = list(el.get("class") or [])
+    attrs = " ".join([*(str(c) for c in classes), str(el.get("id", "")), str(el.get("aria-label", "")),
+                      str(el.get("role", ""))])
+    return bool(_BOILERPLATE_HINT.search(attrs)) or el.get("role") in ("navigation", "banner", "contentinfo")
+
+
+def _walk(el: Tag, outline: Outline) -> None:
+    for child in el.children:
+        if not isinstance(child, Tag):
+            text = str(child).strip()
+            if text and el.name not in _BLOCK_TAGS:
+                outline.add_text(text)
+            continue
+        name = child.name
+        if re.fullmatch(r"h[1-6]", name):
+            outline.add_heading(int(name[1]), child.get_text(" "))
+        elif name == "table":
+            rows = [[c.get_text(" ") for c in tr.find_all(["th", "td"])] for tr in child.find_all("tr")]
+            caption = child.find("caption")
+            if caption:
+                outline.add_text(caption.get_text(" "))
+            outline.add_table(rows)
+        elif name == "li":
+            nested = child.find_all(["ul", "ol"])
+            for n in nested:
+                n.extract()
+            outline.add_text(child.get_text(" "), "list_item")
+            for n in nested:
+                _walk(n, outline)
+        elif name in _BLOCK_TAGS:
+            outline.add_text(child.get_text(" "))
+        else:
+            _walk(child, outline)
+
+
+def load(text: str, source: str) -> LoadedDocument:
+    soup = BeautifulSoup(text, "lxml")
+    meta: dict[str, str] = {}
+    for m in soup.find_all("meta"):
+        key = str(m.get("name") or m.get("property") or "").lower()
+        if key and m.get("content"):
+            meta[key] = str(m["content"])
+    for tag in soup.find_all(_BOILERPLATE_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if not tag.decomposed and _is_boilerplate(tag):
+            tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.find(role="main") or soup.body or soup
+    outline = Outline()
+    if isinstance(root, Tag):
+        _walk(root, outline)
+    if not outline.blocks:
+        raise FileRejected("web page has no readable main content")
+    h1 = next((b.text for b in outline.blocks if b.kind == "heading"), "")
+    title_tag = soup.find("title")
+    title = h1 or (title_tag.get_text(" ").split("|")[0].strip() if title_tag else source)
+    return LoadedDocument(source=source, fmt="html", title=title[:200], blocks=outline.blocks, meta=meta)

@@ -1,0 +1,62 @@
+"""Markdown: the heading hierarchy becomes the section path; tables keep their header on every row."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ingestion.loaders.structure import Outline
+from ingestion.models import LoadedDocument
+
+
+def _inline(tok: Token) -> str:
+    out: list[str] = []
+    for child in tok.children or []:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    return "".join(out)
+
+
+def load(text: str, source: str) -> LoadedDocument:
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    outline = Outline()
+    title = ""
+    list_depth = 0
+    table: list[list[str]] | None = None
+    row: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            content = _inline(tokens[i + 1])
+            if not title and tok.tag == "h1":
+                title = content
+            outline.add_heading(int(tok.tag[1]), content)
+            i += 3
+            continue
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif tok.type == "table_open":
+            table = []
+        elif tok.type == "tr_open":
+            row = []
+        elif tok.type in ("th_open", "td_open"):
+            row.append(_inline(tokens[i + 1]))
+        elif tok.type == "tr_close" and table is not None:
+            table.append(row)
+        elif tok.type == "table_close" and table is not None:
+            outline.add_table(table)
+            table = None
+        elif tok.type == "inline" and table is None:
+            outline.add_text(_inline(tok), "list_item" if list_depth else "paragraph")
+        elif tok.type == "fence" or tok.type == "code_block":
+            outline.add_text(tok.content)
+        # html_block (comments, raw HTML) is not document text a reader would see; screening reads the raw file.
+        i += 1
+    if not title:
+        title = next((b.text for b in outline.blocks), source)
+    return LoadedDocument(source=source, fmt="markdown", title=title[:200], blocks=outline.blocks)

@@ -1,0 +1,212 @@
+"""PDF: page by page with pypdf's layout mode, keeping page numbers, numbered paragraphs and table rows."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+from assistant.errors import FileRejected
+from ingestion.loaders.common import NUMBERED_PARA, row_id
+from ingestion.loaders.structure import CAPTION, Outline
+from ingestion.models import LoadedDocument
+
+log = logging.getLogger(__name__)
+
+_SEG = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|\s*$)")
+_HEADING1 = re.compile(r"^(\d{1,2})\.\s+([A-Z][^\n]{0,90})$")
+_HEADING2 = re.compile(r"^(\d{1,2}\.\d{1,2})\s+([A-Z][^\n]{0,80})$")
+_APPENDIX = re.compile(r"^(Appendix|Annex|Part|Schedule)\s+[A-Z0-9]+\b.{0,80}$")
+_BULLET = re.compile(r"^\s*(?:[•▪◦‣∙·-]|\(?[a-z]\)|\d+\))\s+")
+_PAGE_NO = re.compile(r"\bPage \d+ of \d+\b|^\s*-?\s*\d+\s*-?\s*$", re.IGNORECASE)
+
+
+def _segments(line: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group(0)) for m in _SEG.finditer(line)]
+
+
+def _boilerplate(pages: list[list[str]]) -> set[str]:
+    """Lines that repeat on most pages (running headers and footers)."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        filled = [line for line in lines if line.strip()]
+        counts.update({_norm(line) for line in filled[:3] + filled[-3:]})
+    return {k for k, n in counts.items() if n >= max(2, len(pages) // 2)}
+
+
+def _norm(line: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.strip()))
+
+
+def _margin(lines: list[str]) -> int:
+    return min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
+
+
+def _rows(lines: list[str]) -> list[list[str]]:
+    """Turn a table's layout lines into rows of cells by column position.
+
+    Rows are separated by blank lines when the layout has them; otherwise a line starting at the left
+    margin starts a new row and indented lines continue the row above.
+    """
+    while lines and not lines[-1].strip():
+        lines.pop()
+    content = [x for x in lines if x.strip()]
+    if not content:
+        return []
+    margin = _margin(content)
+    blank_separated = any(not x.strip() for x in lines[lines.index(content[0]):])
+    groups: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        if not line.strip():
+            if current:
+                groups.append(current)
+            current = []
+            continue
+        indent = len(line) - len(line.lstrip())
+        if current and not blank_separated and indent <= margin + 1:
+            groups.append(current)
+            current = []
+        current.append(line)
+    if current:
+        groups.append(current)
+    cols = [s for s, _ in _segments(groups[0][0])]
+    rows = []
+    for group in groups:
+        cells = [""] * len(cols)
+        for line in group:
+            for start, seg in _segments(line):
+                idx = max((i for i, c in enumerate(cols) if c <= start + 2), default=0)
+                cells[idx] = f"{cells[idx]} {seg}".strip()
+        rows.append(cells)
+    return rows
+
+
+def _is_heading(text: str) -> int:
+    if NUMBERED_PARA.match(text) and not _HEADING2.match(text):
+        return 0
+    if _HEADING1.match(text) and not text.endswith((".", ",", ";")) and len(text.split()) <= 12:
+        return 1
+    if _HEADING2.match(text) and not text.endswith((".", ",", ";")) and len(text.split()) <= 10:
+        return 2
+    if _APPENDIX.match(text) and not text.endswith("."):
+        return 1
+    return 0
+
+
+class _PageParser:
+    def __init__(self, outline: Outline) -> None:
+        self.outline = outline
+        self.para: list[str] = []
+        self.para_kind = "paragraph"
+        self.table: list[str] | None = None
+        self.header: list[str] = []
+
+    def flush_para(self) -> None:
+        if self.para:
+            self.outline.add_text(" ".join(self.para), self.para_kind)
+        self.para, self.para_kind = [], "paragraph"
+
+    def end_table(self) -> None:
+        rows = _rows(self.table or [])
+        if rows:
+            # A table that runs on from the previous page often has no header row of its own.
+            if self.header and len(rows[0]) == len(self.header) and row_id(rows[0][0]):
+                rows.insert(0, self.header)
+            self.header = rows[0]
+            self.outline.add_table(rows)
+        self.table = None
+
+    def table_line(self, line: str) -> bool:
+        """Collect a line of the current table; False when the table has ended."""
+        text = line.strip()
+        if not text:
+            self.table.append("")  # type: ignore[union-attr]
+            return True
+        if NUMBERED_PARA.match(text) or _is_heading(text) or CAPTION.match(text):
+            return False
+        segs = _segments(line)
+        has_content = any(x for x in self.table or [])
+        if not has_content and len(segs) < 2:
+            return False
+        if has_content and len(segs) == 1 and len(text) > 70 and segs[0][0] <= _margin(self.table or []) + 1:
+            return False  # prose at the margin: the table is over
+        self.table.append(line)  # type: ignore[union-attr]
+        return True
+
+    def line(self, line: str) -> None:
+        text = line.strip()
+        if self.table is not None:
+            if self.table_line(line):
+                return
+            self.end_table()
+        if not text:
+            self.flush_para()
+            return
+        level = _is_heading(text)
+        if level:
+            self.flush_para()
+            self.outline.add_heading(level + 1, text)
+            return
+        if CAPTION.match(text):
+            self.flush_para()
+            self.outline.add_text(text)
+            self.table = []
+            return
+        segs = _segments(line)
+        if len(segs) >= 3 and not NUMBERED_PARA.match(text) and not _BULLET.match(text):
+            self.flush_para()
+            self.table = [line]
+            return
+        if NUMBERED_PARA.match(text) or _BULLET.match(text):
+            self.flush_para()
+            self.para_kind = "list_item" if _BULLET.match(text) else "paragraph"
+            text = _BULLET.sub("", text, count=1) if self.para_kind == "list_item" else text
+        self.para.append(text)
+
+    def finish_page(self) -> None:
+        self.flush_para()
+        self.end_table()
+
+
+def load(raw: bytes, source: str) -> LoadedDocument:
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            raise FileRejected("password-protected PDF: remove the password and upload it again")
+        pages = [(p.extract_text(extraction_mode="layout") or "") for p in reader.pages]
+    except FileRejected:
+        raise
+    except (FileNotDecryptedError, DependencyError) as exc:
+        raise FileRejected("password-protected PDF: remove the password and upload it again") from exc
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise FileRejected("corrupt or truncated PDF: it could not be read") from exc
+    if not any(p.strip() for p in pages):
+        raise FileRejected("no extractable text (a scanned or image-only PDF?); OCR is not available")
+    page_lines = [p.splitlines() for p in pages]
+    boiler = _boilerplate(page_lines)
+    outline = Outline()
+    parser = _PageParser(outline)
+    for number, lines in enumerate(page_lines, start=1):
+        outline.page = number
+        for line in lines:
+            if _norm(line) in boiler or _PAGE_NO.search(line.strip() or "x"):
+                continue
+            parser.line(line.rstrip())
+        parser.finish_page()
+    title_lines: list[str] = []
+    for b in outline.blocks[:3]:
+        if b.page == 1 and len(" ".join([*title_lines, b.text])) < 140:
+            title_lines.append(b.text)
+        else:
+            break
+    meta_title = (reader.metadata.title if reader.metadata else None) or ""
+    title = meta_title.strip() or " ".join(title_lines) or source
+    return LoadedDocument(source=source, fmt="pdf", title=title[:200], blocks=outline.blocks,
+                          meta={"pages": str(len(pages))})

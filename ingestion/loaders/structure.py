@@ -1,0 +1,83 @@
+"""A running outline shared by the loaders: heading stack, current section and table captions."""
+
+from __future__ import annotations
+
+import re
+
+from ingestion.loaders.common import HEADING_NUMBER, clean, numbered_section, row_id, row_text
+from ingestion.models import Block
+
+CAPTION = re.compile(r"^\s*(Table|Figure)\s+\d+[A-Za-z]?\s*[:.–-]", re.IGNORECASE)
+
+
+class Outline:
+    """Collects blocks in reading order and knows which heading / numbered paragraph each sits under."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.headings: list[tuple[int, str]] = []
+        self.para = ""  # the numbered paragraph we are in (3.2.1), reset by a new heading
+        self.caption = ""
+        self.page: int | None = None
+
+    @property
+    def heading(self) -> str:
+        return self.headings[-1][1] if self.headings else ""
+
+    def section(self) -> str:
+        return self.para or self.heading
+
+    def add_heading(self, level: int, text: str) -> None:
+        text = clean(text)
+        if not text:
+            return
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        self.headings.append((level, text))
+        self.para = ""
+        self.caption = ""
+        self.blocks.append(Block(text=text, kind="heading", section=text, heading_path=self._path(), page=self.page))
+
+    def add_text(self, text: str, kind: str = "paragraph") -> None:
+        text = clean(text)
+        if not text:
+            return
+        if CAPTION.match(text) and len(text) < 200:
+            self.caption = text
+        number = numbered_section(text)
+        if number:
+            self.para = number
+        self.blocks.append(Block(text=text, kind=kind, section=self.section(),  # type: ignore[arg-type]
+                                 heading_path=self._path(), page=self.page))
+
+    def add_table(self, rows: list[list[str]]) -> None:
+        """First row is the header. A two-column table with an empty header is rendered as key: value pairs."""
+        if not rows:
+            return
+        header = tuple(clean(c) for c in rows[0])
+        body = [[clean(c) for c in r] for r in rows[1:] if any(c.strip() for c in r)]
+        if not any(header):
+            header = ()
+        elif not body:
+            body, header = [list(header)], ()
+        section = self._table_section()
+        for cells in body:
+            tcells = tuple(cells)
+            if not header and len(tcells) == 2:
+                text = f"{tcells[0]}: {tcells[1]}" if tcells[0] else tcells[1]
+            else:
+                text = row_text(header, tcells)
+            if not text:
+                continue
+            self.blocks.append(Block(text=text, kind="table_row", section=section, heading_path=self._path(),
+                                     page=self.page, row_id=row_id(tcells[0]) if tcells else "",
+                                     header=header, cells=tcells, table=self.caption))
+
+    def _table_section(self) -> str:
+        if not self.caption:
+            return self.section()
+        m = HEADING_NUMBER.match(self.heading)
+        return f"{m.group(1)}. {self.caption}" if m else self.caption
+
+    def _path(self) -> tuple[str, ...]:
+        return tuple(h for _, h in self.headings)

@@ -1,0 +1,146 @@
+"""Document-level metadata: title, type (rules in knowledge/), date, version and superseded status."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+from assistant.errors import ConfigError
+from ingestion.models import DocumentInfo, LoadedDocument
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+_MONTH_RE = "|".join(MONTHS)
+_DMY = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\s+(20\d{{2}}|19\d{{2}})\b", re.IGNORECASE)
+_MY = re.compile(rf"\b({_MONTH_RE})\s+(20\d{{2}})\b", re.IGNORECASE)
+_ISO = re.compile(r"\b(20\d{2})-(\d{2})-(\d{2})\b")
+_KEYED = re.compile(r"(position as at|as at|updated|reviewed|date[d]?|effective(?: from)?|published|issued)[:\s]+",
+                    re.IGNORECASE)
+_VERSION = re.compile(r"\bversion[:\s]+v?(\d+(?:\.\d+)*)", re.IGNORECASE)
+_SUPERSEDED_SELF = re.compile(r"\bstatus[:\s]+superseded\b|\bsuperseded by\b|^\s*superseded\b",
+                              re.IGNORECASE | re.MULTILINE)
+_SUPERSEDES = re.compile(r"\b(?:supersedes|replaces)[:\s]+(?:the\s+)?([^\n.;]{8,120})", re.IGNORECASE)
+_SERIES_NOISE = re.compile(rf"\b(?:20\d{{2}}(?:[–-]\d{{2,4}})?|v\d+(?:\.\d+)*|version \S+|{_MONTH_RE}|\d{{1,2}})\b",
+                           re.IGNORECASE)
+
+
+@dataclass
+class TypeRules:
+    rules: list[dict[str, object]] = field(default_factory=list)
+    overrides: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> TypeRules:
+        if not path.exists():
+            return cls()
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            rules = list(data.get("types") or [])
+            for rule in rules:
+                for key in ("title", "path", "text"):
+                    if key in rule:
+                        re.compile(str(rule[key]))
+                if "type" not in rule:
+                    raise ValueError("a rule has no 'type'")
+        except (yaml.YAMLError, re.error, ValueError, AttributeError) as exc:
+            raise ConfigError(f"The document type rules in {path.name} are invalid: {exc}") from exc
+        return cls(rules, dict(data.get("overrides") or {}))
+
+    def classify(self, doc: LoadedDocument, head: str) -> str:
+        if doc.source in self.overrides:
+            return self.overrides[doc.source]
+        for rule in self.rules:
+            if "formats" in rule and doc.fmt not in rule["formats"]:  # type: ignore[operator]
+                continue
+            checks = (("title", doc.title), ("path", doc.source), ("text", head))
+            if all(re.search(str(rule[k]), v, re.IGNORECASE) for k, v in checks if k in rule):
+                return str(rule["type"])
+        return "guidance"
+
+
+def head_text(doc: LoadedDocument, limit: int = 2000) -> str:
+    out, size = [], 0
+    for b in doc.blocks:
+        out.append(b.text)
+        size += len(b.text)
+        if size > limit:
+            break
+    return "\n".join(out)
+
+
+def _iso(y: int, m: int, d: int) -> str:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return ""
+
+
+def find_date(doc: LoadedDocument, head: str) -> str:
+    """The document's own date: file name, page metadata, a keyed date, then the first date in its header."""
+    m = _ISO.search(Path(doc.source).name)
+    if m:
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    for key in ("dc.date.modified", "dc.date", "date", "last-modified"):
+        mm = _ISO.search(doc.meta.get(key, ""))
+        if mm:
+            return _iso(int(mm.group(1)), int(mm.group(2)), int(mm.group(3)))
+    top = head[:1200]
+    for km in _KEYED.finditer(top):
+        rest = top[km.end(): km.end() + 40]
+        dm = _DMY.match(rest) or _DMY.search(rest[:25])
+        if dm:
+            return _iso(int(dm.group(3)), MONTHS[dm.group(2).lower()], int(dm.group(1)))
+    dm = _DMY.search(top)
+    if dm:
+        return _iso(int(dm.group(3)), MONTHS[dm.group(2).lower()], int(dm.group(1)))
+    my = _MY.search(top)
+    if my:
+        return _iso(int(my.group(2)), MONTHS[my.group(1).lower()], 1)
+    return ""
+
+
+def describe(doc: LoadedDocument, rules: TypeRules) -> DocumentInfo:
+    head = head_text(doc)
+    version = _VERSION.search(head[:1500])
+    supersedes = _SUPERSEDES.search(head[:1500])
+    status = "superseded" if _SUPERSEDED_SELF.search(head[:1500]) else "current"
+    return DocumentInfo(source=doc.source, title=doc.title, doc_type=rules.classify(doc, head),
+                        date=find_date(doc, head), version=version.group(1) if version else "",
+                        status=status, supersedes=supersedes.group(1).strip() if supersedes else "")
+
+
+def series_key(title: str) -> str:
+    return re.sub(r"\W+", " ", _SERIES_NOISE.sub(" ", title.lower())).strip()
+
+
+def resolve_versions(infos: list[DocumentInfo]) -> list[DocumentInfo]:
+    """Mark older versions superseded: named by a newer document, or an older member of the same series.
+
+    Minutes and KPI data are series of meetings and periods, not versions, so only explicit statements count there.
+    """
+    out = {i.source: i for i in infos}
+    for info in infos:
+        if not info.supersedes:
+            continue
+        for other in infos:
+            if other.source != info.source and fuzz.token_set_ratio(info.supersedes, other.title) >= 90:
+                out[other.source] = replace(out[other.source], status="superseded")
+    groups: dict[tuple[str, str], list[DocumentInfo]] = {}
+    for info in infos:
+        if info.doc_type in ("minutes", "kpi data"):
+            continue
+        groups.setdefault((info.doc_type, series_key(info.title)), []).append(info)
+    for members in groups.values():
+        if len(members) < 2 or not all(m.date for m in members):
+            continue
+        newest = max(members, key=lambda m: (m.date, m.version))
+        for m in members:
+            if m.source != newest.source:
+                out[m.source] = replace(out[m.source], status="superseded")
+    return [out[i.source] for i in infos]

@@ -1,0 +1,41 @@
+"""Real model, real Chroma on disk, real SQLite: answers cite the right place, or abstain."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.service import Assistant
+
+pytestmark = pytest.mark.integration
+
+
+def test_pdf_paragraph_cited_with_page_and_section(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("when did the VRU begin operating?")
+    assert not answer.abstained
+    top = answer.citations[0]
+    assert top.source.endswith(".pdf") or top.source.endswith(".docx")
+    if top.source == "strategy/safer-eastbrook-community-safety-strategy-2025-2028.pdf":
+        assert top.page == 7 and top.section == "5.5.1"
+    assert "1 April 2025" in answer.answer
+
+
+def test_csv_row_found_by_indicator_name(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("IOM substance misuse assessments")
+    assert any(c.source == "kpis/kpi-dashboard-2026-q2.csv" and c.row_id.startswith("RR") for c in answer.citations)
+
+
+def test_current_strategy_preferred_over_superseded(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what is the target for first time entrants to the youth justice system?")
+    assert answer.citations and answer.citations[0].status == "current"
+    assert not any(c.source.endswith("2021-2024.pdf") for c in answer.citations[:1])
+
+
+def test_unknown_place_abstains_with_pointers(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what is the phone number for the Northshire county MASH?")
+    assert answer.abstained and answer.citations == []
+    assert answer.related
+
+
+def test_answers_are_short(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("how often does the channel panel meet?")
+    assert not answer.abstained and len(answer.answer) <= 700

@@ -1,0 +1,46 @@
+"""Chunks are never empty and never over the limit; document metadata is read from the documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.settings import REPO_ROOT
+from ingestion.chunking import chunk_document
+from ingestion.loaders import load_file
+from ingestion.metadata import TypeRules, describe, resolve_versions
+
+RULES = TypeRules.load(REPO_ROOT / "knowledge/rules/document-types.yaml")
+
+
+def test_chunks_bounded_and_non_empty(corpus: Path, corpus_bad: Path) -> None:
+    for folder, name in ((corpus, "protocols/stuck-case-escalation-protocol.md"),
+                         (corpus_bad, "long-single-line-tasking-log.txt")):
+        doc = load_file(folder / name, folder)
+        chunks = chunk_document(doc, describe(doc, RULES), "sha", max_chars=900)
+        assert chunks
+        assert all(0 < len(c.text.strip()) <= 900 for c in chunks)
+
+
+def test_table_rows_are_their_own_chunks(corpus: Path) -> None:
+    doc = load_file(corpus / "kpis/kpi-dashboard-2026-q2.csv", corpus)
+    chunks = chunk_document(doc, describe(doc, RULES), "sha", max_chars=900)
+    assert len(chunks) == 30 and all(c.kind == "table_row" and c.row_id for c in chunks)
+
+
+def test_types_dates_versions_and_supersession(corpus: Path) -> None:
+    infos = {}
+    for rel in ("strategy/safer-eastbrook-community-safety-strategy-2021-2024.pdf",
+                "strategy/safer-eastbrook-community-safety-strategy-2025-2028.pdf",
+                "minutes/2026-03-10-dasv-board-minutes.docx", "kpis/kpi-dashboard-2026-q2.csv",
+                "referral-pathways/domestic-abuse-marac-idva.html"):
+        doc = load_file(corpus / rel, corpus)
+        infos[rel] = describe(doc, RULES)
+    resolved = {i.source: i for i in resolve_versions(list(infos.values()))}
+    assert resolved["strategy/safer-eastbrook-community-safety-strategy-2021-2024.pdf"].status == "superseded"
+    new = resolved["strategy/safer-eastbrook-community-safety-strategy-2025-2028.pdf"]
+    assert new.status == "current" and new.version == "1.2" and new.doc_type == "strategy"
+    assert resolved["minutes/2026-03-10-dasv-board-minutes.docx"].doc_type == "minutes"
+    assert resolved["minutes/2026-03-10-dasv-board-minutes.docx"].date == "2026-03-10"
+    assert resolved["kpis/kpi-dashboard-2026-q2.csv"].doc_type == "kpi data"
+    html = resolved["referral-pathways/domestic-abuse-marac-idva.html"]
+    assert html.doc_type == "referral pathway" and html.version == "5.1" and html.date == "2026-04-28"

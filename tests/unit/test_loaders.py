@@ -1,0 +1,51 @@
+"""Loaders keep what citations need: PDF pages and numbered paragraphs, table headers, HTML main content only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingestion.loaders import load_file
+from ingestion.loaders.markdown_loader import load as load_md
+
+
+def test_pdf_numbered_paragraph_has_page_and_section(corpus: Path) -> None:
+    doc = load_file(corpus / "strategy/safer-eastbrook-community-safety-strategy-2025-2028.pdf", corpus)
+    block = next(b for b in doc.blocks if "began operating on 1 April 2025" in b.text and b.section == "5.5.1")
+    assert block.page == 7
+
+
+def test_pdf_table_rows_keep_header_and_id(corpus: Path) -> None:
+    doc = load_file(corpus / "strategy/safer-eastbrook-community-safety-strategy-2025-2028.pdf", corpus)
+    row = next(b for b in doc.blocks if b.row_id == "T4")
+    assert row.kind == "table_row" and row.page == 6
+    assert "Target by March 2028: 170 or fewer" in row.text
+    assert "Table 2" in row.section
+
+
+def test_csv_row_found_by_indicator_with_headers(corpus: Path) -> None:
+    doc = load_file(corpus / "kpis/kpi-dashboard-2026-q2.csv", corpus)
+    row = next(b for b in doc.blocks if "substance misuse assessment" in b.text.lower())
+    assert row.row_id.startswith("RR")
+    assert "indicator:" in row.text and "current:" in row.text and "target:" in row.text
+
+
+def test_html_has_no_navigation_footer_or_scripts(corpus: Path) -> None:
+    doc = load_file(corpus / "referral-pathways/child-criminal-exploitation-county-lines.html", corpus)
+    text = "\n".join(b.text for b in doc.blocks)
+    assert "Home › Referral pathways" not in text and "window.sepIntranet" not in text
+    assert "cookie" not in text.lower()
+    assert "Emergency Duty Team" in text
+    assert doc.meta.get("dc.date.modified") == "2026-02-23"
+
+
+def test_docx_table_rows_have_headers_and_ids(corpus: Path) -> None:
+    doc = load_file(corpus / "action-plans/serious-youth-violence-action-plan-2025-26.docx", corpus)
+    row = next(b for b in doc.blocks if b.row_id == "SYV-16")
+    assert "RAG:" in row.text and "Deadline:" in row.text
+
+
+def test_markdown_heading_path_becomes_section() -> None:
+    doc = load_md("# Title\n\n## 2. Scope\n\n### 2.1 Adults\n\nText about adults.\n", "x.md")
+    block = next(b for b in doc.blocks if b.text == "Text about adults.")
+    assert block.section == "2.1 Adults"
+    assert block.heading_path == ("Title", "2. Scope", "2.1 Adults")
