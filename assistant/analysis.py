@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text import terms
+from assistant.text import STOPWORDS, stem, terms
 
 _ID = re.compile(r"\b([A-Za-z]{1,5})[- ]?(\d{1,3}[a-z]?)\b")
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
@@ -26,6 +26,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+_CURRENT = re.compile(r"\b(now|current(?:ly)?|still|latest|so far|atm|at the moment|today|this year|yet|"
+                      r"up to date|most recent)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Analysis:
     text: str
@@ -33,6 +37,8 @@ class Analysis:
     answer_types: tuple[str, ...]
     ids: tuple[str, ...]
     parts: tuple[str, ...]  # sub-questions of a two-part question
+    wants_current: bool = False  # "still", "now", "so far": the newest evidence matters most
+    entities: tuple[str, ...] = ()  # terms written as names or acronyms (Hollinsford, PCSOs)
 
 
 def identifiers(text: str) -> list[str]:
@@ -46,15 +52,20 @@ def identifiers(text: str) -> list[str]:
     return out
 
 
+_QUESTION_WORDS = r"(?:what|whats|what's|when|who|whos|who's|where|which|how|is|are|does|do|can)\b"
+
+
 def split_parts(question: str) -> list[str]:
     """Split 'which schedule covers X, and when does the panel meet?' into its two questions."""
-    parts = re.split(r"\?\s+(?=\w)|,?\s+and\s+(?=(?:what|when|who|where|which|how|is|are|does|do|can)\b)",
-                     question, flags=re.I)
+    parts = re.split(r"\?\s+(?=\w)|,?\s+and\s+(?=" + _QUESTION_WORDS + r")", question, flags=re.I)
     parts = [p.strip(" ?,") for p in parts if p and len(p.split()) >= 3]
     return parts if len(parts) > 1 else [question]
 
 
 def analyse(question: str) -> Analysis:
     types = tuple(name for name, pat in _TYPES if pat.search(question))
+    entities = tuple(stem(w.lower()) for w in re.findall(r"\b[A-Za-z][A-Za-z'-]+\b", question)
+                     if w[0].isupper() and (w.isupper() or question.find(w) > 0) and w.lower() not in STOPWORDS)
     return Analysis(text=question, terms=tuple(terms(question)), answer_types=types,
-                    ids=tuple(dict.fromkeys(identifiers(question))), parts=tuple(split_parts(question)))
+                    ids=tuple(dict.fromkeys(identifiers(question))), parts=tuple(split_parts(question)),
+                    wants_current=bool(_CURRENT.search(question)), entities=entities)

@@ -14,8 +14,14 @@ from assistant.index import IndexedChunk, LoadedKB
 from assistant.models import Answer, Citation, DocumentPointer
 from assistant.prompts import Prompts
 from assistant.settings import Settings
+from assistant.text import terms
 from ingestion.screening import strip_instructions
 
+UNIT_RERANK = 16  # units re-scored with the model at sentence level (cost: one small batch per question)
+UNIT_DENSE_WEIGHT = 0.35
+STRICT_TYPES = ("phone", "email", "date", "timescale")
+KEY_IDF = 3.5  # a term in at most a few dozen chunks: the question is about that thing
+NAME_POOL = 5
 SUPERSEDED_WEIGHT = 0.35  # a superseded document is kept for "what changed" but loses to the current one
 CANDIDATES = 10
 
@@ -33,10 +39,11 @@ class Answerer:
         self.embedder, self.settings, self.prompts = embedder, settings, prompts
 
     # -- retrieval ----------------------------------------------------------------------------------------
-    def retrieve(self, kb: LoadedKB, analysis: Analysis, qvec: np.ndarray) -> dict[int, float]:
+    def retrieve(self, kb: LoadedKB, analysis: Analysis, qvec: np.ndarray,
+                 expanded: str = "") -> dict[int, float]:
         """Fuse dense and keyword rankings (reciprocal rank fusion), then apply document priors."""
         k, rrf = self.settings.retrieve_k, self.settings.rrf_k
-        qterms = kb.repair(list(analysis.terms))
+        qterms = kb.repair(terms(expanded) if expanded else list(analysis.terms))
         fused: dict[int, float] = {}
         for ranking in (kb.dense_search(qvec, k), kb.keyword_search(qterms, k)):
             for rank, (idx, _score) in enumerate(ranking):
@@ -48,24 +55,41 @@ class Answerer:
                     fused[idx] = fused.get(idx, 0.0) + 2.0 / rrf
                 elif any(i in set(identifiers(chunk.text[:40])) for i in ids):
                     fused[idx] = fused.get(idx, 0.0) + 1.0 / rrf
+        qset = set(qterms)
+        for idx in list(fused):
+            chunk = kb.chunks[idx]
+            if chunk.kind == "table_row":
+                name = set(terms("; ".join(chunk.text.split("; ")[:3]).replace(":", " ")))
+                named = {t for t in name if kb.idf_of(t) > 1.0}
+                if len(named) >= 2 and len(named & qset) >= 0.6 * len(named):
+                    fused[idx] += 1.0 / rrf  # the question names this row (its indicator, action or topic)
         newest = _newest_by_type(kb)
+        recency = _recency(kb)
+        lift = 0.25 if analysis.wants_current else 0.06
         for idx in list(fused):
             doc = kb.documents[kb.chunks[idx].source]
             if doc.status == "superseded":
                 fused[idx] *= SUPERSEDED_WEIGHT
-            elif doc.date and newest.get(doc.doc_type) == doc.date:
+                continue
+            if doc.date and newest.get(doc.doc_type) == doc.date:
                 fused[idx] *= 1.08  # the latest minutes or plan of its kind wins a near tie
+            fused[idx] *= 1.0 + lift * recency.get(doc.source, 0.0)
         return fused
 
     # -- selection ----------------------------------------------------------------------------------------
-    def score_units(self, kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> list[Scored]:
+    def score_units(self, kb: LoadedKB, analysis: Analysis, fused: dict[int, float],
+                    alts: dict[str, list[str]] | None = None, extra: dict[str, float] | None = None,
+                    avoid: set[str] | None = None, qvec: np.ndarray | None = None) -> list[Scored]:
         top = sorted(fused.items(), key=lambda kv: -kv[1])[:CANDIDATES]
         if not top:
             return []
         best = top[0][1]
-        qterms = set(kb.repair(list(analysis.terms)))
-        weights = {t: _weight(kb, t) for t in qterms}
+        alts = alts or {}
+        weights = _weights(kb, analysis)
+        for t, w in (extra or {}).items():
+            weights.setdefault(t, w)
         total = sum(weights.values()) or 1.0
+        qterms = set(weights)
         out: list[Scored] = []
         for idx, fscore in top:
             chunk = kb.chunks[idx]
@@ -76,49 +100,87 @@ class Answerer:
                     continue
                 if chunk.kind == "table_row":
                     text = compact_row(text, qterms)
-                covered = sum(w if t in unit.terms else (0.6 * w if t in context_terms else 0.0)
+                covered = sum(w * max(_present(t, unit.terms, alts), 0.6 * _present(t, context_terms, alts))
                               for t, w in weights.items())
                 coverage = covered / total
                 chunk_norm = fscore / best
                 score = 0.45 * chunk_norm + 0.4 * coverage + 0.15 * type_match(analysis.answer_types, text)
+                if avoid and chunk.id in avoid:
+                    score *= 0.7
                 out.append(Scored(Unit(chunk, text, unit.terms), score, coverage, chunk_norm))
+        if qvec is not None and out:
+            out.sort(key=lambda s: -s.score)
+            head = out[:UNIT_RERANK]
+            sims = self.embedder.embed([f"{s.unit.chunk.context}: {s.unit.text}" for s in head]) @ qvec
+            out = [Scored(s.unit, s.score + UNIT_DENSE_WEIGHT * float(sim), s.coverage, s.chunk_score)
+                   for s, sim in zip(head, sims, strict=True)] + out[UNIT_RERANK:]
         out.sort(key=lambda s: -s.score)
         return out
 
-    def support(self, kb: LoadedKB, analysis: Analysis, chunk: IndexedChunk) -> float:
-        """Share of the question's information (IDF-weighted) that the evidence chunk actually holds."""
-        qterms = set(kb.repair(list(analysis.terms)))
-        if not qterms:
+    def _rare(self, analysis: Analysis) -> set[str]:
+        """Question terms that name something specific: a word the model's vocabulary doesn't hold whole."""
+        from assistant.text import STOPWORDS, stem, words
+
+        return {stem(w) for w in words(analysis.text) if w not in STOPWORDS and not w.isdigit()
+                and len(w) > 3 and not self.embedder.is_common_word(w)} | set(analysis.entities)
+
+    def _names_missing(self, kb: LoadedKB, analysis: Analysis, scored: list[Scored],
+                       alts: dict[str, list[str]]) -> bool:
+        """A specific name the question turns on (an uncommon word, rare in the knowledge base) that none of the
+        best evidence mentions means the evidence is about something else: 'the phone number for Hollinsford MASH'
+        must not be answered with Eastbrook's MASH."""
+        pool: set[str] = set()
+        for s in scored[:NAME_POOL]:
+            pool |= set(kb.chunk_terms[kb.by_id[s.unit.chunk.id]])
+        weights = _weights(kb, analysis)
+        for t in self._rare(analysis):
+            w = weights.get(t, 0.0)
+            if w >= KEY_IDF and not _present(t, pool, alts):
+                return True
+        return False
+
+    def support(self, kb: LoadedKB, analysis: Analysis, chunk: IndexedChunk,
+                alts: dict[str, list[str]] | None = None) -> float:
+        """Share of the question's information (IDF-weighted) that the evidence chunk actually holds.
+
+        """
+        weights = _weights(kb, analysis)
+        if not weights:
             return 0.0
         have = set(kb.chunk_terms[kb.by_id[chunk.id]])
-        weights = {t: _weight(kb, t) for t in qterms}
-        return sum(w for t, w in weights.items() if t in have) / (sum(weights.values()) or 1.0)
+        alts = alts or {}
+        return sum(w * _present(t, have, alts) for t, w in weights.items()) / (sum(weights.values()) or 1.0)
 
     # -- the whole answer ---------------------------------------------------------------------------------
     def answer(self, kb: LoadedKB, question: str) -> Answer:
         analysis = analyse(question)
-        texts = [question, *analysis.parts] if len(analysis.parts) > 1 else [question]
-        vecs = self.embedder.embed(texts)
-        fused = self.retrieve(kb, analysis, vecs[0])
-        scored = self.score_units(kb, analysis, fused)
+        expanded, alts = kb.expand(question)
+        multi = len(analysis.parts) > 1
+        part_texts = [kb.expand(p)[0] for p in analysis.parts] if multi else []
+        vecs = self.embedder.embed([expanded, *part_texts])
+        fused = self.retrieve(kb, analysis, vecs[0], expanded)
+        scored = self.score_units(kb, analysis, fused, alts, qvec=vecs[0])
         if not scored:
             return self._abstain(kb, analysis, fused)
         chosen: list[Scored] = []
-        if len(texts) > 1:
-            for part, vec in zip(analysis.parts, vecs[1:], strict=True):
+        supports: list[float] = []
+        if multi:
+            for i, (part, vec) in enumerate(zip(analysis.parts, vecs[1:], strict=True)):
                 pa = analyse(part)
-                part_scored = self.score_units(kb, pa, self.retrieve(kb, pa, vec))
-                if part_scored and all(part_scored[0].unit.text != c.unit.text for c in chosen):
-                    chosen.append(part_scored[0])
-        else:
+                others = {t: 0.3 * _weight(kb, t) for j, p in enumerate(analysis.parts) if j != i for t in terms(p)}
+                part_scored = self.score_units(kb, pa, self.retrieve(kb, pa, vec, part_texts[i]), alts, others,
+                                               avoid={c.unit.chunk.id for c in chosen}, qvec=vec)
+                pick = next((c for c in part_scored if c.unit.text not in (x.unit.text for x in chosen)), None)
+                if pick is not None:
+                    chosen.append(pick)
+                    supports.append(self.support(kb, pa, pick.unit.chunk, alts))
+        if not chosen:
             chosen.append(scored[0])
-        lead = chosen[0]
-        sup = self.support(kb, analysis, lead.unit.chunk) if len(texts) == 1 else min(
-            self.support(kb, analyse(p), c.unit.chunk) for p, c in zip(analysis.parts, chosen, strict=False))
-        if sup < self.settings.abstain_threshold or (type_match(analysis.answer_types, lead.unit.text) == 0.0 and \
-                any(t in ("phone", "email") for t in analysis.answer_types) and sup < 0.8):
+            supports.append(self.support(kb, analysis, scored[0].unit.chunk, alts))
+        if min(supports) < self.settings.abstain_threshold or self._names_missing(kb, analysis, scored, alts):
             return self._abstain(kb, analysis, fused)
-        if len(texts) == 1:
+        if not multi:
+            lead = chosen[0]
             for s in scored[1:]:
                 if len(chosen) >= self.settings.answer_max_units:
                     break
@@ -127,7 +189,10 @@ class Answerer:
                 if sum(len(c.unit.text) for c in chosen) + len(s.unit.text) > self.settings.answer_max_chars:
                     continue
                 chosen.append(s)
-        return self._compose(kb, analysis, chosen, sup)
+        strict = [t for t in analysis.answer_types if t in STRICT_TYPES]
+        if strict and not any(type_match(tuple(strict), c.unit.text) == 1.0 for c in chosen):
+            return self._abstain(kb, analysis, fused)  # the evidence lacks the kind of fact asked for
+        return self._compose(kb, analysis, chosen, min(supports))
 
     def _compose(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored], support: float) -> Answer:
         citations: list[Citation] = []
@@ -144,6 +209,8 @@ class Answerer:
                                           version=doc.version, status=doc.status))
                 n = len(citations)
             text = s.unit.text
+            if s is chosen[0] and chunk.kind == "table_row" and len(chunk.text) <= self.settings.answer_max_chars:
+                text = strip_instructions(chunk.text)
             if chunk.row_id and not text.startswith(chunk.row_id):
                 text = f"{chunk.row_id}: {text}"
             if doc.status == "superseded":
@@ -171,9 +238,40 @@ class Answerer:
 
 
 def _weight(kb: LoadedKB, term: str) -> float:
-    """IDF weight; a term the knowledge base has never seen weighs like a typical term, not a rare one."""
-    idf = kb.idf_of(term)
-    return idf if idf else 2.0
+    return kb.idf_of(term)
+
+
+def _weights(kb: LoadedKB, analysis: Analysis) -> dict[str, float]:
+    """IDF weight of each (typo-repaired) question term. A term the knowledge base has never seen counts only when
+    it was written as a name or acronym (an entity the documents would have to mention); otherwise it is chat
+    ('actually', 'atm') that the embedding model handles."""
+    out: dict[str, float] = {}
+    entities = set(analysis.entities)
+    for raw, t in zip(analysis.terms, kb.repair(list(analysis.terms)), strict=True):
+        idf = kb.idf_of(t)
+        if idf:
+            out[t] = idf
+        elif raw in entities and not raw.isdigit():
+            out[t] = KEY_IDF
+    return out
+
+
+def _present(term: str, have: set[str] | frozenset[str], alts: dict[str, list[str]]) -> float:
+    if term in have:
+        return 1.0
+    alt = alts.get(term)
+    if alt and sum(1 for a in alt if a in have) >= max(1, int(0.6 * len(alt))):
+        return 1.0
+    return 0.0
+
+
+def _recency(kb: LoadedKB) -> dict[str, float]:
+    """0 for the oldest dated document, 1 for the newest."""
+    dated = sorted({d.date for d in kb.documents.values() if d.date})
+    if len(dated) < 2:
+        return {}
+    rank = {date: i / (len(dated) - 1) for i, date in enumerate(dated)}
+    return {d.source: rank[d.date] for d in kb.documents.values() if d.date}
 
 
 def _newest_by_type(kb: LoadedKB) -> dict[str, str]:

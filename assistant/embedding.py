@@ -22,6 +22,10 @@ class Embedder(Protocol):
         """Return an (n, dimension) float32 array of L2-normalised vectors."""
         ...
 
+    def is_common_word(self, word: str) -> bool:
+        """True when the model's vocabulary holds the word whole (ordinary English, not a rare name)."""
+        ...
+
 
 class LocalSentenceTransformer:
     """sentence-transformers model shipped inside a Python package (offline, no hub)."""
@@ -37,6 +41,10 @@ class LocalSentenceTransformer:
         self.dimension = int(self._model.get_embedding_dimension() or 384)
         self.batch_size = batch_size
         self.path = str(model_dir)
+        self._vocab = frozenset(self._model.tokenizer.get_vocab())
+
+    def is_common_word(self, word: str) -> bool:
+        return word.lower() in self._vocab
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -51,6 +59,9 @@ class FakeEmbedder:
 
     def __init__(self, dimension: int = 64) -> None:
         self.dimension = dimension
+
+    def is_common_word(self, word: str) -> bool:
+        return len(word) <= 7
 
     def embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import bm25s
 import numpy as np
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
+from assistant.glossary import learn_acronyms
 from assistant.kb_store import ManifestEntry
-from assistant.text import terms
+from assistant.text import stem, terms
 from assistant.vectorstore import collection_name
 from ingestion.models import DocumentInfo
 
@@ -69,6 +71,7 @@ class LoadedKB:
         n = max(len(chunks), 1)
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self.vocab = list(self.idf)
+        self.acronyms = learn_acronyms((c.kind, c.text) for c in chunks)
         self.bm25 = bm25s.BM25()
         if chunks:
             self.bm25.index(self.chunk_terms, show_progress=False)
@@ -76,14 +79,29 @@ class LoadedKB:
     def idf_of(self, term: str) -> float:
         return self.idf.get(term, 0.0)
 
+    def expand(self, question: str) -> tuple[str, dict[str, list[str]]]:
+        """Add the knowledge base's own expansions of acronyms in the question ('DA' → 'domestic abuse').
+
+        Returns the expanded text (for embedding and keyword search) and, per acronym term, its expansion terms.
+        """
+        extra: list[str] = []
+        alternatives: dict[str, list[str]] = {}
+        for word in re.findall(r"\b[A-Za-z]{2,8}s?\b", question):
+            key = word.lower()
+            meaning = self.acronyms.get(key) or (self.acronyms.get(key[:-1]) if key.endswith("s") else None)
+            if meaning and (word.isupper() or key not in self.idf or len(key) >= 3):
+                extra.append(meaning)
+                alternatives[stem(key)] = terms(meaning)
+        return (question + (" (" + "; ".join(extra) + ")" if extra else "")), alternatives
+
     def repair(self, qterms: list[str]) -> list[str]:
         """Map terms unknown to the knowledge base to the closest known term (Slack typos: 'saftey', 'marac's')."""
         out = []
         for t in qterms:
-            if t in self.idf or len(t) < 4 or t.isdigit():
+            if t in self.idf or len(t) < 5 or t.isdigit():
                 out.append(t)
                 continue
-            match = process.extractOne(t, self.vocab, score_cutoff=84)
+            match = process.extractOne(t, self.vocab, scorer=fuzz.ratio, score_cutoff=84)
             out.append(match[0] if match else t)
         return out
 

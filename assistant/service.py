@@ -16,6 +16,7 @@ from assistant.embedding import Embedder, build_embedder
 from assistant.errors import BadRequestError, NotReadyError
 from assistant.index import LoadedKB
 from assistant.kb_store import GenerationStore
+from assistant.migrate import upgrade
 from assistant.models import Answer
 from assistant.prompts import Prompts
 from assistant.settings import Settings
@@ -49,6 +50,7 @@ class Assistant:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.engine = build_engine(settings.sqlalchemy_url)
+        upgrade(self.engine)  # Alembic migrations first; then any table that has no migration yet
         Base.metadata.create_all(self.engine)
         self.sessions = build_sessionmaker(self.engine)
         self.store = GenerationStore(self.sessions)

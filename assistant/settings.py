@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     answer_max_units: int = 3
     answer_max_chars: int = 650
-    abstain_threshold: float = 0.42
+    abstain_threshold: float = 0.3
 
     # Web server.
     host: str = "127.0.0.1"

@@ -22,6 +22,7 @@ _MY = re.compile(rf"\b({_MONTH_RE})\s+(20\d{{2}})\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(20\d{2})-(\d{2})-(\d{2})\b")
 _KEYED = re.compile(r"(position as at|as at|updated|reviewed|date[d]?|effective(?: from)?|published|issued)[:\s]+",
                     re.IGNORECASE)
+_QUARTER = re.compile(r"(20\d{2})[-_ ]?q([1-4])\b", re.IGNORECASE)
 _VERSION = re.compile(r"\bversion[:\s]+v?(\d+(?:\.\d+)*)", re.IGNORECASE)
 _SUPERSEDED_SELF = re.compile(r"\bstatus[:\s]+superseded\b|\bsuperseded by\b|^\s*superseded\b",
                               re.IGNORECASE | re.MULTILINE)
@@ -86,6 +87,10 @@ def find_date(doc: LoadedDocument, head: str) -> str:
     m = _ISO.search(Path(doc.source).name)
     if m:
         return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    q = _QUARTER.search(Path(doc.source).name)
+    if q:  # a quarterly dashboard is as of its quarter's end
+        year, quarter = int(q.group(1)), int(q.group(2))
+        return _iso(year, quarter * 3, 30 if quarter in (2, 3) else 31)
     for key in ("dc.date.modified", "dc.date", "date", "last-modified"):
         mm = _ISO.search(doc.meta.get(key, ""))
         if mm:

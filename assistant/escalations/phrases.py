@@ -1,0 +1,133 @@
+"""Reading plain words for the router: topic phrases and their initials, sentences, and named roles.
+
+Kept apart from the routing decisions so each rule of thumb can be read (and tested) on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.text import STOPWORDS, stem, words
+
+# A role counts as named when at least this share of its words is there (see ``role_named``).
+ROLE_SHARE = 0.5
+# Words that look like initials but are titles or function words.
+_NOT_INITIALS = frozenset({"mr", "mrs", "ms", "dr", "st", "re", "ok"}) | STOPWORDS
+_QUESTION_START = re.compile(r"^\s*(?:who|whom|whose|which|what|where|how|when|should|can|do|does|is|are)\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|nobody|haven'?t|hasn'?t|didn'?t|don'?t|won'?t|yet to)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    terms: frozenset[str]
+    initials: str
+
+
+def phrases(description: str) -> list[str]:
+    """'Schools: exclusions, managed moves' → ['Schools', 'exclusions', 'managed moves'], and bracketed asides."""
+    out: list[str] = []
+    current: list[str] = []
+    pieces: list[str] = []
+    depth = 0
+    for ch in description:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and ch in ",;:":
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    pieces.append("".join(current))
+    for piece in pieces:
+        for inner in re.findall(r"\(([^()]*)\)", piece):
+            if len(inner.split()) > 1:  # "(adults)" qualifies a phrase; "(community trigger)" names one
+                out.extend(p for p in re.split(r"[,;]", inner) if p.strip())
+        main = re.sub(r"\([^()]*\)", " ", piece).strip()
+        if not main:
+            continue
+        out.append(main)
+        parts = [p for p in re.split(r"\s+(?:and|or|&)\s+", main) if p.strip()]
+        if len(parts) > 1:
+            out.extend(parts)
+    return out
+
+
+def phrase(text: str) -> Phrase:
+    content = [w for w in words(text) if w not in STOPWORDS and not any(ch.isdigit() for ch in w) and "-" not in w]
+    initials = "".join(w[0] for w in content) if len(content) >= 2 else ""
+    if initials in _NOT_INITIALS:
+        initials = ""
+    return Phrase(text.strip(), frozenset(terms(text)), initials)
+
+
+def terms(text: str) -> list[str]:
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def query(text: str) -> tuple[list[str], set[str]]:
+    """Stemmed content words in order (for phrase proximity) and the raw words (for initials)."""
+    raw = [w for w in words(text) if w not in STOPWORDS]
+    return [stem(w) for w in raw], set(raw)
+
+
+def sentences(text: str) -> tuple[list[str], list[str]]:
+    """Split into statements and questions; a question names what is asked, a statement what has happened."""
+    statements, questions = [], []
+    for sentence in _SENTENCE_END.split(text or ""):
+        if not sentence.strip():
+            continue
+        if sentence.rstrip().endswith("?") or _QUESTION_START.match(sentence):
+            questions.append(sentence)
+        else:
+            statements.append(sentence)
+    return statements, questions
+
+
+def role_alternatives(role: str) -> list[str]:
+    """'Team manager (or service manager) of each agency involved' → ['Team manager', 'service manager']."""
+    alts = [m.group(1) for m in re.finditer(r"\(\s*or\s+([^()]+)\)", role, re.IGNORECASE)]
+    main = re.sub(r"\([^()]*\)", " ", role)
+    for part in re.split(r"\s*/\s*|\s+or\s+|,\s*|\s+then\s+|\s+via\s+", main):
+        part = re.split(r"\s+(?:for|to|of each|of all|of every|in each)\s+", part, maxsplit=1)[0]
+        part = re.sub(r"^(?:via|the)\s+", "", part.strip(), flags=re.IGNORECASE)
+        if part.strip():
+            alts.append(part.strip())
+    return alts
+
+
+def role_named(role: str, sentence_terms: set[str], strict: bool = False) -> set[str]:
+    """The role's words found in a sentence, when they name the role; else an empty set.
+
+    The role's head noun must be there ("manager" in "Team manager", "Head" in "Head of Service") with at least
+    half its words (more than half when ``strict``), and for "X of Y" a word of Y too, so "head teacher" or
+    "commissioned service" is no Head of Service.
+    """
+    before, _, after = role.partition(" of ")
+    head_terms = terms(before)
+    all_terms = set(terms(role))
+    if not head_terms or not all_terms:
+        return set()
+    hit = all_terms & sentence_terms
+    share = len(hit) / len(all_terms)
+    if head_terms[-1] not in hit or share < ROLE_SHARE or (strict and share <= ROLE_SHARE):
+        return set()
+    if after and not set(terms(after)) & hit:
+        return set()
+    return hit
+
+
+def negated(sentence: str, hit: set[str]) -> bool:
+    """True when a negation comes shortly before the role words ("haven't spoken to managers")."""
+    lowered = sentence.lower()
+    for neg in _NEGATION.finditer(lowered):
+        after = lowered[neg.end(): neg.end() + 40]
+        if any(stem(w) in hit for w in words(after)):
+            return True
+    return False
+
+
+def statements_of(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text or "") if s.strip()]

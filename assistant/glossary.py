@@ -1,0 +1,38 @@
+"""Acronyms learned from the knowledge base itself: glossary tables and 'Full Name (ACRONYM)' in the text.
+
+No synonym list is written by hand; another partnership's glossary gives another map.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_INLINE = re.compile(r"\b((?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|the|&|on|in|to)\s+)*){1,7}[A-Z][\w'’-]*)"
+                     r"\s+\(([A-Z][A-Za-z]{1,7})\)")
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z&]{1,7}s?$")
+
+
+def learn_acronyms(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """rows: (kind, text) of every chunk. Returns {'dardr': 'Domestic Abuse Related Death Review', …}."""
+    found: dict[str, str] = {}
+    for kind, text in rows:
+        if kind == "table_row":
+            pairs = [p.partition(": ")[2] or p for p in text.split("; ")]
+            if len(pairs) >= 2 and _ACRONYM.match(pairs[0]) and sum(ch.isupper() for ch in pairs[0]) >= 2:
+                meaning = re.split(r"[.:;(]", pairs[1], maxsplit=1)[0].strip()
+                if 2 <= len(meaning.split()) <= 10 and _initials_fit(pairs[0], meaning):
+                    found.setdefault(pairs[0].lower(), meaning)
+            continue
+        for full, short in _INLINE.findall(text):
+            initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", full) if w[0].isupper())
+            if short.upper().rstrip("S").startswith(initials[: max(2, len(short) - 2)][:2]):
+                found.setdefault(short.lower(), full.strip())
+    return found
+
+
+def _initials_fit(acronym: str, meaning: str) -> bool:
+    """'DA' fits 'Domestic abuse'; 'LN' does not fit 'Head of Neighbourhood Enforcement' (a person's initials)."""
+    small = {"and", "of", "for", "the", "to", "in", "on"}
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", meaning) if w.lower() not in small]
+    return bool(words) and words[0][0].lower() == acronym[0].lower()
