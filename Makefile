@@ -35,7 +35,7 @@ lint: install
 	$(VENV)/bin/mypy
 
 test: install chromium lint
-	$(PY) -m pytest
+	@$(PY) -m pytest; status=$$?; echo "Screenshots of each web page screen: $(CURDIR)/tests/artifacts/"; exit $$status
 
 bench: install
 	$(PY) -m bench.run

@@ -105,11 +105,13 @@ def serve(host: Annotated[str, typer.Option(help="Address to bind")] = "",
     import uvicorn
 
     from assistant.web.app import create_app
+    from assistant.web.security import Access
 
     settings = _settings()
     configure(settings.log_level)
-    uvicorn.run(create_app(_assistant()), host=host or settings.host, port=port or settings.port,
-                log_level="warning")
+    bind = host or settings.host
+    Access.for_binding(settings, bind)  # refuse a non-local binding without a token before loading the model
+    uvicorn.run(create_app(_assistant(), host=bind), host=bind, port=port or settings.port, log_level="warning")
 
 
 @app.command("eval")

@@ -51,3 +51,15 @@ class ConfigError(PartnershipError):
     """A rules or settings file is invalid; the message says what and where."""
 
     status_code = 500
+
+
+class SignInRequiredError(PartnershipError):
+    """The caller has not signed in (or sent no valid token)."""
+
+    status_code = 401
+
+
+class AccessDeniedError(PartnershipError):
+    """The caller may not do this, or the thing may not be shown (a quarantined document)."""
+
+    status_code = 403

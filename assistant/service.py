@@ -14,14 +14,18 @@ from assistant.answering import Answerer
 from assistant.db import Base, build_engine, build_sessionmaker
 from assistant.embedding import Embedder, build_embedder
 from assistant.errors import BadRequestError, NotReadyError
+from assistant.feedback import FeedbackRecord, FeedbackStore
 from assistant.index import LoadedKB
 from assistant.kb_store import GenerationStore
+from assistant.library import DocumentLibrary, LibraryChange, ReloadProgress, SourceFile, Upload, document_id
 from assistant.migrate import upgrade
 from assistant.models import Answer
+from assistant.privacy import scan
 from assistant.prompts import Prompts
 from assistant.settings import Settings
 from assistant.vectorstore import build_chroma_client
 from ingestion.metadata import TypeRules
+from ingestion.models import FileResult
 from ingestion.reload import Progress, Reloader, ReloadSummary
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,11 @@ class DocumentRow:
     reason: str
     warnings: list[str]
 
+    @property
+    def id(self) -> str:
+        """URL-safe identifier of the source path, used by the web door's document links."""
+        return document_id(self.source)
+
 
 class Assistant:
     """Built once per process from Settings; models and clients are created here, never at import."""
@@ -61,6 +70,10 @@ class Assistant:
         self.answerer = Answerer(self.embedder, settings, self.prompts)
         self._kb: LoadedKB | None = None
         self._kb_lock = threading.Lock()
+        self.library = DocumentLibrary(settings, self.store,
+                                       lambda root, progress, refused: self.ingest(root, progress, refused),
+                                       lambda raw, source: self.reloader().check(raw, source))
+        self.feedback = FeedbackStore(self.sessions, settings.feedback_store_question)
 
     # -- knowledge base -----------------------------------------------------------------------------------
     def knowledge_base(self) -> LoadedKB:
@@ -84,8 +97,10 @@ class Assistant:
                         ignore=s.ingest_ignore, lock_timeout=s.reload_lock_timeout,
                         batch_size=s.embedding_batch_size)
 
-    def ingest(self, folder: Path | None = None, progress: Progress | None = None) -> ReloadSummary:
-        summary = self.reloader().reload(folder or self.settings.knowledge_dir, progress)
+    def ingest(self, folder: Path | None = None, progress: Progress | None = None,
+               refused: list[FileResult] | None = None) -> ReloadSummary:
+        """Reload ``folder``; ``refused`` are files turned away before the reload, reported in its summary."""
+        summary = self.reloader().reload(folder or self.settings.knowledge_dir, progress, extra_skipped=refused)
         self.knowledge_base()  # load the new generation now rather than on the first question
         return summary
 
@@ -98,6 +113,10 @@ class Assistant:
             raise BadRequestError(f"Please keep questions under {MAX_QUESTION_CHARS} characters.")
         started = time.perf_counter()
         answer = self.answerer.answer(self.knowledge_base(), question)
+        personal = scan(question)
+        if personal.found:
+            kinds = ", ".join(personal.kinds)
+            answer.warnings.append(self.prompts.get("personal_data_in_question").format(kinds=kinds))
         # Question text is never logged at INFO: it may hold case details.
         log.info("answered %s in %.0f ms (abstained=%s, citations=%d)", answer.answer_id,
                  (time.perf_counter() - started) * 1000, answer.abstained, len(answer.citations))
@@ -114,3 +133,21 @@ class Assistant:
     def health(self) -> dict[str, Any]:
         current = self.store.current()
         return {"status": "ok" if current else "empty", "generation": current.id if current else None}
+
+    # -- documents (policy officers) and feedback -----------------------------------------------------------
+    def upload(self, uploads: list[Upload], folder: str = "", replaces: str | None = None) -> LibraryChange:
+        """Save uploaded files into the knowledge folder (bad ones are refused by name), then reload."""
+        return self.library.upload(uploads, folder, replaces)
+
+    def remove_document(self, doc_id: str) -> LibraryChange:
+        return self.library.remove(doc_id)
+
+    def document_source(self, doc_id: str) -> SourceFile:
+        return self.library.source(doc_id)
+
+    def reload_progress(self) -> ReloadProgress:
+        return self.library.progress()
+
+    def record_feedback(self, answer_id: str, helpful: bool, comment: str | None = None,
+                        question: str | None = None) -> FeedbackRecord:
+        return self.feedback.record(answer_id, helpful, comment, question)

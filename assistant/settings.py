@@ -50,13 +50,23 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8080
     public_base_url: str = ""
-    api_token: str = ""
+    api_token: str = Field(default="", description="Bearer token (and sign-in secret) required when serving on "
+                                                   "any address other than the local loopback.")
+    upload_max_files: int = Field(default=20, description="Files accepted in one upload.")
+    upload_max_bytes: int = Field(default=100_000_000, description="Largest upload request body, in bytes.")
+    session_hours: float = Field(default=12.0, description="How long a web sign-in lasts.")
+
+    # Feedback on answers: the question text is kept only when this is switched on (it may hold case details).
+    feedback_store_question: bool = False
 
     # Slack (switched on when signing secret and token are present).
     slack_signing_secret: str = ""
     slack_bot_token: str = ""
     slack_api_url: str = "https://slack.com/api/"
-    slack_policy_officers: str = ""
+    slack_policy_officers: str = Field(default="", description="Slack user ids (comma-separated) who may reload.")
+    slack_policy_officer_groups: str = Field(default="", description="Slack user group ids whose members may reload.")
+    slack_reload_channel: str = Field(default="", description="Channel id where officers may share files to "
+                                                                 "reload (direct messages always work).")
 
     log_level: str = "INFO"
 

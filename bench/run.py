@@ -16,6 +16,7 @@ from assistant.evaluation import evaluate_assistant, run_baseline
 from assistant.logging_setup import configure, offline_environment
 from assistant.service import Assistant
 from assistant.settings import REPO_ROOT, Settings
+from bench import slack_latency
 
 SHARED = REPO_ROOT.parent / "shared"
 EVAL = REPO_ROOT / "tests" / "eval"
@@ -96,6 +97,7 @@ def main() -> None:
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
+        out += slack_latency.report(assistant, SHARED / "corpus" / "dev-questions.jsonl")
         if (EVAL / "kb2").is_dir():
             out += ["## Second knowledge base in another shape (tests/eval/kb2)", ""]
             lines, _ = measure(EVAL / "kb2", [("kb2 questions (tests/eval/kb2-questions.jsonl)",

@@ -22,13 +22,18 @@ def discover(root: Path, ignore: list[str]) -> list[FoundFile]:
         if not path.is_file() or path.is_symlink():
             continue
         rel = path.relative_to(root).as_posix()
-        if any(part.startswith(".") for part in rel.split("/")):
-            continue
-        if any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(path.name, pat) for pat in ignore):
+        if is_ignored(rel, ignore):
             continue
         st = path.stat()
         found.append(FoundFile(rel, path, st.st_size, st.st_mtime))
     return found
+
+
+def is_ignored(rel: str, ignore: list[str]) -> bool:
+    """Hidden files and folders, and names matching an ignore pattern, are not partnership documents."""
+    name = rel.rsplit("/", 1)[-1]
+    return (any(part.startswith(".") for part in rel.split("/"))
+            or any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(name, pat) for pat in ignore))
 
 
 def sha256_bytes(raw: bytes) -> str:

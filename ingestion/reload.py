@@ -79,6 +79,23 @@ class Reloader:
         except Timeout as exc:
             raise ReloadInProgressError("Another reload is running. Try again when it has finished.") from exc
 
+    def check(self, raw: bytes, source: str) -> str:
+        """Why a reload would skip this file ('' when it would load or quarantine it), so an upload can be
+        refused before it is saved. The same limits, loaders and chunking as the reload itself."""
+        if len(raw) > self.max_file_bytes:
+            return f"file is too large (the limit is {self.max_file_bytes // 1_000_000} MB)"
+        try:
+            doc = load_bytes(raw, source)
+        except FileRejected as exc:
+            return exc.message
+        except Exception:  # a loader bug must not stop the upload; the file is reported and refused
+            log.exception("unexpected error checking a file (source withheld from logs)")
+            return "the file could not be read (unexpected error)"
+        info = describe(doc, self.rules)
+        if not chunk_document(doc, info, sha256_bytes(raw), self.max_chunk_chars, self.min_chunk_chars):
+            return "no text to index"
+        return ""
+
     # -- stages -------------------------------------------------------------------------------------------
     def _reload(self, root: Path, progress: Progress, released: frozenset[str],
                 extra_skipped: list[FileResult]) -> ReloadSummary:

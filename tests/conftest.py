@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
+from fastapi import FastAPI
 
+from assistant.embedding import Embedder, build_embedder
 from assistant.logging_setup import offline_environment
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -44,8 +50,39 @@ def fake_assistant(tmp_path: Path) -> Iterator[Assistant]:
 
 
 @pytest.fixture(scope="session")
-def real_assistant(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Assistant:
+def real_embedder() -> Embedder:
+    """The real model, loaded once per test session and shared by every real assistant."""
+    settings = Settings()
+    return build_embedder("local", settings.embedding_package, settings.embedding_batch_size)
+
+
+@pytest.fixture(scope="session")
+def real_assistant(tmp_path_factory: pytest.TempPathFactory, corpus: Path, real_embedder: Embedder) -> Assistant:
     """One real ingest of the corpus (real model, real Chroma on disk, SQLite), shared by integration tests."""
-    assistant = Assistant(make_settings(tmp_path_factory.mktemp("kb") / "data"))
+    assistant = Assistant(make_settings(tmp_path_factory.mktemp("kb") / "data"), embedder=real_embedder)
     assistant.ingest(corpus)
     return assistant
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[Callable[[FastAPI], str]]:
+    """Serve an app over real HTTP on a free loopback port (uvicorn in a thread); returns its base URL."""
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(app: FastAPI) -> str:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.time() + 10
+        while not server.started and time.time() < deadline:
+            time.sleep(0.05)
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(5)

@@ -1,35 +1,65 @@
-"""FastAPI application factory. Routes call the core service and nothing else."""
+"""FastAPI application factory: the JSON API, the web page, access control and the one error handler."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from assistant import __version__
 from assistant.errors import PartnershipError
-from assistant.models import Answer
 from assistant.service import Assistant
+from assistant.slack import build_bolt_app, mount
+from assistant.web import api, pages
+from assistant.web.schemas import AskRequest
+from assistant.web.security import Access, guard
+
+__all__ = ["AskRequest", "create_app"]
+
+STATIC_DIR = Path(__file__).parent / "static"
 
 
-class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=2000, description="The question, in plain words.")
-
-
-def create_app(assistant: Assistant) -> FastAPI:
-    app = FastAPI(title="Partnership Assistant", version=__version__)
+def create_app(assistant: Assistant, host: str | None = None) -> FastAPI:
+    """The web door for ``assistant``. ``host`` is the address being served on (default: the settings' host):
+    loopback means local mode with no sign-in; any other address needs ``settings.api_token`` (ConfigError
+    without one)."""
+    access = Access.for_binding(assistant.settings, host or assistant.settings.host)
+    app = FastAPI(title="Partnership Assistant", version=__version__,
+                  description="Ask the partnership's documents and get answers with citations; manage the "
+                              "documents. In local mode (served on 127.0.0.1) no sign-in is needed; otherwise send "
+                              "`Authorization: Bearer <PARTNERSHIP_API_TOKEN>`.")
     app.state.assistant = assistant
+    app.state.access = access
+    app.middleware("http")(guard(access, assistant.settings.upload_max_bytes))
 
     @app.exception_handler(PartnershipError)
-    async def _partnership_error(_request: Request, exc: PartnershipError) -> JSONResponse:
-        return JSONResponse(status_code=exc.status_code, content={"error": exc.message})
+    async def _partnership_error(request: Request, exc: PartnershipError) -> Response:
+        if request.url.path.startswith("/api/"):
+            headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+            return JSONResponse(status_code=exc.status_code, content={"error": exc.message}, headers=headers)
+        return pages.render_error(request, exc)
 
-    @app.get("/api/health")
-    def health() -> dict[str, object]:
-        return assistant.health()
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # The input is left out of the reply: it may be a question holding case details.
+        detail: list[dict[str, Any]] = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""),
+                                         "type": e.get("type", "")} for e in exc.errors()]
+        if any(d["type"] == "json_invalid" for d in detail):
+            message = "The request body is not valid JSON."
+        else:
+            message = "The request is not valid: " + "; ".join(
+                f"{'.'.join(str(p) for p in d['loc'][1:]) or 'body'}: {d['msg']}" for d in detail[:3]) + "."
+        return JSONResponse(status_code=422, content={"error": message, "detail": detail})
 
-    @app.post("/api/ask", response_model=Answer)
-    def ask(body: AskRequest) -> Answer:
-        return assistant.ask(body.question)
-
+    app.include_router(api.public)
+    app.include_router(api.router)
+    app.include_router(pages.signin)
+    app.include_router(pages.pages)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if (bolt := build_bolt_app(assistant, assistant.settings)) is not None:
+        mount(app, bolt)  # Slack's events, commands and buttons at POST /slack/events (signed; no sign-in)
     return app
