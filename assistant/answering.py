@@ -19,6 +19,9 @@ from ingestion.screening import strip_instructions
 
 UNIT_RERANK = 16  # units re-scored with the model at sentence level (cost: one small batch per question)
 UNIT_DENSE_WEIGHT = 0.35
+UNIT_CACHE_SIZE = 50_000
+SIM_FLOOR, SIM_CEIL = 0.25, 0.7
+SAME_PASSAGE = 0.12
 STRICT_TYPES = ("phone", "email", "date", "timescale")
 KEY_IDF = 3.5  # a term in at most a few dozen chunks: the question is about that thing
 NAME_POOL = 5
@@ -32,11 +35,13 @@ class Scored:
     score: float
     coverage: float
     chunk_score: float
+    similarity: float = 0.0  # cosine of the unit (with its context) to the question, when measured
 
 
 class Answerer:
     def __init__(self, embedder: Embedder, settings: Settings, prompts: Prompts) -> None:
         self.embedder, self.settings, self.prompts = embedder, settings, prompts
+        self._unit_cache: dict[str, np.ndarray] = {}
 
     # -- retrieval ----------------------------------------------------------------------------------------
     def retrieve(self, kb: LoadedKB, analysis: Analysis, qvec: np.ndarray,
@@ -111,11 +116,28 @@ class Answerer:
         if qvec is not None and out:
             out.sort(key=lambda s: -s.score)
             head = out[:UNIT_RERANK]
-            sims = self.embedder.embed([f"{s.unit.chunk.context}: {s.unit.text}" for s in head]) @ qvec
-            out = [Scored(s.unit, s.score + UNIT_DENSE_WEIGHT * float(sim), s.coverage, s.chunk_score)
+            sims = self._unit_vectors([f"{s.unit.chunk.context}: {s.unit.text}" for s in head]) @ qvec
+            out = [Scored(s.unit, s.score + UNIT_DENSE_WEIGHT * float(sim), s.coverage, s.chunk_score, float(sim))
                    for s, sim in zip(head, sims, strict=True)] + out[UNIT_RERANK:]
         out.sort(key=lambda s: -s.score)
         return out
+
+    @staticmethod
+    def _blend(lexical: float, picked: Scored) -> float:
+        """Evidence support from words and meaning: paraphrases ('began operating' for 'started running') keep
+        their support, while a near-miss on a different subject is still caught by the name and type checks."""
+        semantic = min(1.0, max(0.0, (picked.similarity - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR)))
+        return max(lexical, 0.5 * lexical + 0.5 * semantic)
+
+    def _unit_vectors(self, texts: list[str]) -> np.ndarray:
+        """Unit embeddings, memoised: the same sentences come back across questions."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._unit_cache]
+        if missing:
+            if len(self._unit_cache) > UNIT_CACHE_SIZE:
+                self._unit_cache.clear()
+            for text, vec in zip(missing, self.embedder.embed(missing), strict=True):
+                self._unit_cache[text] = vec
+        return np.stack([self._unit_cache[t] for t in texts])
 
     def _rare(self, analysis: Analysis) -> set[str]:
         """Question terms that name something specific: a word the model's vocabulary doesn't hold whole."""
@@ -173,18 +195,22 @@ class Answerer:
                 pick = next((c for c in part_scored if c.unit.text not in (x.unit.text for x in chosen)), None)
                 if pick is not None:
                     chosen.append(pick)
-                    supports.append(self.support(kb, pa, pick.unit.chunk, alts))
+                    supports.append(self._blend(self.support(kb, pa, pick.unit.chunk, alts), pick))
         if not chosen:
             chosen.append(scored[0])
-            supports.append(self.support(kb, analysis, scored[0].unit.chunk, alts))
+            supports.append(self._blend(self.support(kb, analysis, scored[0].unit.chunk, alts), scored[0]))
         if min(supports) < self.settings.abstain_threshold or self._names_missing(kb, analysis, scored, alts):
             return self._abstain(kb, analysis, fused)
         if not multi:
             lead = chosen[0]
-            for s in scored[1:]:
+            # Evidence is local: the sentence after the lead in the same passage often finishes the answer.
+            ranked = sorted(scored[1:], key=lambda s: -(s.score + (SAME_PASSAGE if s.unit.chunk.id ==
+                                                                  lead.unit.chunk.id else 0.0)))
+            for s in ranked:
                 if len(chosen) >= self.settings.answer_max_units:
                     break
-                if s.score < 0.8 * lead.score or s.unit.text in (c.unit.text for c in chosen):
+                bonus = SAME_PASSAGE if s.unit.chunk.id == lead.unit.chunk.id else 0.0
+                if s.score + bonus < 0.8 * lead.score or s.unit.text in (c.unit.text for c in chosen):
                     continue
                 if sum(len(c.unit.text) for c in chosen) + len(s.unit.text) > self.settings.answer_max_chars:
                     continue

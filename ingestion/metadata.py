@@ -22,6 +22,7 @@ _MY = re.compile(rf"\b({_MONTH_RE})\s+(20\d{{2}})\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(20\d{2})-(\d{2})-(\d{2})\b")
 _KEYED = re.compile(r"(position as at|as at|updated|reviewed|date[d]?|effective(?: from)?|published|issued)[:\s]+",
                     re.IGNORECASE)
+_FY_QUARTER = re.compile(r"(20\d{2})[-_/](\d{2})[-_ ]?q([1-4])\b", re.IGNORECASE)
 _QUARTER = re.compile(r"(20\d{2})[-_ ]?q([1-4])\b", re.IGNORECASE)
 _VERSION = re.compile(r"\bversion[:\s]+v?(\d+(?:\.\d+)*)", re.IGNORECASE)
 _SUPERSEDED_SELF = re.compile(r"\bstatus[:\s]+superseded\b|\bsuperseded by\b|^\s*superseded\b",
@@ -87,6 +88,11 @@ def find_date(doc: LoadedDocument, head: str) -> str:
     m = _ISO.search(Path(doc.source).name)
     if m:
         return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    fq = _FY_QUARTER.search(Path(doc.source).name)
+    if fq:  # financial year 2025-26, Q4 = January to March 2026
+        start, quarter = int(fq.group(1)), int(fq.group(3))
+        year, month = (start, 3 + quarter * 3) if quarter < 4 else (start + 1, 3)
+        return _iso(year, month, 30 if month in (6, 9) else 31)
     q = _QUARTER.search(Path(doc.source).name)
     if q:  # a quarterly dashboard is as of its quarter's end
         year, quarter = int(q.group(1)), int(q.group(2))
@@ -134,7 +140,10 @@ def resolve_versions(infos: list[DocumentInfo]) -> list[DocumentInfo]:
         if not info.supersedes:
             continue
         for other in infos:
-            if other.source != info.source and fuzz.token_set_ratio(info.supersedes, other.title) >= 90:
+            # token_sort, not token_set: a short generic title ("Northvale Community Safety Partnership") is a
+            # subset of many names and must not be taken for the document that was replaced.
+            if other.source != info.source and fuzz.token_sort_ratio(
+                    series_key(info.supersedes), series_key(other.title)) >= 85:
                 out[other.source] = replace(out[other.source], status="superseded")
     groups: dict[tuple[str, str], list[DocumentInfo]] = {}
     for info in infos:
