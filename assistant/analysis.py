@@ -14,7 +14,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"\b(e-?mail|mailbox|address (?:to|do i) send)\b", re.I)),
     ("definition", re.compile(r"\b(stand for|stands for|acronym|what does \w+ mean|meaning of|abbreviation)\b", re.I)),
     ("number", re.compile(r"\b(how many|how much|number of|percentage|per ?cent|rate|target|figure|total|count|"
-                          r"fte|budget|cost|funding|allocated|value|score)\b", re.I)),
+                          r"fine|penalty|fee|fte|budget|cost|funding|allocated|value|score)\b", re.I)),
     ("date", re.compile(r"\b(when|what date|which date|deadline|by when|due|start(?:ed)?|since when|what year)\b",
                         re.I)),
     ("timescale", re.compile(r"\b(how long|how quickly|how soon|timescale|time ?frame|within|response time|"

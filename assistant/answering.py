@@ -14,6 +14,7 @@ from assistant.index import IndexedChunk, LoadedKB
 from assistant.models import Answer, Citation, DocumentPointer
 from assistant.prompts import Prompts
 from assistant.settings import Settings
+from assistant.shorthand import Shorthand
 from assistant.text import terms
 from ingestion.screening import strip_instructions
 
@@ -22,9 +23,11 @@ UNIT_DENSE_WEIGHT = 0.35
 UNIT_CACHE_SIZE = 50_000
 SIM_FLOOR, SIM_CEIL = 0.25, 0.7
 SAME_PASSAGE = 0.12
+GLOSSARY_WEIGHT = 0.8
+UNSEEN_WEIGHT = 1.2
 STRICT_TYPES = ("phone", "email", "date", "timescale")
 KEY_IDF = 3.5  # a term in at most a few dozen chunks: the question is about that thing
-NAME_POOL = 5
+NAME_POOL = 2
 SUPERSEDED_WEIGHT = 0.35  # a superseded document is kept for "what changed" but loses to the current one
 CANDIDATES = 10
 
@@ -42,6 +45,7 @@ class Answerer:
     def __init__(self, embedder: Embedder, settings: Settings, prompts: Prompts) -> None:
         self.embedder, self.settings, self.prompts = embedder, settings, prompts
         self._unit_cache: dict[str, np.ndarray] = {}
+        self.shorthand = Shorthand.load(settings.rules_dir / "chat-shorthand.yaml")
 
     # -- retrieval ----------------------------------------------------------------------------------------
     def retrieve(self, kb: LoadedKB, analysis: Analysis, qvec: np.ndarray,
@@ -90,7 +94,7 @@ class Answerer:
             return []
         best = top[0][1]
         alts = alts or {}
-        weights = _weights(kb, analysis)
+        weights = _weights(kb, analysis, self._rare(analysis))
         for t, w in (extra or {}).items():
             weights.setdefault(t, w)
         total = sum(weights.values()) or 1.0
@@ -112,6 +116,8 @@ class Answerer:
                 score = 0.45 * chunk_norm + 0.4 * coverage + 0.15 * type_match(analysis.answer_types, text)
                 if avoid and chunk.id in avoid:
                     score *= 0.7
+                if "definition" not in analysis.answer_types and _is_definition(kb, chunk):
+                    score *= GLOSSARY_WEIGHT  # a glossary line explains a term; it rarely answers the question
                 out.append(Scored(Unit(chunk, text, unit.terms), score, coverage, chunk_norm))
         if qvec is not None and out:
             out.sort(key=lambda s: -s.score)
@@ -144,7 +150,7 @@ class Answerer:
         from assistant.text import STOPWORDS, stem, words
 
         return {stem(w) for w in words(analysis.text) if w not in STOPWORDS and not w.isdigit()
-                and len(w) > 3 and not self.embedder.is_common_word(w)} | set(analysis.entities)
+                and len(w) >= 3 and not self.embedder.is_common_word(w)} | set(analysis.entities)
 
     def _names_missing(self, kb: LoadedKB, analysis: Analysis, scored: list[Scored],
                        alts: dict[str, list[str]]) -> bool:
@@ -154,8 +160,9 @@ class Answerer:
         pool: set[str] = set()
         for s in scored[:NAME_POOL]:
             pool |= set(kb.chunk_terms[kb.by_id[s.unit.chunk.id]])
-        weights = _weights(kb, analysis)
-        for t in self._rare(analysis):
+        rare = self._rare(analysis)
+        weights = _weights(kb, analysis, rare)
+        for t in rare:
             w = weights.get(t, 0.0)
             if w >= KEY_IDF and not _present(t, pool, alts):
                 return True
@@ -166,7 +173,7 @@ class Answerer:
         """Share of the question's information (IDF-weighted) that the evidence chunk actually holds.
 
         """
-        weights = _weights(kb, analysis)
+        weights = _weights(kb, analysis, self._rare(analysis))
         if not weights:
             return 0.0
         have = set(kb.chunk_terms[kb.by_id[chunk.id]])
@@ -175,6 +182,7 @@ class Answerer:
 
     # -- the whole answer ---------------------------------------------------------------------------------
     def answer(self, kb: LoadedKB, question: str) -> Answer:
+        question = self.shorthand.expand(question)
         analysis = analyse(question)
         expanded, alts = kb.expand(question)
         multi = len(analysis.parts) > 1
@@ -189,6 +197,12 @@ class Answerer:
         if multi:
             for i, (part, vec) in enumerate(zip(analysis.parts, vecs[1:], strict=True)):
                 pa = analyse(part)
+                if chosen:
+                    # The second hop often leans on the first ("...and what's their phone number"): carry the
+                    # first part's question and the evidence found for it into the second part's search.
+                    hop = f"{part_texts[i]} ({analysis.parts[i - 1]}; {chosen[-1].unit.text[:200]})"
+                    part_texts[i] = hop
+                    vec = self.embedder.embed([hop])[0]
                 others = {t: 0.3 * _weight(kb, t) for j, p in enumerate(analysis.parts) if j != i for t in terms(p)}
                 part_scored = self.score_units(kb, pa, self.retrieve(kb, pa, vec, part_texts[i]), alts, others,
                                                avoid={c.unit.chunk.id for c in chosen}, qvec=vec)
@@ -216,7 +230,9 @@ class Answerer:
                     continue
                 chosen.append(s)
         strict = [t for t in analysis.answer_types if t in STRICT_TYPES]
-        if strict and not any(type_match(tuple(strict), c.unit.text) == 1.0 for c in chosen):
+        lead_passage = [c for c in chosen if c.unit.chunk.id == chosen[0].unit.chunk.id
+                        and c.coverage >= 0.5 * chosen[0].coverage] if not multi else chosen
+        if strict and not any(type_match(tuple(strict), c.unit.text) == 1.0 for c in lead_passage):
             return self._abstain(kb, analysis, fused)  # the evidence lacks the kind of fact asked for
         return self._compose(kb, analysis, chosen, min(supports))
 
@@ -267,7 +283,7 @@ def _weight(kb: LoadedKB, term: str) -> float:
     return kb.idf_of(term)
 
 
-def _weights(kb: LoadedKB, analysis: Analysis) -> dict[str, float]:
+def _weights(kb: LoadedKB, analysis: Analysis, rare: set[str] | None = None) -> dict[str, float]:
     """IDF weight of each (typo-repaired) question term. A term the knowledge base has never seen counts only when
     it was written as a name or acronym (an entity the documents would have to mention); otherwise it is chat
     ('actually', 'atm') that the embedding model handles."""
@@ -277,9 +293,18 @@ def _weights(kb: LoadedKB, analysis: Analysis) -> dict[str, float]:
         idf = kb.idf_of(t)
         if idf:
             out[t] = idf
-        elif raw in entities and not raw.isdigit():
-            out[t] = KEY_IDF
+        elif (raw in entities or raw in (rare or set())) and raw.isalpha() and not kb.has_prefix(raw):
+            out[t] = KEY_IDF  # a name or acronym the documents never mention (not a shortening: 'coord')
+        elif raw.isalpha() and len(raw) > 2:
+            out[t] = UNSEEN_WEIGHT  # an ordinary word the documents never use: weak evidence of a different topic
     return out
+
+
+def _is_definition(kb: LoadedKB, chunk: IndexedChunk) -> bool:
+    if chunk.kind != "table_row":
+        return False
+    first = chunk.text.split("; ", 1)[0].partition(": ")[2].strip().lower()
+    return first in kb.acronyms
 
 
 def _present(term: str, have: set[str] | frozenset[str], alts: dict[str, list[str]]) -> float:

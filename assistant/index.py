@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -71,10 +72,18 @@ class LoadedKB:
         n = max(len(chunks), 1)
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self.vocab = list(self.idf)
+        self._sorted_vocab = sorted(self.idf)
         self.acronyms = learn_acronyms((c.kind, c.text) for c in chunks)
         self.bm25 = bm25s.BM25()
         if chunks:
             self.bm25.index(self.chunk_terms, show_progress=False)
+
+    def has_prefix(self, word: str) -> bool:
+        """True when a known term starts with ``word`` (a shortening such as 'coord' for 'coordinator')."""
+        if len(word) < 4:
+            return False
+        i = bisect.bisect_left(self._sorted_vocab, word)
+        return i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(word)
 
     def idf_of(self, term: str) -> float:
         return self.idf.get(term, 0.0)

@@ -1,0 +1,35 @@
+"""Expand chat shorthand ('ppl', 'atm', 'lvl') before analysis, from a data file in knowledge/rules/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from assistant.errors import ConfigError
+
+
+class Shorthand:
+    def __init__(self, mapping: dict[str, str]) -> None:
+        self.mapping = {k.lower(): v for k, v in mapping.items()}
+        keys = sorted(self.mapping, key=len, reverse=True)
+        self._pattern = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w/])",
+                                   re.IGNORECASE) if keys else None
+
+    @classmethod
+    def load(cls, path: Path) -> Shorthand:
+        if not path.exists():
+            return cls({})
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            return cls({str(k): str(v) for k, v in (data.get("shorthand") or {}).items()})
+        except (yaml.YAMLError, AttributeError) as exc:
+            raise ConfigError(f"The chat shorthand file {path.name} is invalid: {exc}") from exc
+
+    def expand(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        # Only lower-case shorthand: 'RE' or 'U' written in capitals may be a real acronym.
+        return self._pattern.sub(lambda m: self.mapping[m.group(1).lower()] if m.group(1).islower() else m.group(1),
+                                 text)
