@@ -122,7 +122,7 @@ class Answerer:
         if qvec is not None and out:
             out.sort(key=lambda s: -s.score)
             head = out[:UNIT_RERANK]
-            sims = self._unit_vectors([f"{s.unit.chunk.context}: {s.unit.text}" for s in head]) @ qvec
+            sims = self._unit_vectors(kb, head) @ qvec
             out = [Scored(s.unit, s.score + UNIT_DENSE_WEIGHT * float(sim), s.coverage, s.chunk_score, float(sim))
                    for s, sim in zip(head, sims, strict=True)] + out[UNIT_RERANK:]
         out.sort(key=lambda s: -s.score)
@@ -135,15 +135,19 @@ class Answerer:
         semantic = min(1.0, max(0.0, (picked.similarity - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR)))
         return max(lexical, 0.5 * lexical + 0.5 * semantic)
 
-    def _unit_vectors(self, texts: list[str]) -> np.ndarray:
-        """Unit embeddings, memoised: the same sentences come back across questions."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._unit_cache]
+    def _unit_vectors(self, kb: LoadedKB, units: list[Scored]) -> np.ndarray:
+        """Unit embeddings: a unit that is its whole chunk reuses the chunk's indexed vector; a sentence inside a
+        longer chunk is embedded once and memoised (the same sentences come back across questions)."""
+        texts = [f"{s.unit.chunk.context}: {s.unit.text}" for s in units]
+        whole = [s.unit.text == s.unit.chunk.text.strip() for s in units]
+        missing = [t for t, w in dict.fromkeys(zip(texts, whole, strict=True)) if not w and t not in self._unit_cache]
         if missing:
             if len(self._unit_cache) > UNIT_CACHE_SIZE:
                 self._unit_cache.clear()
             for text, vec in zip(missing, self.embedder.embed(missing), strict=True):
                 self._unit_cache[text] = vec
-        return np.stack([self._unit_cache[t] for t in texts])
+        return np.stack([kb.vectors[kb.by_id[s.unit.chunk.id]] if w else self._unit_cache[t]
+                         for s, t, w in zip(units, texts, whole, strict=True)])
 
     def _rare(self, analysis: Analysis) -> set[str]:
         """Question terms that name something specific: a word the model's vocabulary doesn't hold whole."""

@@ -53,11 +53,14 @@ class LoadedKB:
         self.collection = chroma.get_collection(collection_name(generation_id))
         self.documents: dict[str, DocumentInfo] = {m.source: m.info() for m in manifest if m.status != "quarantined"}
         self.manifest = manifest
-        got = self.collection.get(include=["documents", "metadatas"])
+        got = self.collection.get(include=["documents", "metadatas", "embeddings"])
         chunks = []
-        for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+        vectors: dict[str, np.ndarray] = {}
+        for cid, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"],
+                                        strict=True):
             if meta["source"] not in self.documents:
                 continue
+            vectors[cid] = np.asarray(vec, dtype=np.float32)
             chunks.append(IndexedChunk(id=cid, source=str(meta["source"]), text=text, context=str(meta["context"]),
                                        section=str(meta.get("section", "")), page=_int(meta.get("page")),
                                        row_id=str(meta.get("row_id", "")), kind=str(meta.get("kind", "")),
@@ -65,6 +68,8 @@ class LoadedKB:
         chunks.sort(key=lambda c: (c.source, c.order))
         self.chunks = chunks
         self.by_id = {c.id: i for i, c in enumerate(chunks)}
+        # Chunk vectors in memory: a chunk that is a single answer unit needs no second embedding at question time.
+        self.vectors = np.stack([vectors[c.id] for c in chunks]) if chunks else np.zeros((0, 1), dtype=np.float32)
         self.chunk_terms = [terms(c.search_text) for c in chunks]
         df: Counter[str] = Counter()
         for ts in self.chunk_terms:
