@@ -20,6 +20,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("timescale", re.compile(r"\b(how long|how quickly|how soon|timescale|time ?frame|within|response time|"
                              r"how often|frequency)\b", re.I)),
     ("role", re.compile(r"\b(who|whom|whose|owner|owns|chair|chairs|lead|responsible|contact|escalate to)\b", re.I)),
+    ("ownership", re.compile(r"\b(owns?|owner|responsib\w*|take (?:it )?over|take it off|hand(?:s|ed)? (?:it )?over|"
+                             r"handoff|hand-off|still (?:on )?me|still mine|who has the case)\b", re.I)),
+    ("consent", re.compile(r"\b(consent|agree|permission|refus\w*|won'?t agree|declin\w*|without (?:their|them))\b",
+                           re.I)),
     ("status", re.compile(r"\b(done|complete[d]?|status|still|progress|how are we doing|on track|rag|update)\b",
                           re.I)),
     ("steps", re.compile(r"\b(how do i|how to|what do i do|what now|what should i|process|steps|refer)\b", re.I)),

@@ -21,7 +21,12 @@ ROLE = re.compile(r"\b(?:Head|Manager|Chair|Lead|Officer|Director|Coordinator|Co
 STATUS = re.compile(r"\b(?:complete[d]?|green|amber|red|blue|on track|delayed|open|closed|overdue|done|"
                     r"in progress|not started)\b", re.I)
 
+OWNERSHIP = re.compile(r"\b(?:owns?|owner|responsib\w*|until|from the point|remains?|keeps?|takes? over|"
+                       r"lead(?:s)? (?:on|the)|allocated)\b", re.I)
+CONSENT = re.compile(r"\b(?:consent|agree\w*|without (?:their|the person's)|declin\w*|refus\w*)\b", re.I)
+
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "ownership": OWNERSHIP, "consent": CONSENT,
     "phone": PHONE, "email": EMAIL, "number": NUMBER, "date": DATE, "timescale": TIMESCALE, "role": ROLE,
     "status": STATUS,
 }
