@@ -9,9 +9,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.cli_escalations import register as register_escalation_commands
 from assistant.errors import PartnershipError
 from assistant.logging_setup import configure, offline_environment
 from assistant.service import Assistant
@@ -84,6 +86,21 @@ def ask(question: Annotated[str, typer.Argument(help="Your question, in plain wo
 
 
 @app.command()
+def referral(situation: Annotated[str, typer.Argument(help="The situation, in plain words")],
+             as_json: Annotated[bool, typer.Option("--json", help="Print the result JSON (as POST /api/referral)")]
+             = False) -> None:
+    """Find the referral pathway for a situation: why it fits, the steps, consent, timescales, handoff, out of
+    hours and what to do if it is not picked up, each cited."""
+    result = _assistant().find_referral(situation)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    from assistant.referrals.render_text import print_referral
+
+    print_referral(console, result)
+
+
+@app.command()
 def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List the documents in the knowledge base with their type, date, version and status."""
     rows = _assistant().documents()
@@ -92,10 +109,27 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         return
     table = Table("Document", "Type", "Date", "Version", "Status", "Chunks", "Last loaded")
     for r in rows:
-        table.add_row(f"{r.title}\n[dim]{r.source}[/dim]", r.doc_type, r.date, r.version,
-                      r.status + (f"\n[dim]{r.reason}[/dim]" if r.reason else ""), str(r.chunks),
-                      r.loaded_at.strftime("%Y-%m-%d %H:%M"))
+        notes = "".join(f"\n[dim]{escape(x)}[/dim]" for x in (r.reason, *r.warnings) if x)
+        table.add_row(f"{escape(r.title)}\n[dim]{escape(r.source)}[/dim]", r.doc_type, r.date, r.version,
+                      r.status + notes, str(r.chunks), r.loaded_at.strftime("%Y-%m-%d %H:%M"))
     console.print(table)
+
+
+@app.command()
+def release(source: Annotated[str, typer.Argument(help="The quarantined file, as `partnership documents` lists it")],
+            by: Annotated[str, typer.Option("--by", help="Who checked and released it (kept with the release)")] = "",
+            as_json: Annotated[bool, typer.Option("--json", help="Print the reload summary as JSON")] = False) -> None:
+    """Release a quarantined document you have checked: it is reloaded and becomes searchable.
+
+    The release is for the file as it is now; if the file changes it is screened again.
+    """
+    summary = _assistant().release(source, by)
+    if as_json:
+        console.print_json(json.dumps(summary.as_dict()))
+        return
+    from assistant.render_text import print_summary
+
+    print_summary(console, summary.as_dict())
 
 
 @app.command()
@@ -132,6 +166,9 @@ def evaluate(questions: Annotated[Path, typer.Argument(help="Question set (JSONL
         return
     for name, rep in reports.items():
         print_report(console, name, rep)
+
+
+register_escalation_commands(app, settings=_settings, assistant=_assistant, built=lambda: _State.assistant)
 
 
 def run() -> None:

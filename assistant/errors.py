@@ -25,6 +25,12 @@ class BadRequestError(PartnershipError):
     status_code = 400
 
 
+class PersonalDataError(BadRequestError):
+    """Text to be stored or posted looks like it identifies a person; the message names the kinds, never the text."""
+
+    status_code = 422
+
+
 class NotFoundError(PartnershipError):
     status_code = 404
 

@@ -6,15 +6,21 @@ transaction, so readers never see a half-built knowledge base and a crash leaves
 
 from __future__ import annotations
 
+import contextlib
 import json
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, select, update
+from sqlalchemy import JSON, DateTime, Engine, ForeignKey, Integer, String, Text, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from assistant.db import Base
+from assistant.errors import ReloadInProgressError
 from ingestion.models import DocumentInfo
+
+RELOAD_BUSY = "Another reload is running. Try again when it has finished."
 
 
 def utcnow() -> datetime:
@@ -61,6 +67,19 @@ class ManifestEntry(Base):
     def info(self) -> DocumentInfo:
         return DocumentInfo(source=self.source, title=self.title, doc_type=self.doc_type, date=self.doc_date,
                             version=self.version, status=self.status, supersedes=self.supersedes)
+
+
+class ReleasedFile(Base):
+    """A quarantined file a policy officer checked and released: these exact bytes (by hash) may be searched.
+
+    A changed file has another hash, so it is screened (and, if need be, quarantined) again.
+    """
+
+    __tablename__ = "kb_released"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(1000), default="")
+    released_by: Mapped[str] = mapped_column(String(200), default="")
+    released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 @dataclass(frozen=True)
@@ -118,7 +137,62 @@ class GenerationStore:
             ids = s.scalars(select(Generation.id)).all()
         return [i for i in ids if i not in keep]
 
+    def generation_ids(self) -> set[int]:
+        with self.sessions() as s:
+            return set(s.scalars(select(Generation.id)).all())
+
+    def release(self, sha256: str, source: str, released_by: str = "") -> None:
+        with self.sessions.begin() as s:
+            if s.get(ReleasedFile, sha256) is None:
+                s.add(ReleasedFile(sha256=sha256, source=source, released_by=released_by[:200]))
+
+    def released(self) -> frozenset[str]:
+        """Hashes of the files policy officers have released from quarantine."""
+        with self.sessions() as s:
+            return frozenset(s.scalars(select(ReleasedFile.sha256)).all())
+
     def forget(self, generation_id: int) -> None:
         with self.sessions.begin() as s:
             s.query(ManifestEntry).filter(ManifestEntry.generation_id == generation_id).delete()
             s.query(Generation).filter(Generation.id == generation_id).delete()
+
+
+class DatabaseWriterLock:
+    """One reload at a time across every app server that shares a PostgreSQL database (scale-out).
+
+    A session-level advisory lock, held on a connection of its own for the whole reload; PostgreSQL releases it
+    when that connection ends, so a killed process never leaves it behind. On SQLite nothing more is needed: the
+    database sits in the data folder beside the reload's file lock.
+    """
+
+    KEY = 0x50414B42  # "PAKB": the knowledge-base writer
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextlib.contextmanager
+    def hold(self, timeout: float) -> Iterator[None]:
+        """Hold the lock; wait up to ``timeout`` seconds (forever when negative), else ReloadInProgressError."""
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        deadline = time.monotonic() + timeout
+        conn = self.engine.connect()
+        try:
+            while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.KEY}).scalar():
+                conn.commit()
+                if timeout >= 0 and time.monotonic() >= deadline:
+                    raise ReloadInProgressError(RELOAD_BUSY)
+                time.sleep(0.2)
+            conn.commit()  # the lock belongs to the session, not the transaction: hold no transaction open
+            try:
+                yield
+            finally:
+                try:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.KEY})
+                    conn.commit()
+                except Exception:
+                    conn.invalidate()  # never return a connection that may still hold the lock to the pool
+                    raise
+        finally:
+            conn.close()

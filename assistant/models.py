@@ -35,3 +35,5 @@ class Answer(BaseModel):
     question_type: str = ""
     related: list[DocumentPointer] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    generation: int | None = Field(default=None, description="The knowledge-base generation the answer was drawn "
+                                                             "from (it changes when a reload completes).")

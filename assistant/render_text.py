@@ -27,7 +27,10 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     counts = summary["counts"]
     console.print(f"[bold]Knowledge base updated[/bold] (generation {summary['generation']}, "
                   f"{summary['chunks']} chunks, {summary['embedded_chunks']} embedded, {summary['seconds']} s)")
-    console.print(", ".join(f"{n} {k}" for k, n in counts.items() if n))
+    parts = [f"{n} {k}" for k, n in counts.items() if n]
+    if summary.get("warnings"):
+        parts.append(f"{summary['warnings']} with warnings")
+    console.print(", ".join(parts))
     for f in summary["files"]:
         if f["status"] in ("skipped", "quarantined") or f["warnings"]:
             colour = "red" if f["status"] in ("skipped", "quarantined") else "yellow"

@@ -7,21 +7,28 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from assistant.answering import Answerer
 from assistant.db import Base, build_engine, build_sessionmaker
 from assistant.embedding import Embedder, build_embedder
-from assistant.errors import BadRequestError, NotReadyError
+from assistant.errors import BadRequestError, NotFoundError, NotReadyError
+from assistant.escalation_answers import answer_escalation
+from assistant.escalation_rules_check import recheck_after_reload, warn_at_start
+from assistant.escalations import RULES_FILE, EscalationService
+from assistant.escalations.slack_notifier import build_notifier
 from assistant.feedback import FeedbackRecord, FeedbackStore
 from assistant.index import LoadedKB
-from assistant.kb_store import GenerationStore
+from assistant.kb_store import DatabaseWriterLock, GenerationStore
 from assistant.library import DocumentLibrary, LibraryChange, ReloadProgress, SourceFile, Upload, document_id
 from assistant.migrate import upgrade
 from assistant.models import Answer
 from assistant.privacy import scan
 from assistant.prompts import Prompts
+from assistant.referrals.models import ReferralResult
+from assistant.referrals.service import ReferralService
 from assistant.settings import Settings
 from assistant.vectorstore import build_chroma_client
 from ingestion.metadata import TypeRules
@@ -74,6 +81,11 @@ class Assistant:
                                        lambda root, progress, refused: self.ingest(root, progress, refused),
                                        lambda raw, source: self.reloader().check(raw, source))
         self.feedback = FeedbackStore(self.sessions, settings.feedback_store_question)
+        # Stuck-case escalations: the rules file is validated here (ConfigError explains any problem).
+        self.escalations = EscalationService.from_settings(settings, engine=self.engine, embedder=self.embedder,
+                                                           notifier=build_notifier(settings))
+        current = self.store.current()
+        warn_at_start(self.escalations, self.store.manifest(current.id) if current else [])
 
     # -- knowledge base -----------------------------------------------------------------------------------
     def knowledge_base(self) -> LoadedKB:
@@ -95,14 +107,31 @@ class Assistant:
                         lock_path=s.data_dir / "reload.lock", max_chunk_chars=s.chunk_max_chars,
                         min_chunk_chars=s.chunk_min_chars, max_file_bytes=s.max_file_bytes,
                         ignore=s.ingest_ignore, lock_timeout=s.reload_lock_timeout,
-                        batch_size=s.embedding_batch_size)
+                        batch_size=s.embedding_batch_size, db_lock=DatabaseWriterLock(self.engine))
 
     def ingest(self, folder: Path | None = None, progress: Progress | None = None,
                refused: list[FileResult] | None = None) -> ReloadSummary:
         """Reload ``folder``; ``refused`` are files turned away before the reload, reported in its summary."""
-        summary = self.reloader().reload(folder or self.settings.knowledge_dir, progress, extra_skipped=refused)
-        self.knowledge_base()  # load the new generation now rather than on the first question
+        summary = self.reloader().reload(folder or self.settings.knowledge_dir, progress,
+                                         released=self.store.released(), extra_skipped=refused)
+        kb = self.knowledge_base()  # load the new generation now rather than on the first question
+        recheck_after_reload(self.escalations, self.settings.rules_dir / RULES_FILE, kb.manifest, summary.files)
         return summary
+
+    def release(self, source: str, released_by: str = "", progress: Progress | None = None) -> ReloadSummary:
+        """Release a quarantined document a policy officer has checked, then reload so it becomes searchable.
+
+        The release is for these exact bytes (recorded by hash): a changed file is screened again.
+        """
+        current = self.store.current()
+        entry = next((m for m in self.store.manifest(current.id) if m.source == source), None) if current else None
+        if current is None or entry is None:
+            raise NotFoundError(f"There is no document '{source}' in the knowledge base.")
+        if entry.status != "quarantined":
+            raise BadRequestError(f"'{source}' is not quarantined.")
+        self.store.release(entry.sha256, source, released_by)
+        log.info("quarantined file released (sha256 %s…)", entry.sha256[:12])
+        return self.ingest(Path(current.root), progress)
 
     # -- questions ----------------------------------------------------------------------------------------
     def ask(self, question: str) -> Answer:
@@ -112,7 +141,19 @@ class Assistant:
         if len(question) > MAX_QUESTION_CHARS:
             raise BadRequestError(f"Please keep questions under {MAX_QUESTION_CHARS} characters.")
         started = time.perf_counter()
-        answer = self.answerer.answer(self.knowledge_base(), question)
+        kb = self.knowledge_base()
+        try:
+            answer = self.answerer.answer(kb, question)
+        except Exception:
+            current = self.store.current()
+            if current is None or current.id == kb.generation_id:
+                raise
+            # Reloads switched generations twice while this question ran, so its generation was dropped: ask
+            # the current one (an answer always comes wholly from one generation).
+            kb = self.knowledge_base()
+            answer = self.answerer.answer(kb, question)
+        answer = answer_escalation(self.escalations, kb.manifest, question, answer) or answer  # who to escalate to
+        answer.generation = kb.generation_id
         personal = scan(question)
         if personal.found:
             kinds = ", ".join(personal.kinds)
@@ -121,6 +162,15 @@ class Assistant:
         log.info("answered %s in %.0f ms (abstained=%s, citations=%d)", answer.answer_id,
                  (time.perf_counter() - started) * 1000, answer.abstained, len(answer.citations))
         return answer
+
+    # -- referrals (the directory follows each reload) -------------------------------------------------------
+    @cached_property
+    def referrals(self) -> ReferralService:
+        return ReferralService(self.embedder, self.store, self.settings.rules_dir)
+
+    def find_referral(self, situation: str) -> ReferralResult:
+        """Referral pathways that fit a situation told in plain words, best first, each field with its citation."""
+        return self.referrals.find(self.knowledge_base(), situation)
 
     def documents(self) -> list[DocumentRow]:
         current = self.store.current()

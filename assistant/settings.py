@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     # Vector store: embedded on disk by default, a `chroma run` server for the scale-out path.
     chroma_host: str = ""
     chroma_port: int = 8000
+    chroma_ssl: bool = False
+    chroma_tenant: str = Field(default="default_tenant", description="Chroma server tenant.")
+    chroma_database: str = Field(default="default_database", description="Chroma server database: give each "
+                                 "partnership sharing one server its own (created on first use).")
 
     # Chunking: sections first, size second. Small units make extractive answers short and precise.
     chunk_max_chars: int = 900
@@ -67,6 +71,10 @@ class Settings(BaseSettings):
     slack_policy_officer_groups: str = Field(default="", description="Slack user group ids whose members may reload.")
     slack_reload_channel: str = Field(default="", description="Channel id where officers may share files to "
                                                                  "reload (direct messages always work).")
+
+    # Stuck-case escalations: how often `serve` runs the escalation timer (0 switches it off, e.g. when cron runs
+    # `partnership escalations tick` instead). The rules file is <rules_dir>/escalation-rules.yaml.
+    escalation_tick_minutes: float = Field(default=5.0, ge=0, description="Minutes between escalation timer runs.")
 
     log_level: str = "INFO"
 

@@ -14,8 +14,8 @@ from filelock import FileLock, Timeout
 
 from assistant.embedding import Embedder
 from assistant.errors import FileRejected, IngestError, ReloadInProgressError
-from assistant.kb_store import GenerationStore, ManifestEntry
-from assistant.vectorstore import collection_name
+from assistant.kb_store import RELOAD_BUSY, DatabaseWriterLock, GenerationStore, ManifestEntry
+from assistant.vectorstore import COLLECTION_PREFIX, collection_name
 from ingestion.chunking import chunk_document
 from ingestion.discover import FoundFile, discover, sha256_bytes
 from ingestion.loaders import load_bytes
@@ -46,6 +46,7 @@ class ReloadSummary:
             "embedded_chunks": self.embedded,
             "counts": {s: self.count(s) for s in ("added", "changed", "unchanged", "removed", "skipped",
                                                    "quarantined")},
+            "warnings": sum(1 for f in self.files if f.warnings),  # files loaded (or skipped) with a warning
             "files": [{"source": f.source, "status": f.status, "chunks": f.chunks, "reason": f.reason,
                        "warnings": f.warnings} for f in self.files],
         }
@@ -64,20 +65,28 @@ class _Prepared:
 class Reloader:
     def __init__(self, store: GenerationStore, chroma: Any, embedder: Embedder, rules: TypeRules,
                  lock_path: Path, max_chunk_chars: int, min_chunk_chars: int, max_file_bytes: int,
-                 ignore: list[str], lock_timeout: float = 0.0, batch_size: int = 64) -> None:
+                 ignore: list[str], lock_timeout: float = 0.0, batch_size: int = 64,
+                 db_lock: DatabaseWriterLock | None = None) -> None:
         self.store, self.chroma, self.embedder, self.rules = store, chroma, embedder, rules
         self.lock = FileLock(str(lock_path))
+        self.db_lock = db_lock
         self.max_chunk_chars, self.min_chunk_chars = max_chunk_chars, min_chunk_chars
         self.max_file_bytes, self.ignore = max_file_bytes, ignore
         self.lock_timeout, self.batch_size = lock_timeout, batch_size
 
     def reload(self, root: Path, progress: Progress | None = None, released: frozenset[str] = frozenset(),
                extra_skipped: list[FileResult] | None = None) -> ReloadSummary:
+        """One writer: the file lock (processes sharing the data folder), then the database lock (app servers
+        sharing PostgreSQL). The second reload waits up to ``lock_timeout`` seconds, then is refused."""
+        started = time.monotonic()
         try:
-            with self.lock.acquire(timeout=self.lock_timeout):
+            with self.lock.acquire(timeout=self.lock_timeout), contextlib.ExitStack() as stack:
+                if self.db_lock is not None:
+                    wait = -1.0 if self.lock_timeout < 0 else max(0.0, self.lock_timeout - (time.monotonic() - started))
+                    stack.enter_context(self.db_lock.hold(wait))
                 return self._reload(root.resolve(), progress or (lambda *_: None), released, extra_skipped or [])
         except Timeout as exc:
-            raise ReloadInProgressError("Another reload is running. Try again when it has finished.") from exc
+            raise ReloadInProgressError(RELOAD_BUSY) from exc
 
     def check(self, raw: bytes, source: str) -> str:
         """Why a reload would skip this file ('' when it would load or quarantine it), so an upload can be
@@ -113,8 +122,11 @@ class Reloader:
         gen_id = self.store.start(str(root))
         summary = ReloadSummary(generation_id=gen_id, root=str(root))
         try:
-            collection = self.chroma.get_or_create_collection(collection_name(gen_id), embedding_function=None,
-                                                              metadata={"hnsw:space": "cosine"})
+            # A new generation gets a new, empty collection: never one left behind by an abandoned build.
+            with contextlib.suppress(Exception):
+                self.chroma.delete_collection(collection_name(gen_id))
+            collection = self.chroma.create_collection(collection_name(gen_id), embedding_function=None,
+                                                       metadata={"hnsw:space": "cosine"})
             old_collection = self.chroma.get_collection(collection_name(current.id)) if current else None
             entries = self._index(prepared, by_source, collection, old_collection, summary, progress, gen_id)
         except Exception:
@@ -150,7 +162,8 @@ class Reloader:
                 result.status = "quarantined"
             return _Prepared(found, sha, info=old.info() if old.status != "quarantined" else None, carried=old,
                              result=result)
-        status: FileStatus = "changed" if old is not None else "added"
+        # A file leaving quarantine is new to the searchable knowledge base.
+        status: FileStatus = "changed" if old is not None and old.status != "quarantined" else "added"
         try:
             doc = load_bytes(raw, found.source)
         except FileRejected as exc:
@@ -163,7 +176,10 @@ class Reloader:
         raw_text = raw.decode("utf-8", "replace") if doc.fmt not in ("pdf", "docx") else text
         screened = screen(raw_text)
         warnings = [*doc.warnings, *screened.warnings]
-        if screened.quarantine_reason and sha not in released:
+        if screened.quarantine_reason and sha in released:
+            warnings.append("released from quarantine by a policy officer: " + screened.quarantine_reason.split(
+                ";")[0])
+        elif screened.quarantine_reason:
             entry = ManifestEntry(source=found.source, sha256=sha, size=found.size, mtime=found.mtime,
                                   title=doc.title, status="quarantined", reason=screened.quarantine_reason,
                                   warnings=warnings, chunk_ids=[])
@@ -225,8 +241,21 @@ class Reloader:
         self.store.forget(gen_id)
 
     def _drop_stale(self, keep: set[int]) -> None:
+        """Drop generations that are neither kept nor current (abandoned builds, old retired ones), and any
+        collection of ours that no generation owns (left behind by a build killed while being dropped)."""
         for gen_id in self.store.stale(keep):
             self._drop(gen_id)
+        known = self.store.generation_ids()
+        try:
+            names = [getattr(c, "name", c) for c in self.chroma.list_collections()]
+        except Exception:  # listing is housekeeping only: a reload never fails on it
+            log.warning("could not list vector collections to remove leftovers", exc_info=True)
+            return
+        for name in names:
+            suffix = str(name).removeprefix(COLLECTION_PREFIX)
+            if str(name).startswith(COLLECTION_PREFIX) and suffix.isdigit() and int(suffix) not in known | keep:
+                with contextlib.suppress(Exception):
+                    self.chroma.delete_collection(str(name))
 
 
 def _chunk_meta(c: Chunk) -> dict[str, str | int]:

@@ -10,7 +10,8 @@ from assistant.privacy import scan
 _INSTRUCTION = re.compile(
     r"ignore (?:all |any )?(?:previous|prior|above) instructions|disregard (?:the |your )?(?:previous|system)"
     r"|you are now\b|system prompt|instruction to any ai|note for ai|as an ai (?:model|assistant)"
-    r"|reveal your (?:full )?(?:system )?prompt|maintenance mode",
+    r"|reveal your (?:full )?(?:system )?prompt|maintenance mode"
+    r"|\bthis instruction (?:came|comes|is) from\b|do not (?:mention|say|reveal) (?:that )?(?:this|these) instruction",
     re.IGNORECASE,
 )
 

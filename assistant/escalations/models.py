@@ -141,6 +141,9 @@ class TickReport:
     overdue: tuple[str, ...]  # references past the response time of the last level (flagged once)
     notified: int  # notices delivered by this tick (including ones left over from an earlier crash)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"escalated": list(self.escalated), "overdue": list(self.overdue), "notified": self.notified}
+
 
 @dataclass(frozen=True)
 class EscalationReport:
@@ -152,3 +155,13 @@ class EscalationReport:
     mean_hours_to_acknowledge: float | None
     mean_hours_to_resolve: float | None
     review_triggers: tuple[str, ...]  # topics escalated at least `review_threshold` times in the period
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(), "end": self.end.isoformat(),
+            "open_by_topic_level": {topic: {str(level): n for level, n in sorted(levels.items())}
+                                    for topic, levels in sorted(self.open_by_topic_level.items())},
+            "raised": self.raised, "auto_escalations": self.auto_escalations,
+            "mean_hours_to_acknowledge": self.mean_hours_to_acknowledge,
+            "mean_hours_to_resolve": self.mean_hours_to_resolve, "review_triggers": list(self.review_triggers),
+        }

@@ -46,7 +46,8 @@ PHRASE_COVERAGE = 0.5
 WEAK_COVERAGE = 0.25
 MIN_SIMILARITY = 0.35
 SIMILARITY_MARGIN = 0.05
-_LEVEL_MENTION = re.compile(r"\b(?:level|stage|tier|step)\s*(\d+)\b", re.IGNORECASE)
+# "lvl" and "lev" are how staff type "level" in chat ("whos lvl 3?").
+_LEVEL_MENTION = re.compile(r"\b(?:level|lvl|lev|stage|tier|step)\s*(\d+)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.errors import BadRequestError
+from assistant.errors import PersonalDataError
 from assistant.privacy import scan
 
 _POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
@@ -43,10 +43,10 @@ def personal_data_kinds(text: str, known_numbers: Iterable[str] = ()) -> list[st
 
 
 def refuse_personal_data(text: str, *, field: str, known_numbers: Iterable[str] = ()) -> None:
-    """Raise BadRequestError (naming the kinds found, not the text) if ``text`` identifies someone."""
+    """Raise PersonalDataError (naming the kinds found, not the text) if ``text`` identifies someone."""
     kinds = personal_data_kinds(text, known_numbers)
     if kinds:
-        raise BadRequestError(
+        raise PersonalDataError(
             f"The {field} looks like it holds personal data ({', '.join(kinds)}). Describe the case without "
             "names, dates of birth, NHS or National Insurance numbers, phone numbers or addresses: use your "
             "agency's case reference, and keep case details in your agency's secure record.")

@@ -6,6 +6,7 @@ that matter: a section's text is at most 3,000 characters and a message at most 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -216,7 +217,8 @@ def documents_blocks(rows: Sequence[Any]) -> list[Block]:
     return [_section(f"*{len(rows)} documents in the knowledge base*"), *_line_sections(lines, MAX_BLOCKS - 1)]
 
 
-def route_blocks(route: dict[str, Any], base_url: str = "", reminder: str = "") -> list[Block]:
+def route_blocks(route: dict[str, Any], base_url: str = "", reminder: str = "",
+                 raise_value: str | None = None) -> list[Block]:
     """An escalation route (the escalation core's ``RouteDecision.to_dict()``): next level, owner, channel."""
     blocks: list[Block] = [_context(f":lock: {escape(reminder)}")] if reminder else []
     text = (f"*{escape(str(route.get('topic') or 'Topic not recognised'))}*: next is "
@@ -227,7 +229,95 @@ def route_blocks(route: dict[str, Any], base_url: str = "", reminder: str = "") 
     if route.get("channel"):
         text += f". Post the reference (never case details) in {escape(str(route['channel']))}"
     blocks.append(_section(text + "."))
+    if route.get("reasons"):
+        blocks.append(_context("\n".join(f"• {escape(str(r))}" for r in route["reasons"])[:SECTION_MAX]))
     citations = [Citation(**c) for c in route.get("citations", [])]
     if citations:
         blocks.append(_context("\n".join(citation_line(i, c, base_url) for i, c in enumerate(citations, 1))))
+    if raise_value is not None and route.get("topic_id") and not route.get("outside_protocol"):
+        blocks.append({"type": "actions", "block_id": RAISE_BLOCK_ID, "elements": [
+            {"type": "button", "action_id": RAISE_ACTION, "value": raise_value[:RAISE_VALUE_MAX], "style": "primary",
+             "text": {"type": "plain_text", "text": "Raise this escalation"}}]})
+        blocks.append(_context("Raising it gives it a reference and posts the reference, topic and level (never "
+                               "case details) in the channel; the owner is told, and it moves up a level by itself "
+                               "if nobody acknowledges it in time."))
     return blocks
+
+
+# -- escalations: raising (modal), notices in channels, acknowledging and resolving ------------------------------
+RAISE_BLOCK_ID = "escalation_raise"
+RAISE_ACTION = "escalation_open_raise"
+RAISE_VALUE_MAX = 1000  # the core's summary limit; Slack allows 2,000 characters in a button value
+RAISE_VIEW = "escalation_raise_view"
+RESOLVE_VIEW = "escalation_resolve_view"
+
+
+def _input(block_id: str, label: str, *, initial: str = "", multiline: bool = True, optional: bool = False,
+           hint: str = "", max_length: int = 1000) -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": "value", "multiline": multiline,
+                      "max_length": max_length}
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    block: Block = {"type": "input", "block_id": block_id, "optional": optional, "element": element,
+                    "label": {"type": "plain_text", "text": label}}
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    return block
+
+
+def raise_modal(summary: str = "") -> Block:
+    """The 'Raise an escalation' modal; the core routes what is typed when it is submitted."""
+    return {"type": "modal", "callback_id": RAISE_VIEW,
+            "title": {"type": "plain_text", "text": "Raise an escalation"},
+            "submit": {"type": "plain_text", "text": "Raise"}, "close": {"type": "plain_text", "text": "Cancel"},
+            "blocks": [
+                _context(":lock: No names, dates of birth, NHS or NI numbers, phone numbers or addresses: use "
+                         "your agency's case reference."),
+                _input("summary", "What is stuck", initial=summary,
+                       hint="A short, non-identifying summary, e.g. 'housing association won't agree a management "
+                            "transfer for a high-risk DA case'."),
+                _input("tried", "What has been tried", optional=True, max_length=4000,
+                       hint="e.g. 'the team managers met last week and still disagree'."),
+                _input("case_ref", "Your agency's case reference", optional=True, multiline=False, max_length=100),
+            ]}
+
+
+def resolve_modal(reference: str, channel: str = "", ts: str = "") -> Block:
+    """The outcome form; the notice's channel and ts ride along so the resolution is said in its thread."""
+    metadata = json.dumps({"reference": reference, "channel": channel, "ts": ts})
+    return {"type": "modal", "callback_id": RESOLVE_VIEW, "private_metadata": metadata,
+            "title": {"type": "plain_text", "text": "Resolve escalation"},
+            "submit": {"type": "plain_text", "text": "Resolve"}, "close": {"type": "plain_text", "text": "Cancel"},
+            "blocks": [_section(f"Resolve *{escape(reference)}*."),
+                       _input("outcome", "Outcome", hint="What was decided. No personal details.")]}
+
+
+def modal_values(view: dict[str, Any]) -> dict[str, str]:
+    """{'summary': '...', ...} from a submitted modal's state."""
+    values = (view.get("state") or {}).get("values") or {}
+    return {block: str((fields.get("value") or {}).get("value") or "") for block, fields in values.items()}
+
+
+def raised_blocks(view: Any) -> list[Block]:
+    """The confirmation the raiser gets (``view`` is the core's EscalationView): reference, owner, channel."""
+    text = (f":white_check_mark: Raised *{escape(view.reference)}*: {escape(view.topic)}, {escape(view.level_name)}, "
+            f"for {escape(view.owner)}")
+    if view.contact.details():
+        text += f" ({escape(view.contact.details())})"
+    if view.channel:
+        text += f". Posted in {escape(view.channel)} (reference, topic and level only)"
+    return [_section(text + ".")]
+
+
+def after_escalation_change(blocks: Sequence[Block], line: str, *, keep_resolve: bool) -> list[Block]:
+    """A channel notice after a button: the line added, the buttons that no longer apply taken away."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.get("type") == "actions" and any(str(e.get("action_id", "")).startswith("escalation_")
+                                                  for e in block.get("elements", [])):
+            kept = [e for e in block["elements"] if keep_resolve and e.get("action_id") == "escalation_resolve"]
+            if kept:
+                out.append({**block, "elements": kept})
+            continue
+        out.append(block)
+    return [*out, _context(line)]

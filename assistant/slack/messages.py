@@ -16,3 +16,4 @@ ESCALATE_COMING = ("Escalation routing is coming soon. Until then, ask me in wor
 EMPTY_ASK = "Please add your question after `ask`, e.g. `/partnership ask what does DARDR stand for?`"
 UNKNOWN_COMMAND = "I don't know that one. Here is what I can do:"
 FEEDBACK_THANKS = "Thanks for the feedback."
+ESCALATION_RESOLVED = ":white_check_mark: {reference} is resolved; the outcome is in its history."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +14,10 @@ from fastapi.staticfiles import StaticFiles
 
 from assistant import __version__
 from assistant.errors import PartnershipError
+from assistant.scheduler import start_escalation_timer, stop_escalation_timer
 from assistant.service import Assistant
 from assistant.slack import build_bolt_app, mount
-from assistant.web import api, pages
+from assistant.web import api, escalation_api, escalation_pages, pages, referral_api
 from assistant.web.schemas import AskRequest
 from assistant.web.security import Access, guard
 
@@ -28,7 +31,18 @@ def create_app(assistant: Assistant, host: str | None = None) -> FastAPI:
     loopback means local mode with no sign-in; any other address needs ``settings.api_token`` (ConfigError
     without one)."""
     access = Access.for_binding(assistant.settings, host or assistant.settings.host)
-    app = FastAPI(title="Partnership Assistant", version=__version__,
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The escalation timer runs while the server runs (setting escalation_tick_minutes; 0 switches it off).
+        app.state.escalation_timer = start_escalation_timer(assistant.escalations,
+                                                            assistant.settings.escalation_tick_minutes)
+        try:
+            yield
+        finally:
+            stop_escalation_timer(app.state.escalation_timer)
+
+    app = FastAPI(lifespan=lifespan, title="Partnership Assistant", version=__version__,
                   description="Ask the partnership's documents and get answers with citations; manage the "
                               "documents. In local mode (served on 127.0.0.1) no sign-in is needed; otherwise send "
                               "`Authorization: Bearer <PARTNERSHIP_API_TOKEN>`.")
@@ -57,8 +71,11 @@ def create_app(assistant: Assistant, host: str | None = None) -> FastAPI:
 
     app.include_router(api.public)
     app.include_router(api.router)
+    app.include_router(escalation_api.router)
+    app.include_router(referral_api.router)
     app.include_router(pages.signin)
     app.include_router(pages.pages)
+    app.include_router(escalation_pages.pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     if (bolt := build_bolt_app(assistant, assistant.settings)) is not None:
         mount(app, bolt)  # Slack's events, commands and buttons at POST /slack/events (signed; no sign-in)

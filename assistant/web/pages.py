@@ -159,6 +159,10 @@ def render_error(request: Request, exc: PartnershipError) -> Response:
         return RedirectResponse(f"/signin?next={quote(path)}", status_code=303)
     if path.startswith("/documents"):
         return _documents(request, error=exc.message, status_code=exc.status_code)
+    if path.startswith("/escalations"):
+        from assistant.web.escalation_pages import render_escalations  # that module builds on this one
+
+        return render_escalations(request, error=exc.message, status_code=exc.status_code)
     if path in ("/", "/feedback"):
         question = getattr(request.state, "question", "")
         return render(request, "ask.html", {"active": "ask", "question": question, "error": exc.message},

@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from assistant.slack.deps import SlackDeps
-from assistant.slack.listeners import actions, commands, events
+from assistant.slack.listeners import actions, commands, events, views
 
 
 def register_listeners(app: App, deps: SlackDeps) -> None:
     events.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)
+    views.register(app, deps)

@@ -23,6 +23,7 @@ from assistant.slack.blocks import (
     fallback_text,
     message_blocks,
     mrkdwn_blocks,
+    raise_modal,
     route_blocks,
     summary_blocks,
 )
@@ -78,7 +79,7 @@ def run_partnership(deps: SlackDeps) -> Callable[..., None]:
             elif sub == "referral":
                 referral(deps, rest, reply)
             elif sub == "escalate":
-                escalate(deps, rest, reply)
+                escalate(deps, command, rest, reply, client)
             elif sub == "reload":
                 reply_text(messages.RELOADING)
                 summary = deps.assistant.ingest(deps.assistant.library.root())
@@ -122,15 +123,14 @@ def referral(deps: SlackDeps, situation: str, reply: Reply) -> None:
         reply(message_blocks(text), fallback_text(text))
 
 
-def escalate(deps: SlackDeps, situation: str, reply: Reply) -> None:
-    """Calls the escalation service's router once it exists on the core (issue: escalations)."""
-    service = getattr(deps.assistant, "escalations", None)
-    route = getattr(service, "route", None)
-    if route is None:
-        reply(message_blocks(messages.ESCALATE_COMING), messages.ESCALATE_COMING)
-        return
+def escalate(deps: SlackDeps, command: Command, situation: str, reply: Reply, client: WebClient) -> None:
+    """The route for the situation, with a button that opens the 'Raise an escalation' modal; with no situation,
+    the modal itself."""
     screened = screen(situation)
-    decision = route(screened.question)
+    if not screened.question:
+        client.views_open(trigger_id=str(command.get("trigger_id") or ""), view=raise_modal())
+        return
+    decision = deps.assistant.escalations.route(screened.question)
     reminder = deps.assistant.prompts.get("case_details_reminder") if screened.kinds else ""
-    as_dict = decision.to_dict() if hasattr(decision, "to_dict") else dict(decision)
-    reply(route_blocks(as_dict, deps.settings.public_base_url, reminder), "Escalation route")
+    reply(route_blocks(decision.to_dict(), deps.settings.public_base_url, reminder, raise_value=screened.question),
+          "Escalation route")

@@ -1,0 +1,96 @@
+"""'Who do I escalate this stuck case to?' through ``ask``: the escalation router answers, naming the owner.
+
+``ask`` runs the extractive answerer as usual; when the question asks where a stuck case goes, and the escalation
+rules belong to this knowledge base (their protocol is loaded), the router's decision becomes the answer: the
+owner, level, contact and channel, cited to the protocol rows they come from, plus any evidence the extractive
+answerer found that names the same owner. Questions *about* escalation that ask no "who" ("how long does Level 2
+have?", "how many escalations in May?") stay with the extractive answerer.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+
+from assistant.escalations import EscalationService, RouteDecision, describe, stale_warning_for_documents
+from assistant.escalations.phrases import role_alternatives
+from assistant.escalations.rules import DocumentFingerprint, EscalationRules
+from assistant.models import Answer, Citation
+
+# A decision from a topic phrase scores 1.0; one from the closest match scores its coverage or similarity, which is
+# at least 0.25 when the router names a topic at all. Below this the extractive answer is kept.
+MIN_CONFIDENCE = 0.3
+QUESTION_TYPE = "escalation"
+
+# The question is about escalating, outright: it says so, or names a level or a stuck case.
+_ESCALATION = re.compile(
+    r"\bescalat\w*|\b(?:level|lvl|lev|stage|tier)\s*\d\b|\bwhich (?:level|stage)\b|\bstuck[- ]case", re.I)
+# A stuck case described without the word: professionals disagree, refuse, or nothing moves.
+_STUCK = re.compile(
+    r"\b(?:stuck|going nowhere|got nowhere|getting nowhere|not (?:being )?picked up|no response|not responding|"
+    r"refus\w*|(?:won'?t|will not|can'?t|cannot|couldn'?t|do not|don'?t) agree|disagree\w*|dispute\w*|"
+    r"at an impasse|blocked|"
+    r"red (?:at |for )?(?:\d|two|three) (?:\w+ )?meetings?)\b", re.I)
+# It asks who (or where, or which level) the case goes to next.
+_ASKS_WHO = re.compile(
+    r"\bwho(?:m|se|'s|s)?\b|\bescalate (?:it |this |that )?to\b|(?:^|[.,;:!-]\s*)escalat\w*\s*\?|"
+    r"\bwhere (?:do|does|should|can) (?:i|we|it|this) (?:escalate|go|take|send)|\bwhich (?:level|board|stage|owner)\b|"
+    r"\b(?:can|do|should|could) (?:i|we) (?:use|escalate)\b", re.I)
+# "who do I call / refer to" is a referral or contact question, not a stuck case, unless it says "escalate".
+_CONTACT = re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact|refer|tell|email)\b", re.I)
+
+
+def is_escalation_question(question: str) -> bool:
+    """True when the question asks who (or which level) a stuck case goes to next."""
+    if not _ASKS_WHO.search(question):
+        return False
+    if _ESCALATION.search(question):
+        return True
+    return bool(_STUCK.search(question)) and not _CONTACT.search(question)
+
+
+def rules_apply(rules: EscalationRules, documents: Sequence[DocumentFingerprint]) -> bool:
+    """The rules were drafted from a protocol in this knowledge base (by file or title), so they are its rules."""
+    title = rules.protocol.title.strip().lower()
+    return any(d.source == rules.protocol.file or (title and d.title.strip().lower() == title) for d in documents)
+
+
+def answer_escalation(service: EscalationService, documents: Sequence[DocumentFingerprint], question: str,
+                      evidence: Answer) -> Answer | None:
+    """The router's answer to an escalation question, or None to keep the extractive ``evidence``."""
+    if not is_escalation_question(question):
+        return None
+    rules = service.rules
+    if not rules_apply(rules, documents):
+        return None
+    decision = service.route(question)
+    if decision.topic_id is None or decision.confidence < MIN_CONFIDENCE:
+        return None
+    stale = stale_warning_for_documents(rules, documents)
+    return compose(decision, evidence, [*evidence.warnings, *([stale] if stale else [])])
+
+
+def compose(decision: RouteDecision, evidence: Answer, warnings: list[str]) -> Answer:
+    """``describe(decision)`` cited to the protocol, the next step up, and the evidence that names the owner."""
+    citations = list(decision.citations)
+    marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
+    parts = [f"{describe(decision)} {marks}".strip()]
+    if decision.reasons and decision.reasons[0].startswith("No topic is named outright"):
+        parts.append(f"(The question names no topic outright; check that {decision.topic} is the right one.)")
+    if len(decision.ladder) > 1 and not decision.outside_protocol:
+        here, after = decision.ladder[0], decision.ladder[1]
+        if here.response_time:
+            parts.append(f"If it is not resolved within {here.response_time}, it goes to {after.name}: "
+                         f"{after.owner.role}.")
+    for extra in _corroborating(decision, evidence.citations):
+        if all((c.source, c.page, c.section) != (extra.source, extra.page, extra.section) for c in citations):
+            citations.append(extra)
+    return Answer(answer=" ".join(parts), abstained=False, citations=citations, answer_id=uuid.uuid4().hex,
+                  question_type=QUESTION_TYPE, warnings=warnings)
+
+
+def _corroborating(decision: RouteDecision, evidence: Sequence[Citation]) -> list[Citation]:
+    """Evidence citations that name the owner (e.g. a pathway's own 'if a referral is not picked up' section)."""
+    names = [a.lower() for a in role_alternatives(decision.owner.role) if len(a) > 3]
+    return [c for c in evidence if any(n in c.snippet.lower() for n in names)]

@@ -1,0 +1,117 @@
+"""Which questions `ask` hands to the escalation router, and how its decision becomes an answer.
+
+The question sets are read from their files: the escalation questions must be recognised and every other kind
+left to the extractive answerer, without this test knowing any of the questions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.escalation_answers import answer_escalation, compose, is_escalation_question, rules_apply
+from assistant.escalations import Router, load_rules
+from assistant.escalations.rules import RULES_FILE
+from assistant.models import Answer, Citation
+
+REPO = Path(__file__).resolve().parents[2]
+SETS = [Path("/work/shared/corpus/dev-questions.jsonl"), REPO / "tests/eval/eastbrook-tuning.jsonl",
+        REPO / "tests/eval/kb2-questions.jsonl"]
+RULES = load_rules(REPO / "knowledge" / "rules" / RULES_FILE)
+
+
+def _questions() -> list[dict[str, Any]]:
+    rows = []
+    for path in SETS:
+        if path.exists():
+            rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows
+
+
+@dataclass(frozen=True)
+class Doc:
+    source: str
+    sha256: str
+    title: str = ""
+    version: str = ""
+
+
+@pytest.mark.parametrize("question", _questions(), ids=lambda q: q["id"])
+def test_escalation_questions_and_only_they_are_recognised(question: dict[str, Any]) -> None:
+    assert is_escalation_question(question["question"]) == (question["kind"] == "escalation")
+
+
+@pytest.mark.parametrize("text", [
+    "how long does level 2 have to respond?", "what happens if nobody acknowledges an escalation?",
+    "who chairs the DASV board?", "who do I contact if a victim refuses support?",
+    "how many stuck case escalations were there in May?"])
+def test_questions_about_escalation_that_ask_no_owner_are_left_alone(text: str) -> None:
+    assert not is_escalation_question(text)
+
+
+@pytest.mark.parametrize("text", [
+    "which level do I go to if managers can't agree on a CCE case?", "where do i escalate a housing dispute",
+    "housing transfer stuck for weeks. Escalation?", "council won't agree the funding, who decides?"])
+def test_stuck_cases_in_other_words(text: str) -> None:
+    assert is_escalation_question(text)
+
+
+def test_rules_apply_only_to_a_knowledge_base_holding_their_protocol() -> None:
+    protocol = Doc(RULES.protocol.file, RULES.protocol.sha256, RULES.protocol.title)
+    renamed = Doc("protocols/sce-protocol-v3.pdf", "other", RULES.protocol.title)
+    other = Doc("protocols/escalation-and-disagreement-protocol.docx", "x", "Escalation and Disagreement Protocol")
+    assert rules_apply(RULES, [protocol]) and rules_apply(RULES, [renamed])
+    assert not rules_apply(RULES, [other]) and not rules_apply(RULES, [])
+
+
+class _Service:
+    """The two things answer_escalation uses from EscalationService."""
+
+    def __init__(self) -> None:
+        self.rules = RULES
+        self._router = Router(RULES)
+
+    def route(self, description: str, tried: str = "") -> Any:
+        return self._router.route(description, tried)
+
+
+def test_the_answer_names_the_owner_and_cites_the_protocol() -> None:
+    evidence = Answer(answer="…", abstained=False, citations=[
+        Citation(source="referral-pathways/prevent.pdf", page=3, section="9.2", score=0.8,
+                 snippet="If you disagree, escalate to the Head of Community Safety."),
+        Citation(source="strategy/plan.pdf", page=9, section="4", snippet="Unrelated text.", score=0.7)])
+    docs = [Doc(RULES.protocol.file, RULES.protocol.sha256, RULES.protocol.title)]
+    answer = answer_escalation(_Service(), docs, "police closed a prevent referral, who do i escalate to?",  # type: ignore[arg-type]
+                               evidence)
+    assert answer is not None and not answer.abstained and answer.question_type == "escalation"
+    assert "Head of Community Safety" in answer.answer and "[1]" in answer.answer
+    assert answer.citations[0].source == RULES.protocol.file
+    sources = [c.source for c in answer.citations]
+    assert "referral-pathways/prevent.pdf" in sources  # corroborates the owner
+    assert "strategy/plan.pdf" not in sources
+    assert not answer.warnings
+
+
+def test_no_routing_without_the_protocol_or_for_other_questions() -> None:
+    evidence = Answer(answer="The extractive answer.", abstained=False)
+    assert answer_escalation(_Service(), [], "who's level 3 for a DA stuck case?", evidence) is None  # type: ignore[arg-type]
+    docs = [Doc(RULES.protocol.file, RULES.protocol.sha256, RULES.protocol.title)]
+    assert answer_escalation(_Service(), docs, "what does DARDR stand for?", evidence) is None  # type: ignore[arg-type]
+
+
+def test_a_new_protocol_version_adds_the_out_of_date_warning() -> None:
+    docs = [Doc(RULES.protocol.file, "0" * 64, RULES.protocol.title, "3.0")]
+    answer = answer_escalation(_Service(), docs, "who's level 3 for a DA stuck case?",  # type: ignore[arg-type]
+                               Answer(answer="", abstained=True))
+    assert answer is not None and any("may be out of date" in w for w in answer.warnings)
+
+
+def test_outside_the_protocol_names_the_other_route() -> None:
+    decision = Router(RULES).route("disagree with the adult hub's s42 decision - do i use the sep escalation?")
+    answer = compose(decision, Answer(answer="", abstained=True), [])
+    assert decision.outside_protocol and "outside the stuck case protocol" in answer.answer
+    assert "Head of Adult Safeguarding" in answer.answer
