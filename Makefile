@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run serve ingest test lint bench chromium clean
+.PHONY: install run serve ingest test lint bench bench-ops chromium clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -38,6 +38,13 @@ test: install chromium lint
 	@$(PY) -m pytest; status=$$?; echo "Screenshots of each web page screen: $(CURDIR)/tests/artifacts/"; exit $$status
 
 bench: install
+	$(PY) -m bench.run
+
+# The long operational benchmarks (about 35 minutes); each writes its section into bench/results/.
+bench-ops: install
+	$(PY) -m bench.reload > bench/results/reload.md
+	$(PY) -m bench.escalations > bench/results/escalations.md
+	$(PY) -m bench.scale --requests 200 --concurrency 4 > bench/results/scale.md
 	$(PY) -m bench.run
 
 clean:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -24,6 +25,12 @@ UNIT_CACHE_SIZE = 50_000
 SIM_FLOOR, SIM_CEIL = 0.25, 0.7
 SAME_PASSAGE = 0.12
 GLOSSARY_WEIGHT = 0.8
+CORROBORATE_SUPPORT = 0.5
+MAX_CORROBORATING = 2
+# Facts worth matching across documents: figures with a unit, dates, phone numbers, e-mail addresses, ids.
+FACT = re.compile(r"£[\d,.]+(?:\s?(?:million|m|k))?|\b\d[\d,.]*%|\b\d{1,2}\s+(?:January|February|March|April|"
+                  r"May|June|July|August|September|October|November|December)\s+20\d\d\b|\b0\d{2,4} ?\d{3,4} ?\d{3,4}\b"
+                  r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b[A-Z]{1,5}-\d{1,3}\b")
 UNSEEN_WEIGHT = 1.2
 STRICT_TYPES = ("phone", "email", "timescale")  # "when" often asks for a condition, not a date
 KEY_IDF = 3.5  # a term in at most a few dozen chunks: the question is about that thing
@@ -224,8 +231,10 @@ class Answerer:
             # Evidence is local: the sentence after the lead in the same passage often finishes the answer.
             ranked = sorted(scored[1:], key=lambda s: -(s.score + (SAME_PASSAGE if s.unit.chunk.id ==
                                                                   lead.unit.chunk.id else 0.0)))
+            # A definition is one line; other questions may need the next sentence or a second source.
+            limit = 1 if "definition" in analysis.answer_types else self.settings.answer_max_units
             for s in ranked:
-                if len(chosen) >= self.settings.answer_max_units:
+                if len(chosen) >= limit:
                     break
                 bonus = SAME_PASSAGE if s.unit.chunk.id == lead.unit.chunk.id else 0.0
                 if s.score + bonus < 0.8 * lead.score or s.unit.text in (c.unit.text for c in chosen):
@@ -238,7 +247,9 @@ class Answerer:
                         and c.coverage >= 0.5 * chosen[0].coverage] if not multi else chosen
         if strict and not any(type_match(tuple(strict), c.unit.text) == 1.0 for c in lead_passage):
             return self._abstain(kb, analysis, fused)  # the evidence lacks the kind of fact asked for
-        return self._compose(kb, analysis, chosen, min(supports))
+        answer = self._compose(kb, analysis, chosen, min(supports))
+        answer.citations.extend(self._corroborating(kb, analysis, chosen, fused, alts))
+        return answer
 
     def _compose(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored], support: float) -> Answer:
         citations: list[Citation] = []
@@ -264,6 +275,32 @@ class Answerer:
             parts.append(f"{text} [{n}]")
         return Answer(answer=" ".join(parts), abstained=False, citations=citations, answer_id=uuid.uuid4().hex,
                       question_type=",".join(analysis.answer_types))
+
+    def _corroborating(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored], fused: dict[int, float],
+                       alts: dict[str, list[str]]) -> list[Citation]:
+        """Other documents that state the same fact (the same figure, date, phone number or identifier) about the
+        same thing: cited as well, so a reader sees every place the answer is written down."""
+        facts = {f for c in chosen for f in FACT.findall(c.unit.text)}
+        if not facts:
+            return []
+        used = {c.unit.chunk.source for c in chosen}
+        out: list[Citation] = []
+        for idx, score in sorted(fused.items(), key=lambda kv: -kv[1])[:CANDIDATES]:
+            chunk = kb.chunks[idx]
+            doc = kb.documents[chunk.source]
+            if chunk.source in used or doc.status == "superseded":
+                continue
+            shared = facts & set(FACT.findall(chunk.text))
+            if not shared or self.support(kb, analysis, chunk, alts) < CORROBORATE_SUPPORT:
+                continue
+            used.add(chunk.source)
+            out.append(Citation(source=chunk.source, page=chunk.page, section=chunk.section,
+                                snippet=strip_instructions(chunk.text)[:300], score=round(min(1.0, score * 30), 3),
+                                title=doc.title, row_id=chunk.row_id, document_type=doc.doc_type,
+                                document_date=doc.date, version=doc.version, status=doc.status))
+            if len(out) == MAX_CORROBORATING:
+                break
+        return out
 
     def _abstain(self, kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> Answer:
         related: list[DocumentPointer] = []

@@ -103,6 +103,9 @@ def main() -> None:
             lines, _ = measure(EVAL / "kb2", [("kb2 questions (tests/eval/kb2-questions.jsonl)",
                                                EVAL / "kb2-questions.jsonl")], Path(tmp) / "kb2")
             out += lines
+    for section in sorted((REPO_ROOT / "bench" / "results").glob("*.md")):
+        if section.name != "README.md":
+            out += ["", section.read_text(encoding="utf-8").strip(), ""]
     (REPO_ROOT / "BENCHMARKS.md").write_text("\n".join(out) + "\n", encoding="utf-8")
     print("\n".join(out))
 
