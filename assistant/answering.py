@@ -32,6 +32,7 @@ FACT = re.compile(r"£[\d,.]+(?:\s?(?:million|m|k))?|\b\d[\d,.]*%|\b\d{1,2}\s+(?
                   r"May|June|July|August|September|October|November|December)\s+20\d\d\b|\b0\d{2,4} ?\d{3,4} ?\d{3,4}\b"
                   r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b[A-Z]{1,5}-\d{1,3}\b")
 UNSEEN_WEIGHT = 1.2
+COMMON_WORD_WEIGHT = 0.7
 STRICT_TYPES = ("phone", "email", "timescale")  # "when" often asks for a condition, not a date
 KEY_IDF = 3.5  # a term in at most a few dozen chunks: the question is about that thing
 NAME_POOL = 2
@@ -101,7 +102,7 @@ class Answerer:
             return []
         best = top[0][1]
         alts = alts or {}
-        weights = _weights(kb, analysis, self._rare(analysis))
+        weights = _weights(kb, analysis, self._rare(analysis), self._common(analysis))
         for t, w in (extra or {}).items():
             weights.setdefault(t, w)
         total = sum(weights.values()) or 1.0
@@ -156,6 +157,11 @@ class Answerer:
         return np.stack([kb.vectors[kb.by_id[s.unit.chunk.id]] if w else self._unit_cache[t]
                          for s, t, w in zip(units, texts, whole, strict=True)])
 
+    def _common(self, analysis: Analysis) -> set[str]:
+        from assistant.text import stem, words
+
+        return {stem(w) for w in words(analysis.text) if self.embedder.is_common_word(w)}
+
     def _rare(self, analysis: Analysis) -> set[str]:
         """Question terms that name something specific: a word the model's vocabulary doesn't hold whole."""
         from assistant.text import STOPWORDS, stem, words
@@ -172,7 +178,7 @@ class Answerer:
         for s in scored[:NAME_POOL]:
             pool |= set(kb.chunk_terms[kb.by_id[s.unit.chunk.id]])
         rare = self._rare(analysis)
-        weights = _weights(kb, analysis, rare)
+        weights = _weights(kb, analysis, rare, self._common(analysis))
         for t in rare:
             w = weights.get(t, 0.0)
             if w >= KEY_IDF and not _present(t, pool, alts):
@@ -184,7 +190,7 @@ class Answerer:
         """Share of the question's information (IDF-weighted) that the evidence chunk actually holds.
 
         """
-        weights = _weights(kb, analysis, self._rare(analysis))
+        weights = _weights(kb, analysis, self._rare(analysis), self._common(analysis))
         if not weights:
             return 0.0
         have = set(kb.chunk_terms[kb.by_id[chunk.id]])
@@ -324,7 +330,8 @@ def _weight(kb: LoadedKB, term: str) -> float:
     return kb.idf_of(term)
 
 
-def _weights(kb: LoadedKB, analysis: Analysis, rare: set[str] | None = None) -> dict[str, float]:
+def _weights(kb: LoadedKB, analysis: Analysis, rare: set[str] | None = None,
+             common: set[str] | None = None) -> dict[str, float]:
     """IDF weight of each (typo-repaired) question term. A term the knowledge base has never seen counts only when
     it was written as a name or acronym (an entity the documents would have to mention); otherwise it is chat
     ('actually', 'atm') that the embedding model handles."""
@@ -333,7 +340,9 @@ def _weights(kb: LoadedKB, analysis: Analysis, rare: set[str] | None = None) -> 
     for raw, t in zip(analysis.terms, kb.repair(list(analysis.terms)), strict=True):
         idf = kb.idf_of(t)
         if idf:
-            out[t] = idf
+            # An everyday word ('sent', 'still') can be rare in a small knowledge base without being what the
+            # question is about; names and terms of art keep their full weight.
+            out[t] = idf * (COMMON_WORD_WEIGHT if common and t in common and t not in analysis.entities else 1.0)
         elif (raw in entities or raw in (rare or set())) and raw.isalpha() and not kb.has_prefix(raw):
             out[t] = KEY_IDF  # a name or acronym the documents never mention (not a shortening: 'coord')
         elif raw.isalpha() and len(raw) > 2:
