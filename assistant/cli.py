@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from assistant.cli_escalations import register as register_escalation_commands
+from assistant.cli_users import users_app
 from assistant.errors import PartnershipError
 from assistant.logging_setup import configure, offline_environment
 from assistant.service import Assistant
@@ -169,6 +170,7 @@ def evaluate(questions: Annotated[Path, typer.Argument(help="Question set (JSONL
 
 
 register_escalation_commands(app, settings=_settings, assistant=_assistant, built=lambda: _State.assistant)
+app.add_typer(users_app, name="users")
 
 
 def run() -> None:

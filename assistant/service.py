@@ -30,6 +30,7 @@ from assistant.prompts import Prompts
 from assistant.referrals.models import ReferralResult
 from assistant.referrals.service import ReferralService
 from assistant.settings import Settings
+from assistant.users import UserStore
 from assistant.vectorstore import build_chroma_client
 from ingestion.metadata import TypeRules
 from ingestion.models import FileResult
@@ -81,6 +82,7 @@ class Assistant:
                                        lambda root, progress, refused: self.ingest(root, progress, refused),
                                        lambda raw, source: self.reloader().check(raw, source))
         self.feedback = FeedbackStore(self.sessions, settings.feedback_store_question)
+        self.users = UserStore(self.sessions)  # who may sign in to the web door
         # Stuck-case escalations: the rules file is validated here (ConfigError explains any problem).
         self.escalations = EscalationService.from_settings(settings, engine=self.engine, embedder=self.embedder,
                                                            notifier=build_notifier(settings))

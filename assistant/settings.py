@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     upload_max_files: int = Field(default=20, description="Files accepted in one upload.")
     upload_max_bytes: int = Field(default=100_000_000, description="Largest upload request body, in bytes.")
     session_hours: float = Field(default=12.0, description="How long a web sign-in lasts.")
+    api_token_role: str = Field(default="admin", description="The role the API token acts as (staff, "
+                                                             "policy_officer or admin).")
+    trusted_user_header: str = Field(default="", description="Header naming the signed-in user, set by a "
+                                     "trusted single sign-on reverse proxy (e.g. X-Forwarded-User); empty: off.")
+    trusted_proxy_ips: list[str] = Field(default_factory=lambda: ["127.0.0.1"], description="Addresses of the "
+                                         "reverse proxies whose trusted_user_header is believed.")
 
     # Feedback on answers: the question text is kept only when this is switched on (it may hold case details).
     feedback_store_question: bool = False

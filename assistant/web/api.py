@@ -21,7 +21,7 @@ from assistant.web.schemas import (
     ReloadStatusOut,
     ReloadSummaryOut,
 )
-from assistant.web.security import require_access
+from assistant.web.security import require_access, require_policy_officer
 
 
 def get_assistant(request: Request) -> Assistant:
@@ -33,9 +33,12 @@ AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 DocId = Annotated[str, PathParam(description="The document's id, from GET /api/documents.")]
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "Sign-in needed (only when not bound to 127.0.0.1)."},
-    403: {"model": ErrorOut, "description": "Refused: a cross-site request, or a quarantined document."},
+    401: {"model": ErrorOut, "description": "Sign-in needed (only when not bound to 127.0.0.1, or to change the "
+                                            "documents)."},
+    403: {"model": ErrorOut, "description": "Refused: a cross-site request, a quarantined document, or a role that "
+                                            "may not do this (changing documents needs a policy officer)."},
 }
+_OFFICER = [Depends(require_policy_officer)]
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "No such document."}}
 _INVALID: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "The request is not valid: `detail` says which field and why."}}
@@ -73,21 +76,22 @@ def list_documents(assistant: AssistantDep) -> list[DocumentOut]:
     return [document_out(row) for row in assistant.documents()]
 
 
-@router.post("/documents", response_model=ReloadSummaryOut, tags=["documents"], responses=_RELOAD_ERRORS)
+@router.post("/documents", response_model=ReloadSummaryOut, tags=["documents"], responses=_RELOAD_ERRORS,
+             dependencies=_OFFICER)
 def upload_documents(
     assistant: AssistantDep,
     files: Annotated[list[UploadFile], File(description="One or more documents (PDF, DOCX, HTML, MD, CSV, TXT).")],
     folder: Annotated[str, Form(description="Sub-folder of the knowledge folder to put them in, e.g. "
                                             "'minutes'; empty for the top.")] = "",
 ) -> dict[str, Any]:
-    """Upload documents, then reload. A file with the same name in the same folder replaces the old one. Files
-    that cannot be used (bad name, wrong type, too large, unreadable) are not saved and are listed as skipped
-    with the reason; the others are loaded."""
+    """Upload documents, then reload (a policy officer or admin). A file with the same name in the same folder
+    replaces the old one. Files that cannot be used (bad name, wrong type, too large, unreadable) are not saved
+    and are listed as skipped with the reason; the others are loaded."""
     return summary_out(assistant.upload(to_uploads(files), folder))
 
 
 @router.put("/documents/{doc_id}", response_model=ReloadSummaryOut, tags=["documents"],
-            responses={**_NOT_FOUND, **_RELOAD_ERRORS})
+            responses={**_NOT_FOUND, **_RELOAD_ERRORS}, dependencies=_OFFICER)
 def replace_document(
     doc_id: DocId, assistant: AssistantDep,
     file: Annotated[UploadFile, File(description="The new version. In another format, it replaces the old file "
@@ -98,7 +102,7 @@ def replace_document(
 
 
 @router.delete("/documents/{doc_id}", response_model=ReloadSummaryOut, tags=["documents"],
-               responses={**_NOT_FOUND, **_RELOAD_ERRORS})
+               responses={**_NOT_FOUND, **_RELOAD_ERRORS}, dependencies=_OFFICER)
 def remove_document(doc_id: DocId, assistant: AssistantDep) -> dict[str, Any]:
     """Remove a document's file from the knowledge folder, then reload (it is listed as removed)."""
     return summary_out(assistant.remove_document(doc_id))

@@ -17,7 +17,7 @@ from assistant.errors import PartnershipError
 from assistant.scheduler import start_escalation_timer, stop_escalation_timer
 from assistant.service import Assistant
 from assistant.slack import build_bolt_app, mount
-from assistant.web import api, escalation_api, escalation_pages, pages, referral_api
+from assistant.web import api, escalation_api, escalation_pages, pages, referral_api, referral_pages
 from assistant.web.schemas import AskRequest
 from assistant.web.security import Access, guard
 
@@ -76,6 +76,7 @@ def create_app(assistant: Assistant, host: str | None = None) -> FastAPI:
     app.include_router(pages.signin)
     app.include_router(pages.pages)
     app.include_router(escalation_pages.pages)
+    app.include_router(referral_pages.pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     if (bolt := build_bolt_app(assistant, assistant.settings)) is not None:
         mount(app, bolt)  # Slack's events, commands and buttons at POST /slack/events (signed; no sign-in)

@@ -21,7 +21,7 @@ from assistant import __version__
 from assistant.errors import PartnershipError
 from assistant.library import LibraryChange, document_id
 from assistant.web.api import AssistantDep, document_out, summary_out, to_uploads
-from assistant.web.security import SESSION_COOKIE, Access, require_access
+from assistant.web.security import SESSION_COOKIE, Access, require_access, require_policy_officer
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 _CITE_MARK = re.compile(r"\[(\d{1,2})\]")
@@ -53,8 +53,10 @@ TEMPLATES.env.filters.update(source_href=source_href, cite_links=cite_links, fil
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     access: Access = request.app.state.access
-    ctx = {"local_mode": not access.sign_in_required, "signed_in": access.sign_in_required
-           and access.authenticated(request), "version": __version__, **(context or {})}
+    user = access.principal(request)
+    ctx = {"local_mode": not access.sign_in_required, "signed_in": user is not None, "user": user,
+           "can_manage": user is not None and user.may("policy_officer"), "version": __version__,
+           **(context or {})}
     return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status_code)
 
 
@@ -100,25 +102,28 @@ def documents_page(request: Request) -> Response:
     return _documents(request)
 
 
-@pages.post("/documents", response_class=HTMLResponse)
+_OFFICER = [Depends(require_policy_officer)]
+
+
+@pages.post("/documents", response_class=HTMLResponse, dependencies=_OFFICER)
 def upload_form(request: Request, assistant: AssistantDep,
                 files: Annotated[list[UploadFile] | None, File()] = None,
                 folder: Annotated[str, Form()] = "") -> Response:
     return _documents(request, assistant.upload(to_uploads(files or []), folder))
 
 
-@pages.post("/documents/{doc_id}/replace", response_class=HTMLResponse)
+@pages.post("/documents/{doc_id}/replace", response_class=HTMLResponse, dependencies=_OFFICER)
 def replace_form(request: Request, assistant: AssistantDep, doc_id: str,
                  file: Annotated[UploadFile | None, File()] = None) -> Response:
     return _documents(request, assistant.upload(to_uploads([file] if file else []), replaces=doc_id))
 
 
-@pages.post("/documents/{doc_id}/remove", response_class=HTMLResponse)
+@pages.post("/documents/{doc_id}/remove", response_class=HTMLResponse, dependencies=_OFFICER)
 def remove_form(request: Request, assistant: AssistantDep, doc_id: str) -> Response:
     return _documents(request, assistant.remove_document(doc_id))
 
 
-# -- sign-in (only when not in local mode) --------------------------------------------------------------------
+# -- sign-in (username and password, or the access token; in local mode too, to change the documents) ---------
 def _next(target: str) -> str:
     """Only a path on this site, so the sign-in page cannot be used to send people elsewhere."""
     return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
@@ -130,16 +135,24 @@ def signin_page(request: Request, next: str = "/") -> Response:
 
 
 @signin.post("/signin", response_class=HTMLResponse)
-def signin_form(request: Request, token: Annotated[str, Form()] = "",
-                next: Annotated[str, Form()] = "/") -> Response:
+def signin_form(request: Request, username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
+                token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:
     access: Access = request.app.state.access
-    if not access.sign_in_required:
-        return RedirectResponse(_next(next), status_code=303)
-    if not access.token_ok(token.strip()):
-        return render(request, "signin.html", {"next": _next(next), "error": "That access token is not right."},
-                      status_code=401)
+    username = username.strip()
+    if username:
+        user = request.app.state.assistant.users.verify(username, password)
+        session = access.new_session(user.username, user.role) if user is not None else ""
+        error = "That username and password do not match an account that can sign in."
+    elif token.strip():
+        session = access.new_session() if access.token_ok(token.strip()) else ""
+        error = "That access token is not right."
+    else:
+        session, error = "", "Enter your username and password."
+    if not session:
+        return render(request, "signin.html", {"next": _next(next), "error": error, "username": username,
+                                               "token_tried": bool(token.strip())}, status_code=401)
     response = RedirectResponse(_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, access.new_session(), max_age=access.session_seconds, httponly=True,
+    response.set_cookie(SESSION_COOKIE, session, max_age=access.session_seconds, httponly=True,
                         samesite="strict", secure=access.secure_cookie, path="/")
     return response
 
@@ -163,6 +176,10 @@ def render_error(request: Request, exc: PartnershipError) -> Response:
         from assistant.web.escalation_pages import render_escalations  # that module builds on this one
 
         return render_escalations(request, error=exc.message, status_code=exc.status_code)
+    if path.startswith("/referral"):
+        from assistant.web.referral_pages import render_referral  # that module builds on this one
+
+        return render_referral(request, error=exc.message, status_code=exc.status_code)
     if path in ("/", "/feedback"):
         question = getattr(request.state, "question", "")
         return render(request, "ask.html", {"active": "ask", "question": question, "error": exc.message},

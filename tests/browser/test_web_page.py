@@ -22,6 +22,7 @@ ANSWERABLE = "police closed a prevent referral and i think thats wrong. who do i
 UNANSWERABLE = "how many PCSOs are there in eastbrook?"
 TURNAROUND = "who do I phone with questions before referring a child to Turnaround?"
 PHONE = {"width": 390, "height": 844}
+PASSWORD = "a-long-browser-password"
 
 
 def _ask(page: Page, url: str, question: str) -> None:
@@ -29,6 +30,17 @@ def _ask(page: Page, url: str, question: str) -> None:
     page.get_by_label("Your question").fill(question)
     page.get_by_role("button", name="Ask").click()
     expect(page.locator("#answer-heading")).to_be_visible()
+
+
+def _sign_in(page: Page, site: Any, username: str = "officer", role: str = "policy_officer") -> None:
+    """Sign in on /signin as a user made as `partnership users add` makes them (added once)."""
+    if site.assistant.users.get(username) is None:
+        site.assistant.users.add(username, PASSWORD, role)
+    page.goto(f"{site.url}/signin")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def _no_sideways_scroll(page: Page) -> None:
@@ -112,6 +124,7 @@ def test_upload_shows_progress_then_the_summary_file_by_file(page: Page, site: A
         return reload(root, progress, refused)
 
     monkeypatch.setattr(library, "_reload", slow_reload)
+    _sign_in(page, site)  # changing the documents needs a policy officer, even in local mode
     page.goto(f"{site.url}/documents")
     page.get_by_label("Choose files").set_input_files([
         corpus / "referral-pathways/youth-diversion-turnaround.md", corpus_bad / "referral-flowchart.pdf"])
@@ -138,6 +151,7 @@ def test_upload_shows_progress_then_the_summary_file_by_file(page: Page, site: A
 
 
 def test_remove_a_document_from_the_documents_page(page: Page, site: Any) -> None:
+    _sign_in(page, site)
     page.goto(f"{site.url}/documents")
     page.get_by_label("Choose files").set_input_files(
         files=[{"name": "widget-panel.md", "mimeType": "text/markdown",
@@ -170,13 +184,49 @@ def test_sign_in_is_required_off_loopback(page: Page, site: Any, artifacts: Path
     url = live_server(create_app(site.assistant, host="0.0.0.0"))  # as if served on a public address
     page.goto(f"{url}/documents")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.screenshot(path=str(artifacts / "signin.png"))
+    page.get_by_text("Sign in with an access token instead").click()
     page.get_by_label("Access token").fill("wrong")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("That access token is not right.")
     page.screenshot(path=str(artifacts / "signin-error.png"))
     page.get_by_label("Access token").fill("browser-test-token-0123456789")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("heading", name="Documents", exact=True)).to_be_visible()
     expect(page.get_by_text("Local mode")).to_have_count(0)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def test_staff_can_ask_but_not_upload_and_an_officer_can(page: Page, site: Any, artifacts: Path,
+                                                          live_server: Callable[[FastAPI], str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site.assistant.settings, "api_token", "browser-test-token-0123456789")
+    url = live_server(create_app(site.assistant, host="0.0.0.0"))  # off loopback: everyone signs in
+    served = type(site)(url, site.assistant, site.root)
+    _sign_in(page, served, "s.staff", "staff")
+    expect(page.get_by_text("s.staff (staff)")).to_be_visible()
+    _ask(page, url, ANSWERABLE)
+    expect(page.locator(".answer__text")).to_contain_text("Head of Community Safety")
+    page.goto(f"{url}/documents")
+    expect(page.get_by_role("heading", name="Only policy officers can change the documents")).to_be_visible()
+    expect(page.get_by_label("Choose files")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("^Remove"))).to_have_count(0)
+    page.screenshot(path=str(artifacts / "documents-staff.png"), full_page=True)
+    refused = page.request.post(f"{url}/api/documents", multipart={"files": {
+        "name": "staff-note.md", "mimeType": "text/markdown", "buffer": b"# Staff note\n\nSome text here."}})
+    assert refused.status == 403
+
+    page.get_by_role("button", name="Sign out").click()
+    _sign_in(page, served, "o.officer", "policy_officer")
+    page.goto(f"{url}/documents")
+    page.get_by_label("Choose files").set_input_files(
+        files=[{"name": "officer-note.md", "mimeType": "text/markdown",
+                "buffer": b"# Officer note\n\nThe gadget board meets on the last Friday of each month."}])
+    page.get_by_role("button", name="Upload and reload").click()
+    expect(page.locator(".summary-row--added")).to_contain_text("officer-note.md", timeout=60_000)
+    page.screenshot(path=str(artifacts / "documents-officer.png"), full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(".documents-table tr", has_text="officer-note.md").get_by_role(
+        "button", name=re.compile("^Remove")).click()
+    expect(page.locator(".summary-row--removed")).to_contain_text("officer-note.md")

@@ -22,6 +22,7 @@ from assistant.library import document_id
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.web.app import create_app
+from assistant.web.security import SESSION_COOKIE
 
 pytestmark = pytest.mark.integration
 
@@ -29,6 +30,7 @@ KB_FILES = ("guidance/glossary-of-acronyms.md", "referral-pathways/prevent-chann
             "kpis/kpi-dashboard-2026-q2.csv")
 PREVENT = "referral-pathways/prevent-channel-referral-pathway.pdf"
 TOKEN = "a-long-test-token-0123456789"
+PASSWORD = "a-long-test-password"
 
 
 @dataclass
@@ -36,9 +38,11 @@ class Site:
     url: str
     assistant: Assistant
     root: Path
+    cookies: dict[str, str]  # a signed-in policy officer: changing the documents needs one, even in local mode
 
     def api(self, method: str, path: str, **kwargs: object) -> httpx.Response:
-        return httpx.request(method, f"{self.url}{path}", timeout=120, **kwargs)  # type: ignore[arg-type]
+        return httpx.request(method, f"{self.url}{path}", timeout=120, cookies=self.cookies,
+                             **kwargs)  # type: ignore[arg-type]
 
     def sources(self) -> set[str]:
         return {d["source"] for d in self.api("GET", "/api/documents").json()}
@@ -49,6 +53,16 @@ class Site:
 
 def _settings(data_dir: Path, **overrides: object) -> Settings:
     return Settings(data_dir=data_dir, database_url="", chroma_host="", **overrides)  # type: ignore[arg-type]
+
+
+def sign_in(url: str, assistant: Assistant, username: str = "officer",
+            role: str = "policy_officer") -> dict[str, str]:
+    """Add the user (once) and sign in on /signin; returns the session cookie."""
+    if assistant.users.get(username) is None:
+        assistant.users.add(username, PASSWORD, role)
+    reply = httpx.post(f"{url}/signin", data={"username": username, "password": PASSWORD})
+    assert reply.status_code == 303, reply.text
+    return {SESSION_COOKIE: reply.cookies[SESSION_COOKIE]}
 
 
 def _copy(corpus: Path, root: Path, rels: tuple[str, ...]) -> Path:
@@ -65,7 +79,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus: Path, real_embedder: 
     root = _copy(corpus, base / "knowledge", KB_FILES)
     assistant = Assistant(_settings(base / "data"), embedder=real_embedder)
     assistant.ingest(root)
-    return Site(live_server(create_app(assistant)), assistant, root.resolve())
+    url = live_server(create_app(assistant))
+    return Site(url, assistant, root.resolve(), sign_in(url, assistant))
 
 
 def _files(folder: Path, *names: str) -> list[tuple[str, tuple[str, bytes]]]:
@@ -276,13 +291,15 @@ def test_upload_limits(tmp_path: Path, small_kb: Path, live_server: Callable[[Fa
                                     upload_max_bytes=60_000, upload_max_files=2))
     assistant.ingest(small_kb)
     url = live_server(create_app(assistant))
-    big = httpx.post(f"{url}/api/documents", files=[("files", ("big.md", b"# Big\n\n" + b"word " * 5000))])
+    officer = sign_in(url, assistant)
+    big = httpx.post(f"{url}/api/documents", files=[("files", ("big.md", b"# Big\n\n" + b"word " * 5000))],
+                     cookies=officer)
     assert big.status_code == 200
     assert "too large" in big.json()["files"][0]["reason"] and big.json()["reloaded"] is False
     many = [("files", (f"f{i}.md", b"# F\n\ntext")) for i in range(3)]
-    too_many = httpx.post(f"{url}/api/documents", files=many)
+    too_many = httpx.post(f"{url}/api/documents", files=many, cookies=officer)
     assert too_many.status_code == 400 and "at most 2" in too_many.json()["error"]
-    huge = httpx.post(f"{url}/api/documents", files=[("files", ("huge.md", b"x" * 100_000))])
+    huge = httpx.post(f"{url}/api/documents", files=[("files", ("huge.md", b"x" * 100_000))], cookies=officer)
     assert huge.status_code == 413 and "too large" in huge.json()["error"]
     assistant.engine.dispose()
 
@@ -339,6 +356,7 @@ def test_pages_work_without_javascript(site: Site) -> None:
     """Plain form posts get full pages back: asking, feedback, uploading and removing."""
     with httpx.Client(base_url=site.url, timeout=120) as browser:
         assert "Your question" in browser.get("/").text
+        browser.cookies.update(site.cookies)
         page = browser.post("/", data={"question": "police closed a prevent referral. who do i escalate to?"})
         assert page.status_code == 200 and "Where this comes from" in page.text
         assert f"/api/documents/{document_id(PREVENT)}/source#page=3" in page.text
@@ -356,3 +374,79 @@ def test_pages_work_without_javascript(site: Site) -> None:
         assert removed.status_code == 200 and "Removed" in removed.text
         missing = browser.post(f"/documents/{document_id('nojs-note.md')}/remove")
         assert missing.status_code == 404 and "There is a problem" in missing.text
+
+
+# -- users and roles (fake embedder) ----------------------------------------------------------------------------
+NOTE = [("files", ("role-note.md", b"# Role note\n\nThe widget panel meets on the first Monday of each month."))]
+
+
+def test_local_mode_roles(tmp_path: Path, small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
+    assistant = Assistant(_settings(tmp_path / "data", embedder="fake"))
+    assistant.ingest(small_kb)
+    url = live_server(create_app(assistant))
+    # Asking needs no sign-in on 127.0.0.1 (tools rely on it); changing the documents does.
+    assert httpx.post(f"{url}/api/ask", json={"question": "what is the NRM?"}).status_code == 200
+    assert httpx.get(f"{url}/api/documents").status_code == 200
+    anonymous = httpx.post(f"{url}/api/documents", files=NOTE)
+    assert anonymous.status_code == 401 and "policy officer" in anonymous.json()["error"]
+    assert httpx.get(f"{url}/documents").text.count("sign in as a policy officer") == 1
+    staff = sign_in(url, assistant, "s.staff", "staff")
+    refused = httpx.post(f"{url}/api/documents", files=NOTE, cookies=staff)
+    assert refused.status_code == 403 and "signed in as s.staff (staff)" in refused.json()["error"]
+    doc = document_id("referral-pathways/modern-slavery-nrm.md")
+    assert httpx.delete(f"{url}/api/documents/{doc}", cookies=staff).status_code == 403
+    page = httpx.post(f"{url}/documents", files=NOTE, cookies=staff)
+    assert page.status_code == 403 and "Only policy officers" in page.text and "Upload and reload" not in page.text
+    officer = sign_in(url, assistant)
+    assert httpx.get(f"{url}/documents", cookies=officer).text.count("Upload and reload") == 1
+    uploaded = httpx.post(f"{url}/api/documents", files=NOTE, cookies=officer)
+    assert uploaded.status_code == 200 and uploaded.json()["counts"]["added"] == 1
+    wrong = httpx.post(f"{url}/signin", data={"username": "officer", "password": "not-it"})
+    assert wrong.status_code == 401 and "do not match" in wrong.text and SESSION_COOKIE not in wrong.cookies
+    assistant.users.disable("officer")  # disabling a user ends their sessions
+    assert httpx.post(f"{url}/api/documents", files=NOTE, cookies=officer).status_code == 401
+    assistant.engine.dispose()
+
+
+def test_users_sign_in_off_loopback(tmp_path: Path, small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
+    assistant = Assistant(_settings(tmp_path / "data", embedder="fake", api_token=TOKEN))
+    assistant.ingest(small_kb)
+    url = live_server(create_app(assistant, host="0.0.0.0"))
+    ask = {"question": "what is the NRM?"}
+    for method, path in (("POST", "/api/ask"), ("GET", "/api/documents"), ("POST", "/api/referral"),
+                         ("POST", "/api/documents")):
+        assert httpx.request(method, f"{url}{path}", json=ask).status_code == 401, path
+    staff = sign_in(url, assistant, "s.staff", "staff")
+    assert httpx.post(f"{url}/api/ask", json=ask, cookies=staff).status_code == 200
+    assert httpx.post(f"{url}/api/documents", files=NOTE, cookies=staff).status_code == 403
+    officer = sign_in(url, assistant)
+    assert httpx.post(f"{url}/api/documents", files=NOTE, cookies=officer).status_code == 200
+    tampered = {SESSION_COOKIE: staff[SESSION_COOKIE].replace(".", "x.", 1)}
+    assert httpx.post(f"{url}/api/ask", json=ask, cookies=tampered).status_code == 401
+    # The API token acts as an admin, for tools.
+    admin = {"Authorization": f"Bearer {TOKEN}"}
+    doc = document_id("role-note.md")
+    assert httpx.delete(f"{url}/api/documents/{doc}", headers=admin).status_code == 200
+    assistant.engine.dispose()
+
+
+def test_trusted_proxy_header(tmp_path: Path, small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
+    assistant = Assistant(_settings(tmp_path / "data", embedder="fake", api_token=TOKEN,
+                                    trusted_user_header="X-Forwarded-User"))
+    assistant.ingest(small_kb)
+    assistant.users.add("p.officer", PASSWORD, "policy_officer")
+    assistant.users.add("s.staff", PASSWORD, "staff")
+    url = live_server(create_app(assistant, host="0.0.0.0"))
+    as_officer = {"X-Forwarded-User": "p.officer"}
+    assert httpx.post(f"{url}/api/documents", files=NOTE, headers=as_officer).status_code == 200
+    assert httpx.post(f"{url}/api/documents", files=NOTE,
+                      headers={"X-Forwarded-User": "s.staff"}).status_code == 403
+    assert httpx.get(f"{url}/api/documents", headers={"X-Forwarded-User": "nobody"}).status_code == 401
+    assert "p.officer (policy officer)" in httpx.get(f"{url}/documents", headers=as_officer).text
+    # From an address that is not a trusted proxy, the header means nothing.
+    untrusted = Assistant(_settings(tmp_path / "data", embedder="fake", api_token=TOKEN,
+                                    trusted_user_header="X-Forwarded-User", trusted_proxy_ips=["10.9.9.9"]))
+    other = live_server(create_app(untrusted, host="0.0.0.0"))
+    assert httpx.get(f"{other}/api/documents", headers=as_officer).status_code == 401
+    untrusted.engine.dispose()
+    assistant.engine.dispose()
