@@ -40,11 +40,12 @@ test: install chromium lint
 bench: install
 	$(PY) -m bench.run
 
-# The long operational benchmarks (about 35 minutes); each writes its section into bench/results/.
+# The long operational benchmarks (about 40 minutes); each writes its section into bench/results/.
 bench-ops: install
 	$(PY) -m bench.reload > bench/results/reload.md
 	$(PY) -m bench.escalations > bench/results/escalations.md
 	$(PY) -m bench.scale --requests 200 --concurrency 4 > bench/results/scale.md
+	$(PY) -m bench.api_load --requests 100 > bench/results/api_load.md
 	$(PY) -m bench.run
 
 clean:

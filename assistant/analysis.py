@@ -9,8 +9,8 @@ from assistant.text import STOPWORDS, stem, terms
 
 _ID = re.compile(r"\b([A-Za-z]{1,5})[- ]?(\d{1,3}[a-z]?)\b")
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
-    ("phone", re.compile(r"\b(phone|number (?:do i|to) (?:call|ring)|call|ring|telephone|tel|helpline|24 ?h(?:ou)?r)"
-                         r"\b", re.I)),
+    ("phone", re.compile(r"\b(phone|number (?:do i|to) (?:call|ring)|call(?!-)|ring(?!-)|telephone|tel|helpline|"
+                         r"24 ?h(?:ou)?r)\b", re.I)),
     ("email", re.compile(r"\b(e-?mail|mailbox|address (?:to|do i) send)\b", re.I)),
     ("definition", re.compile(r"\b(stand for|stands for|acronym|what does \w+ mean|meaning of|abbreviation)\b", re.I)),
     ("number", re.compile(r"\b(how many|how much|number of|percentage|per ?cent|rate|target|figure|total|count|"
