@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from assistant.escalations import EscalationService, RouteDecision, describe, stale_warning_for_documents
 from assistant.escalations.phrases import role_alternatives
-from assistant.escalations.rules import DocumentFingerprint, EscalationRules
+from assistant.escalations.rules import EscalationRules
+from assistant.escalations.staleness import DocumentFingerprint
 from assistant.models import Answer, Citation
 
 # A decision from a topic phrase scores 1.0; one from the closest match scores its coverage or similarity, which is

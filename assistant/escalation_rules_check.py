@@ -14,7 +14,7 @@ from pathlib import Path
 
 from assistant.errors import ConfigError
 from assistant.escalations import EscalationService, stale_warning_for_documents
-from assistant.escalations.rules import DocumentFingerprint
+from assistant.escalations.staleness import DocumentFingerprint
 from ingestion.models import FileResult
 
 log = logging.getLogger(__name__)

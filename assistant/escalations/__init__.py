@@ -16,15 +16,9 @@ from assistant.escalations.models import (
 )
 from assistant.escalations.notices import Notifier, NullNotifier
 from assistant.escalations.router import Router, describe
-from assistant.escalations.rules import (
-    RULES_FILE,
-    EscalationRules,
-    load_rules,
-    parse_rules,
-    stale_warning,
-    stale_warning_for_documents,
-)
+from assistant.escalations.rules import RULES_FILE, EscalationRules, load_rules, parse_rules
 from assistant.escalations.service import EscalationService
+from assistant.escalations.staleness import stale_warning, stale_warning_for_documents
 from assistant.escalations.workdays import Clock, SystemClock, WorkingCalendar
 
 __all__ = [

@@ -7,72 +7,26 @@ policy officer can fix the file without reading Python.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import re
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import holidays
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import ConfigError
+from assistant.escalations.durations import ResponseTime, parse_response_time
 from assistant.models import Citation
 
 RULES_FILE = "escalation-rules.yaml"
 
-TimeUnit = Literal["hours", "days", "working_days", "weeks"]
-
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30,
-}
-_DURATION = re.compile(
-    r"\b(?P<n>\d+|" + "|".join(_NUMBER_WORDS) + r")\s*(?:-\s*)?"
-    r"(?P<unit>working\s+weeks?|working\s+days?|business\s+days?|calendar\s+days?|days?|hours?|hrs?|weeks?)\b",
-    re.IGNORECASE,
-)
 _CHANNEL = re.compile(r"^#[a-z0-9][a-z0-9._-]{0,79}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass(frozen=True)
-class ResponseTime:
-    """How long an owner has to acknowledge before the escalation moves up."""
-
-    amount: int
-    unit: TimeUnit
-
-    def __str__(self) -> str:
-        names = {"hours": "hour", "days": "calendar day", "working_days": "working day", "weeks": "week"}
-        name = names[self.unit]
-        return f"{self.amount} {name}{'' if self.amount == 1 else 's'}"
-
-
-def parse_response_time(text: str) -> ResponseTime:
-    """Read '5 working days', 'Within 2 working days of escalation', '48 hours', 'two weeks'."""
-    m = _DURATION.search(text or "")
-    if not m:
-        raise ValueError(f"'{text}' is not a response time. Write a number and a unit, such as "
-                         "'5 working days', '48 hours' or '2 weeks'.")
-    raw = m.group("n").lower()
-    amount = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
-    unit_text = re.sub(r"\s+", " ", m.group("unit").lower())
-    if amount <= 0:
-        raise ValueError(f"'{text}' must be more than zero.")
-    if unit_text.startswith("working week"):
-        return ResponseTime(amount * 5, "working_days")  # a working week is five working days, not seven days
-    if unit_text.startswith(("working", "business")):
-        return ResponseTime(amount, "working_days")
-    if unit_text.startswith(("hour", "hr")):
-        return ResponseTime(amount, "hours")
-    if unit_text.startswith("week"):
-        return ResponseTime(amount, "weeks")
-    return ResponseTime(amount, "days")
 
 
 class _Strict(BaseModel):
@@ -399,55 +353,3 @@ def _check_calendar(calendar: CalendarRule) -> list[str]:
         problems.append(f"Calendar: no bank holidays are known for country '{calendar.country}' "
                         f"subdivision '{calendar.subdivision}' (use GB and ENG for England and Wales).")
     return problems
-
-
-class DocumentFingerprint(Protocol):
-    """What the knowledge base knows of a loaded document (its manifest entries have these fields)."""
-
-    @property
-    def source(self) -> str: ...
-
-    @property
-    def sha256(self) -> str: ...
-
-    @property
-    def title(self) -> str: ...
-
-    @property
-    def version(self) -> str: ...
-
-
-def stale_warning_for_documents(rules: EscalationRules, documents: Iterable[DocumentFingerprint]) -> str | None:
-    """After a reload: warn if the protocol the rules came from is there in a different version or file.
-
-    The protocol is recognised by its source path or its title, so a new version saved under a new file name
-    ("...-v3.pdf") is caught too.
-    """
-    source = rules.protocol
-    if not source.sha256:
-        return None
-    title = source.title.strip().lower()
-    for doc in documents:
-        same = doc.source == source.file or (title and doc.title.strip().lower() == title)
-        if same and doc.sha256 != source.sha256:
-            now = f"version {doc.version}" if doc.version else doc.source
-            return (f"The escalation rules were drafted from {source.title or source.file} version "
-                    f"{source.version or 'unknown'}, but the knowledge base now holds {now} ({doc.source}). The "
-                    "rules file may be out of date: draft it again and ask a policy officer to review the "
-                    "differences.")
-    return None
-
-
-def stale_warning(rules: EscalationRules, protocol_path: Path) -> str | None:
-    """A warning when the protocol file differs from the one the rules were drafted from, else None."""
-    if not rules.protocol.sha256:
-        return None
-    try:
-        digest = hashlib.sha256(protocol_path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-    if digest == rules.protocol.sha256:
-        return None
-    return (f"The protocol {protocol_path.name} has changed since the escalation rules were drafted from "
-            f"version {rules.protocol.version or 'unknown'}. The rules file may be out of date: draft it again "
-            "and ask a policy officer to review the differences.")

@@ -16,9 +16,8 @@ from assistant.escalations.rules import (
     load_rules,
     parse_response_time,
     parse_rules,
-    stale_warning,
-    stale_warning_for_documents,
 )
+from assistant.escalations.staleness import stale_warning, stale_warning_for_documents
 
 REPO = Path(__file__).resolve().parents[2]
 RULES_PATH = REPO / "knowledge" / "rules" / RULES_FILE
