@@ -18,6 +18,7 @@ import numpy as np
 
 from assistant.embedding import Embedder
 from assistant.models import Citation
+from assistant.referrals.contacts import emails, forms, hours, phones
 from assistant.referrals.fields import DETAIL_LABELS, FIELD_KEYS, FIELDS, LABELS, OTHER, FieldSpec
 from assistant.referrals.models import Cited, Pathway, ReferralField
 from assistant.text import STOPWORDS, terms, words
@@ -43,22 +44,10 @@ _TIME_LIMIT = re.compile(r"\bwithin\s+(?:\d+|one|two|three|four|five|ten)\s+(?:w
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'“])")
 _EMERGENCY = re.compile(r"\b999\b")
 _SELF_REFERRAL = re.compile(r"\bself[- ]?refer|\brefer (?:themselves|yourself)\b", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\d£])0\d{2,4}(?:[ \u00a0]?\d{2,4}){1,3}(?!\d)")
-_DAY = r"(?:mon(?:day)?s?|tue(?:sday)?s?|wed(?:nesday)?s?|thu(?:rsday)?s?|fri(?:day)?s?|sat(?:urday)?s?|" \
-       r"sun(?:day)?s?|weekdays?|daily|every day)"
-_TIME_RANGE = r"\d{1,2}[:.]\d{2}\s*(?:–|—|-|to)\s*\d{1,2}[:.]\d{2}"
-_HOURS = re.compile(rf"\b{_DAY}\b[^()\n;:]{{0,40}}?{_TIME_RANGE}(?:,?\s*{_DAY}[^()\n;:]{{0,30}}?{_TIME_RANGE})*",
-                    re.IGNORECASE)
-_FORM = re.compile(r"\b(?:(?:[A-Z][\w'’&-]*\s+){1,8}(?:[a-z]+\s+)?)?[Ff]orm\b(?:\s*\([A-Z][A-Za-z0-9]{1,8}"
-                   r"(?:\s+v\d+)?\)|\s+[A-Z]{2,}\d+[A-Za-z]?\b)?")
 # Wording that says who refers: "X can refer", "referrals are accepted from X", "anyone … can use this pathway".
 _WHO_REFERS = re.compile(r"\b(?:can|may)\s+(?:also\s+)?(?:refer|apply|report|raise|use\s+(?:this|the)\s+pathway)\b|"
                          r"\breferrals?\s+(?:are|is|can\s+be)\s+(?:accepted|taken|welcomed?|made)\s+(?:from|by)\b|"
                          r"\bself[- ]?refer", re.IGNORECASE)
-_GENERIC_FORM = frozenset(("referral", "form", "concern", "application", "report", "reporting", "online", "paper"))
-_FORM_LEAD = re.compile(r"^(?:Complete|Send|Use|Fill|Download|Attach|Email|Submit|Print|Then|Also|The|A|An|Our|"
-                        r"Your|Both|Each|Any|This|That)\s+", re.IGNORECASE)
 # Trailing title parts that only say "this is a pathway" ("– referral pathway", ": making a referral").
 _GENERIC_TITLE = frozenset(("referral", "referrals", "pathway", "pathways", "making", "raising", "reporting", "route",
                             "routes", "process", "guide", "page", "practitioners", "professionals", "staff", "for",
@@ -389,7 +378,7 @@ def _details(evidence: dict[str, list[Cited]], blocks: Iterable[Block], info: Do
     """Form, email, phone and hours from the how-to-refer wording; self-referral from wherever the document says."""
     how = evidence.get("how_to_refer", [])
     out: dict[str, ReferralField] = {}
-    for key, finder in (("form", _forms), ("email", _EMAIL.findall), ("phone", _phones), ("hours", _hours)):
+    for key, finder in (("form", forms), ("email", emails), ("phone", phones), ("hours", hours)):
         values: list[str] = []
         first: Citation | None = None
         for cited in how:
@@ -405,21 +394,3 @@ def _details(evidence: dict[str, list[Cited]], blocks: Iterable[Block], info: Do
                                           citation=_citation(said[0], info, said[1].strip()))
                             if said else ReferralField(label=DETAIL_LABELS["self_referral"]))
     return out
-
-
-def _forms(text: str) -> list[str]:
-    out = []
-    for m in _FORM.finditer(text):
-        name = _FORM_LEAD.sub("", m.group(0).strip())
-        name = _FORM_LEAD.sub("", name)
-        if re.search(r"\d", name) or any(w.lower() not in _GENERIC_FORM for w in re.findall(r"[A-Za-z]+", name)):
-            out.append(name)
-    return out
-
-
-def _phones(text: str) -> list[str]:
-    return [p for p in _PHONE.findall(text) if 10 <= sum(ch.isdigit() for ch in p) <= 11]
-
-
-def _hours(text: str) -> list[str]:
-    return [m.group(0).strip(" ,") for m in _HOURS.finditer(text)]

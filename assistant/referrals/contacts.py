@@ -1,0 +1,40 @@
+"""Contact details in a pathway's own wording: form names, e-mail addresses, phone numbers and opening hours."""
+
+from __future__ import annotations
+
+import re
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\d£])0\d{2,4}(?:[ \u00a0]?\d{2,4}){1,3}(?!\d)")
+_DAY = r"(?:mon(?:day)?s?|tue(?:sday)?s?|wed(?:nesday)?s?|thu(?:rsday)?s?|fri(?:day)?s?|sat(?:urday)?s?|" \
+       r"sun(?:day)?s?|weekdays?|daily|every day)"
+_TIME_RANGE = r"\d{1,2}[:.]\d{2}\s*(?:–|—|-|to)\s*\d{1,2}[:.]\d{2}"
+_HOURS = re.compile(rf"\b{_DAY}\b[^()\n;:]{{0,40}}?{_TIME_RANGE}(?:,?\s*{_DAY}[^()\n;:]{{0,30}}?{_TIME_RANGE})*",
+                    re.IGNORECASE)
+_FORM = re.compile(r"\b(?:(?:[A-Z][\w'’&-]*\s+){1,8}(?:[a-z]+\s+)?)?[Ff]orm\b(?:\s*\([A-Z][A-Za-z0-9]{1,8}"
+                   r"(?:\s+v\d+)?\)|\s+[A-Z]{2,}\d+[A-Za-z]?\b)?")
+_GENERIC_FORM = frozenset(("referral", "form", "concern", "application", "report", "reporting", "online", "paper"))
+_FORM_LEAD = re.compile(r"^(?:Complete|Send|Use|Fill|Download|Attach|Email|Submit|Print|Then|Also|The|A|An|Our|"
+                        r"Your|Both|Each|Any|This|That)\s+", re.IGNORECASE)
+
+
+def emails(text: str) -> list[str]:
+    return list(_EMAIL.findall(text))
+
+
+def forms(text: str) -> list[str]:
+    out = []
+    for m in _FORM.finditer(text):
+        name = _FORM_LEAD.sub("", m.group(0).strip())
+        name = _FORM_LEAD.sub("", name)
+        if re.search(r"\d", name) or any(w.lower() not in _GENERIC_FORM for w in re.findall(r"[A-Za-z]+", name)):
+            out.append(name)
+    return out
+
+
+def phones(text: str) -> list[str]:
+    return [p for p in _PHONE.findall(text) if 10 <= sum(ch.isdigit() for ch in p) <= 11]
+
+
+def hours(text: str) -> list[str]:
+    return [m.group(0).strip(" ,") for m in _HOURS.finditer(text)]
