@@ -1,16 +1,21 @@
-"""The scale-out servers on loopback, without Docker: a `chroma run` subprocess and a throwaway PostgreSQL database.
+"""The scale-out servers on loopback, without Docker: a `chroma run` subprocess and throwaway PostgreSQL databases.
 
-Used by tests/integration/test_scale_out.py and bench/scale.py. PostgreSQL is the one the project's machines run on
-127.0.0.1:5432 (trust auth, user postgres, STACK.md §10); each caller creates a uniquely named database and drops it.
+The one place tests (tests/conftest.py's ``topology``, the escalation store and reload concurrency tests) and the
+benchmarks (bench/scale.py, bench/size.py) get their servers from. PostgreSQL is the one the project's machines run
+on 127.0.0.1:5432 (trust auth, user postgres, STACK.md §10), or a throwaway trust cluster started here when nothing
+answers there; each caller creates a uniquely named database and drops it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,7 +27,11 @@ import httpx
 from sqlalchemy import create_engine, text
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
-PG_ADMIN_URL = f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/postgres"
+PG_USER = "postgres"
+
+
+class ServerUnavailable(RuntimeError):
+    """A server the scale-out topology needs cannot be reached or started here; the message says why."""
 
 
 def free_port() -> int:
@@ -43,21 +52,99 @@ def postgres_listening() -> bool:
     return listening(PG_HOST, PG_PORT)
 
 
+@dataclass(frozen=True)
+class PostgresServer:
+    """A PostgreSQL server with trust auth for user ``postgres`` on loopback, where callers make their own databases."""
+
+    host: str
+    port: int
+    throwaway: bool = False  # started by us (STACK.md §10) rather than the machine's own server
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://{PG_USER}@{self.host}:{self.port}/{database}"
+
+    def create_database(self, prefix: str) -> str:
+        """Create a uniquely named database and return its SQLAlchemy URL (drop it with ``drop_database``)."""
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        self._admin(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        # WITH (FORCE): a test that failed may have left a connection open; the database goes anyway.
+        self._admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+    @contextlib.contextmanager
+    def database(self, prefix: str) -> Iterator[str]:
+        url = self.create_database(prefix)
+        try:
+            yield url
+        finally:
+            self.drop_database(url)
+
+    def _admin(self, statement: str) -> None:
+        admin = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(statement))
+        finally:
+            admin.dispose()
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[PostgresServer]:
+    """The PostgreSQL server on 127.0.0.1:5432 when one answers (the project's machines run it); otherwise a
+    throwaway trust cluster on a free port, stopped afterwards (STACK.md §10). ServerUnavailable when neither is
+    possible (no PostgreSQL binaries installed)."""
+    if postgres_listening():
+        yield PostgresServer(PG_HOST, PG_PORT)
+        return
+    with throwaway_cluster() as server:
+        yield server
+
+
 @contextlib.contextmanager
 def postgres_database(prefix: str = "pa_scale") -> Iterator[str]:
-    """Create a uniquely named database on 127.0.0.1:5432, yield its SQLAlchemy URL, then drop it."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    """A database of its own on ``postgres_server()``: its SQLAlchemy URL, dropped afterwards."""
+    with postgres_server() as server, server.database(prefix) as url:
+        yield url
+
+
+def _postgres_bin(name: str) -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: int(p.parts[-3]))
+    if not found:
+        raise ServerUnavailable(f"nothing listens on {PG_HOST}:{PG_PORT} and no PostgreSQL server is installed "
+                                f"(no {name} under /usr/lib/postgresql; apt-get install postgresql)")
+    return found[-1]
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    # initdb refuses to run as root; the cluster then belongs to the postgres user, as in STACK.md §10.
+    return ["runuser", "-u", PG_USER, "--", *args] if os.geteuid() == 0 else args
+
+
+@contextlib.contextmanager
+def throwaway_cluster() -> Iterator[PostgresServer]:
+    """initdb a trust-auth cluster, start it on a free loopback port, stop and delete it after."""
+    initdb, pg_ctl = _postgres_bin("initdb"), _postgres_bin("pg_ctl")
+    # In the system temp folder, not a caller's private one: the postgres user must be able to reach it.
+    data = Path(tempfile.mkdtemp(prefix="pa-pgdata-"))
+    if os.geteuid() == 0:
+        shutil.chown(data, PG_USER, PG_USER)
+    port = free_port()
+    run = functools.partial(subprocess.run, check=True, capture_output=True, timeout=120)
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{name}"
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run(_as_postgres([str(initdb), "-D", str(data), "-U", PG_USER, "-A", "trust", "--no-sync"]))
+        run(_as_postgres([str(pg_ctl), "-D", str(data), "-l", str(data / "log"), "-w", "start", "-o",
+                          f"-p {port} -k {data} -c listen_addresses={PG_HOST} -c fsync=off"]))
+    except subprocess.CalledProcessError as exc:
+        shutil.rmtree(data, ignore_errors=True)
+        raise ServerUnavailable(f"could not start a throwaway PostgreSQL cluster: {exc.stderr!r}") from exc
+    try:
+        yield PostgresServer(PG_HOST, port, throwaway=True)
     finally:
-        admin.dispose()
+        subprocess.run(_as_postgres([str(pg_ctl), "-D", str(data), "-m", "fast", "-w", "stop"]),
+                       capture_output=True, timeout=120)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def chroma_executable() -> str:

@@ -1,9 +1,13 @@
-"""Shared fixtures. Unit tests use the fake embedder; integration tests share one real ingest of the corpus."""
+"""Shared fixtures. Unit tests use the fake embedder; integration tests share one real ingest of the corpus per
+topology: every test that builds its app through ``topology`` (``settings_for``, ``real_assistant``, the
+integration ``fake_assistant``) runs once on the embedded defaults and once on the servers (tests/topology.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,14 +17,20 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from assistant.embedding import Embedder, build_embedder
-from assistant.logging_setup import offline_environment
-from assistant.service import Assistant
-from assistant.settings import Settings
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # bench/ (the servers) is not an installed package
+    sys.path.insert(0, str(REPO))
+
+from topology import TOPOLOGIES, Topology, make_settings  # noqa: E402
+
+from assistant.embedding import Embedder, build_embedder  # noqa: E402
+from assistant.logging_setup import offline_environment  # noqa: E402
+from assistant.service import Assistant  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from bench.servers import ServerUnavailable, chroma_server, postgres_server  # noqa: E402
 
 offline_environment()
 
-REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PARTNERSHIP_SHARED_DIR", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
 CORPUS_BAD = SHARED / "corpus-bad"
@@ -38,8 +48,44 @@ def corpus_bad() -> Path:
     return CORPUS_BAD
 
 
-def make_settings(data_dir: Path, **overrides: object) -> Settings:
-    return Settings(data_dir=data_dir, database_url="", chroma_host="", **overrides)  # type: ignore[arg-type]
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that needs ``topology`` runs on both, unless marked ``@pytest.mark.topology("servers")``."""
+    if "topology" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("topology")
+        metafunc.parametrize("topology", marker.args if marker else TOPOLOGIES, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def topology(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
+    """One per session and name: the servers are started (or reached) once; pytest runs every test of one
+    topology before the other's, so `chroma run` is up only while the servers half runs."""
+    name = str(getattr(request, "param", "embedded"))
+    if name == "embedded":
+        yield Topology(name)
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            postgres = stack.enter_context(postgres_server())
+        except ServerUnavailable as exc:  # STACK.md §10: only where no PostgreSQL is installed at all
+            pytest.skip(f"the servers topology needs PostgreSQL: {exc}")
+        chroma = stack.enter_context(chroma_server(tmp_path_factory.mktemp("chroma-server") / "chroma"))
+        placed = Topology(name, chroma, postgres)
+        stack.callback(placed.close)
+        yield placed
+
+
+@pytest.fixture
+def settings_for(topology: Topology) -> Iterator[Callable[..., Settings]]:
+    """``make_settings`` on this test's topology; the test's server databases are dropped when it ends."""
+    made: list[Path] = []
+
+    def build(data_dir: Path, **overrides: object) -> Settings:
+        made.append(data_dir)
+        return make_settings(data_dir, topology, **overrides)
+
+    yield build
+    for data_dir in made:
+        topology.forget(data_dir)
 
 
 @pytest.fixture
@@ -57,11 +103,14 @@ def real_embedder() -> Embedder:
 
 
 @pytest.fixture(scope="session")
-def real_assistant(tmp_path_factory: pytest.TempPathFactory, corpus: Path, real_embedder: Embedder) -> Assistant:
-    """One real ingest of the corpus (real model, real Chroma on disk, SQLite), shared by integration tests."""
-    assistant = Assistant(make_settings(tmp_path_factory.mktemp("kb") / "data"), embedder=real_embedder)
+def real_assistant(tmp_path_factory: pytest.TempPathFactory, corpus: Path, real_embedder: Embedder,
+                   topology: Topology) -> Iterator[Assistant]:
+    """One real ingest of the corpus (real model) per topology, shared by the integration tests."""
+    assistant = Assistant(make_settings(tmp_path_factory.mktemp(f"kb-{topology.name}") / "data", topology),
+                          embedder=real_embedder)
     assistant.ingest(corpus)
-    return assistant
+    yield assistant
+    assistant.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import statistics
 from pathlib import Path
 
 import pytest
+from topology import SettingsFor
 
 from assistant.service import Assistant
 
@@ -74,15 +75,14 @@ def test_two_part_question_cites_two_documents(real_assistant: Assistant) -> Non
 
 
 def test_instructions_inside_documents_are_never_followed(tmp_path: Path, corpus_bad: Path,
-                                                          real_assistant: Assistant) -> None:
+                                                          real_assistant: Assistant,
+                                                          settings_for: SettingsFor) -> None:
     import shutil
-
-    from assistant.settings import Settings
 
     folder = tmp_path / "kb"
     folder.mkdir()
     shutil.copy(corpus_bad / "minutes-with-prompt-injection.md", folder)
-    other = Assistant(Settings(data_dir=tmp_path / "data"), embedder=real_assistant.embedder)
+    other = Assistant(settings_for(tmp_path / "data"), embedder=real_assistant.embedder)
     summary = other.ingest(folder)
     assert any("AI system" in w for f in summary.files for w in f.warnings)
     for question in ("what is the MARAC threshold?", "how do I escalate a stuck case?",

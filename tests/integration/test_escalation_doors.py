@@ -13,7 +13,7 @@ import json
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -68,8 +68,16 @@ def _settings(data_dir: Path, **overrides: Any) -> Settings:
 
 
 @pytest.fixture
-def assistant(tmp_path: Path) -> Iterator[Assistant]:
-    built = Assistant(_settings(tmp_path / "data"))
+def app_settings(settings_for: Callable[..., Settings]) -> Callable[..., Settings]:
+    """Settings of an app on this test's topology (both, in turn), with the fake embedder and the timer off."""
+    def build(data_dir: Path, **overrides: Any) -> Settings:
+        return settings_for(data_dir, **{"embedder": "fake", "escalation_tick_minutes": 0, **overrides})
+    return build
+
+
+@pytest.fixture
+def assistant(tmp_path: Path, app_settings: Callable[..., Settings]) -> Iterator[Assistant]:
+    built = Assistant(app_settings(tmp_path / "data"))
     yield built
     built.engine.dispose()
 
@@ -274,9 +282,9 @@ def fake(slack_api: FakeSlackAPI) -> FakeSlackAPI:
 
 
 @pytest.fixture
-def slack_assistant(tmp_path: Path, fake: FakeSlackAPI) -> Iterator[Assistant]:
-    built = Assistant(_settings(tmp_path / "data", slack_signing_secret=SECRET, slack_bot_token=TOKEN,
-                                slack_api_url=fake.api_url))
+def slack_assistant(tmp_path: Path, fake: FakeSlackAPI, app_settings: Callable[..., Settings]) -> Iterator[Assistant]:
+    built = Assistant(app_settings(tmp_path / "data", slack_signing_secret=SECRET, slack_bot_token=TOKEN,
+                                   slack_api_url=fake.api_url))
     yield built
     built.engine.dispose()
 
@@ -407,8 +415,8 @@ def test_the_scheduler_job_moves_an_overdue_escalation_up(tmp_path: Path) -> Non
     engine.dispose()
 
 
-def test_the_timer_runs_while_the_server_runs(tmp_path: Path) -> None:
-    served = Assistant(_settings(tmp_path / "data", escalation_tick_minutes=5))
+def test_the_timer_runs_while_the_server_runs(tmp_path: Path, app_settings: Callable[..., Settings]) -> None:
+    served = Assistant(app_settings(tmp_path / "data", escalation_tick_minutes=5))
     app = create_app(served)
     with TestClient(app, base_url="http://127.0.0.1"):
         timer = app.state.escalation_timer

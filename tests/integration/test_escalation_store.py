@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import socket
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -19,7 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import Engine, func, select
+from topology import Topology
 
 from assistant.db import build_engine, build_sessionmaker
 from assistant.escalations.models import EscalationNotice
@@ -33,7 +32,6 @@ pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 RULES_PATH = REPO / "knowledge" / "rules" / RULES_FILE
 LONDON = ZoneInfo("Europe/London")
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 RAISED_AT = datetime(2026, 4, 30, 10, 0, tzinfo=LONDON)  # Thursday; Level 1 runs out Tuesday 5 May at 10:00
 DUE = datetime(2026, 5, 5, 10, 0, tzinfo=LONDON)
 SUMMARIES = ["IOM treatment referral stuck", "MARAC action overdue", "school exclusion dispute",
@@ -74,31 +72,14 @@ class CrashingNotifier:
         os._exit(3)
 
 
-def _pg_listening() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
+@pytest.fixture
+def database_url(topology: Topology, tmp_path: Path) -> Iterator[str]:
+    """SQLite on the embedded topology; a database of its own on the session's PostgreSQL server on the other."""
+    if topology.postgres is None:
         yield f"sqlite:///{tmp_path / 'escalations.db'}"
         return
-    if not _pg_listening():
-        pytest.skip("nothing listens on 127.0.0.1:5432, so the PostgreSQL variant cannot run")
-    name = f"pa_escalations_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with topology.postgres.database("pa_escalations") as url:
+        yield url
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from topology import Topology, make_settings
 from typer.testing import CliRunner
 
 from assistant import cli
 from assistant.embedding import Embedder
 from assistant.referrals.models import ReferralResult
 from assistant.service import Assistant
-from assistant.settings import Settings
 from assistant.web.app import create_app
 
 pytestmark = pytest.mark.integration
@@ -130,8 +130,8 @@ def _older_version(current: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def versions_kb(tmp_path_factory: pytest.TempPathFactory, corpus: Path, real_embedder: Embedder) -> tuple[Assistant,
-                                                                                                          Path]:
+def versions_kb(tmp_path_factory: pytest.TempPathFactory, corpus: Path, real_embedder: Embedder,
+                topology: Topology) -> tuple[Assistant, Path]:
     root = tmp_path_factory.mktemp("versions") / "kb"
     (root / "referral-pathways").mkdir(parents=True)
     current = (corpus / DA).read_text(encoding="utf-8")
@@ -139,7 +139,7 @@ def versions_kb(tmp_path_factory: pytest.TempPathFactory, corpus: Path, real_emb
     (root / "referral-pathways/domestic-abuse-marac-idva-2025.html").write_text(_older_version(current),
                                                                                 encoding="utf-8")
     shutil.copy(corpus / CCE, root / CCE)
-    settings = Settings(data_dir=root.parent / "data", database_url="", chroma_host="")  # type: ignore[call-arg]
+    settings = make_settings(root.parent / "data", topology)
     assistant = Assistant(settings, embedder=real_embedder)
     assistant.ingest(root)
     return assistant, root

@@ -12,18 +12,17 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
+from topology import Topology
 
 from assistant.embedding import FakeEmbedder
 from assistant.errors import ReloadInProgressError
@@ -37,7 +36,6 @@ pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("reload_driver.py")
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 NUMBERS = ["0300 111 0001", "0300 222 0002", "0300 333 0003", "0300 444 0004"]
 QUESTION = "What is the widget panel duty number?"
 BUSY = "Another reload is running. Try again when it has finished."
@@ -211,30 +209,15 @@ def test_a_reload_in_another_process_holds_the_lock_until_it_dies(tmp_path: Path
 
 
 # -- several app servers on one PostgreSQL database ---------------------------------------------------------
-def _pg_listening() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    if not _pg_listening():
-        pytest.skip("nothing listens on 127.0.0.1:5432, so the PostgreSQL variant cannot run")
-    name = f"pa_reload_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def pg_url(topology: Topology) -> Iterator[str]:
+    """A database of its own on the session's PostgreSQL server (tests/topology.py)."""
+    assert topology.postgres is not None
+    with topology.postgres.database("pa_reload") as url:
+        yield url
 
 
+@pytest.mark.topology("servers")
 def test_app_servers_sharing_postgresql_reload_one_at_a_time(tmp_path: Path, corpus: Path, pg_url: str) -> None:
     """Each server has its own data folder (so its own file lock) but shares the database and the vectors."""
     root = _folder(tmp_path, corpus)
@@ -275,6 +258,7 @@ def test_app_servers_sharing_postgresql_reload_one_at_a_time(tmp_path: Path, cor
             a.engine.dispose()
 
 
+@pytest.mark.topology("servers")
 def test_a_killed_server_never_leaves_the_database_lock_behind(tmp_path: Path, corpus: Path, pg_url: str) -> None:
     root = _folder(tmp_path, corpus)
     server = Assistant(_settings(tmp_path / "data", database_url=pg_url, reload_lock_timeout=10))

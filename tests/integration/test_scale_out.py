@@ -1,9 +1,9 @@
 """Scale-out: several app processes behind one `chroma run` server and one PostgreSQL database, on loopback.
 
-The servers are real: `chroma run` started here on a free loopback port, and a database of its own created on the
-PostgreSQL server at 127.0.0.1:5432 (dropped afterwards). Each app process has its own data folder, so its own
-file lock: only the database (the `current` pointer and the writer's advisory lock) joins them, as it would on
-several machines. The fake embedder keeps this fast; everything else is the product's own code.
+The servers are real: the session's `chroma run` on a free loopback port (tests/topology.py), and a database of its
+own created on the PostgreSQL server at 127.0.0.1:5432 (dropped afterwards). Each app process has its own data
+folder, so its own file lock: only the database (the `current` pointer and the writer's advisory lock) joins them,
+as it would on several machines. The fake embedder keeps this fast; everything else is the product's own code.
 """
 
 from __future__ import annotations
@@ -21,17 +21,16 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from topology import Topology
+
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.vectorstore import COLLECTION_PREFIX, build_chroma_client, collection_name
+from bench.servers import stop
 
 REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:  # bench/ is not an installed package
-    sys.path.insert(0, str(REPO))
 
-from assistant.service import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from assistant.vectorstore import COLLECTION_PREFIX, build_chroma_client, collection_name  # noqa: E402
-from bench.servers import ChromaServer, chroma_server, postgres_database, postgres_listening, stop  # noqa: E402
-
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.topology("servers")]
 
 DRIVER = Path(__file__).with_name("scale_driver.py")
 QUESTION = "What is the out-of-hours number for the gadget response desk?"
@@ -50,25 +49,14 @@ def desk_guide(number: str) -> str:
     return "\n".join(parts)
 
 
-@pytest.fixture(scope="module")
-def chroma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
-    if not postgres_listening():
-        pytest.skip("nothing listens on 127.0.0.1:5432, so the PostgreSQL half of the scale-out topology is missing")
-    with chroma_server(tmp_path_factory.mktemp("chroma-server") / "chroma") as server:
-        yield server
-
-
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    with postgres_database("pa_scale_test") as url:
-        yield url
-
-
-@pytest.fixture
-def servers(chroma: ChromaServer, pg_url: str) -> dict[str, Any]:
-    """Settings every app process shares; each test gets a Chroma database of its own on the shared server."""
-    return {"database_url": pg_url, "chroma_host": chroma.host, "chroma_port": chroma.port,
-            "chroma_database": f"t_{uuid.uuid4().hex[:10]}", "embedder": "fake", "embedding_batch_size": 8}
+def servers(topology: Topology) -> Iterator[dict[str, Any]]:
+    """Settings every app process shares: the session's servers, with a PostgreSQL database and a Chroma database
+    of this test's own."""
+    assert topology.chroma is not None and topology.postgres is not None
+    with topology.postgres.database("pa_scale_test") as pg_url:
+        yield {"database_url": pg_url, "chroma_host": topology.chroma.host, "chroma_port": topology.chroma.port,
+               "chroma_database": f"t_{uuid.uuid4().hex[:10]}", "embedder": "fake", "embedding_batch_size": 8}
 
 
 def _app(data: Path, shared: dict[str, Any], **overrides: Any) -> Assistant:

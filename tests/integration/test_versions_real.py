@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from topology import SettingsFor
 from typer.testing import CliRunner
 
 from assistant import cli
 from assistant.embedding import Embedder
 from assistant.service import Assistant
-from assistant.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -27,8 +27,8 @@ OLD_PHONE, NEW_PHONE = "020 7946 0710", "020 7946 0799"
 
 
 @pytest.fixture
-def real(tmp_path: Path, real_embedder: Embedder) -> Iterator[Assistant]:
-    assistant = Assistant(Settings(data_dir=tmp_path / "data", database_url="", chroma_host=""), embedder=real_embedder)
+def real(tmp_path: Path, real_embedder: Embedder, settings_for: SettingsFor) -> Iterator[Assistant]:
+    assistant = Assistant(settings_for(tmp_path / "data"), embedder=real_embedder)
     yield assistant
     assistant.engine.dispose()
 

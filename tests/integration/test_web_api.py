@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from topology import SettingsFor, Topology, make_settings
 from typer.testing import CliRunner
 
 from assistant import cli
@@ -20,7 +21,6 @@ from assistant.errors import ConfigError
 from assistant.feedback import FeedbackStore
 from assistant.library import document_id
 from assistant.service import Assistant
-from assistant.settings import Settings
 from assistant.web.app import create_app
 from assistant.web.security import SESSION_COOKIE
 
@@ -51,10 +51,6 @@ class Site:
         return {p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file()}
 
 
-def _settings(data_dir: Path, **overrides: object) -> Settings:
-    return Settings(data_dir=data_dir, database_url="", chroma_host="", **overrides)  # type: ignore[arg-type]
-
-
 def sign_in(url: str, assistant: Assistant, username: str = "officer",
             role: str = "policy_officer") -> dict[str, str]:
     """Add the user (once) and sign in on /signin; returns the session cookie."""
@@ -74,10 +70,10 @@ def _copy(corpus: Path, root: Path, rels: tuple[str, ...]) -> Path:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, corpus: Path, real_embedder: Embedder,
-         live_server: Callable[[FastAPI], str]) -> Site:
+         live_server: Callable[[FastAPI], str], topology: Topology) -> Site:
     base = tmp_path_factory.mktemp("web-api")
     root = _copy(corpus, base / "knowledge", KB_FILES)
-    assistant = Assistant(_settings(base / "data"), embedder=real_embedder)
+    assistant = Assistant(make_settings(base / "data", topology), embedder=real_embedder)
     assistant.ingest(root)
     url = live_server(create_app(assistant))
     return Site(url, assistant, root.resolve(), sign_in(url, assistant))
@@ -286,8 +282,9 @@ def small_kb(tmp_path: Path, corpus: Path) -> Path:
     return _copy(corpus, tmp_path / "knowledge", ("referral-pathways/modern-slavery-nrm.md",))
 
 
-def test_upload_limits(tmp_path: Path, small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
-    assistant = Assistant(_settings(tmp_path / "data", embedder="fake", max_file_bytes=20_000,
+def test_upload_limits(tmp_path: Path, settings_for: SettingsFor,
+                       small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
+    assistant = Assistant(settings_for(tmp_path / "data", embedder="fake", max_file_bytes=20_000,
                                     upload_max_bytes=60_000, upload_max_files=2))
     assistant.ingest(small_kb)
     url = live_server(create_app(assistant))
@@ -304,15 +301,15 @@ def test_upload_limits(tmp_path: Path, small_kb: Path, live_server: Callable[[Fa
     assistant.engine.dispose()
 
 
-def test_a_non_local_binding_needs_a_token(tmp_path: Path) -> None:
-    assistant = Assistant(_settings(tmp_path / "data", embedder="fake"))
+def test_a_non_local_binding_needs_a_token(tmp_path: Path, settings_for: SettingsFor) -> None:
+    assistant = Assistant(settings_for(tmp_path / "data", embedder="fake"))
     with pytest.raises(ConfigError, match="PARTNERSHIP_API_TOKEN"):
         create_app(assistant, host="0.0.0.0")
     assistant.settings.api_token = "short"
     with pytest.raises(ConfigError, match="too short"):
         create_app(assistant, host="192.168.1.20")
     create_app(assistant, host="::1")  # loopback in any spelling is local mode
-    cli._State.settings = _settings(tmp_path / "cli", embedder="fake")
+    cli._State.settings = settings_for(tmp_path / "cli", embedder="fake")
     try:
         result = CliRunner().invoke(cli.app, ["serve", "--host", "0.0.0.0", "--port", "1"])
     finally:
@@ -321,8 +318,9 @@ def test_a_non_local_binding_needs_a_token(tmp_path: Path) -> None:
     assistant.engine.dispose()
 
 
-def test_sign_in_off_loopback(tmp_path: Path, small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
-    assistant = Assistant(_settings(tmp_path / "data", embedder="fake", api_token=TOKEN))
+def test_sign_in_off_loopback(tmp_path: Path, settings_for: SettingsFor,
+                              small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
+    assistant = Assistant(settings_for(tmp_path / "data", embedder="fake", api_token=TOKEN))
     assistant.ingest(small_kb)
     # Served on loopback for the test, but built as if bound to a public address.
     url = live_server(create_app(assistant, host="0.0.0.0"))
@@ -380,8 +378,9 @@ def test_pages_work_without_javascript(site: Site) -> None:
 NOTE = [("files", ("role-note.md", b"# Role note\n\nThe widget panel meets on the first Monday of each month."))]
 
 
-def test_local_mode_roles(tmp_path: Path, small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
-    assistant = Assistant(_settings(tmp_path / "data", embedder="fake"))
+def test_local_mode_roles(tmp_path: Path, settings_for: SettingsFor,
+                          small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
+    assistant = Assistant(settings_for(tmp_path / "data", embedder="fake"))
     assistant.ingest(small_kb)
     url = live_server(create_app(assistant))
     # Asking needs no sign-in on 127.0.0.1 (tools rely on it); changing the documents does.
@@ -408,8 +407,9 @@ def test_local_mode_roles(tmp_path: Path, small_kb: Path, live_server: Callable[
     assistant.engine.dispose()
 
 
-def test_users_sign_in_off_loopback(tmp_path: Path, small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
-    assistant = Assistant(_settings(tmp_path / "data", embedder="fake", api_token=TOKEN))
+def test_users_sign_in_off_loopback(tmp_path: Path, settings_for: SettingsFor,
+                                    small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
+    assistant = Assistant(settings_for(tmp_path / "data", embedder="fake", api_token=TOKEN))
     assistant.ingest(small_kb)
     url = live_server(create_app(assistant, host="0.0.0.0"))
     ask = {"question": "what is the NRM?"}
@@ -430,8 +430,9 @@ def test_users_sign_in_off_loopback(tmp_path: Path, small_kb: Path, live_server:
     assistant.engine.dispose()
 
 
-def test_trusted_proxy_header(tmp_path: Path, small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
-    assistant = Assistant(_settings(tmp_path / "data", embedder="fake", api_token=TOKEN,
+def test_trusted_proxy_header(tmp_path: Path, settings_for: SettingsFor,
+                              small_kb: Path, live_server: Callable[[FastAPI], str]) -> None:
+    assistant = Assistant(settings_for(tmp_path / "data", embedder="fake", api_token=TOKEN,
                                     trusted_user_header="X-Forwarded-User"))
     assistant.ingest(small_kb)
     assistant.users.add("p.officer", PASSWORD, "policy_officer")
@@ -444,7 +445,7 @@ def test_trusted_proxy_header(tmp_path: Path, small_kb: Path, live_server: Calla
     assert httpx.get(f"{url}/api/documents", headers={"X-Forwarded-User": "nobody"}).status_code == 401
     assert "p.officer (policy officer)" in httpx.get(f"{url}/documents", headers=as_officer).text
     # From an address that is not a trusted proxy, the header means nothing.
-    untrusted = Assistant(_settings(tmp_path / "data", embedder="fake", api_token=TOKEN,
+    untrusted = Assistant(settings_for(tmp_path / "data", embedder="fake", api_token=TOKEN,
                                     trusted_user_header="X-Forwarded-User", trusted_proxy_ips=["10.9.9.9"]))
     other = live_server(create_app(untrusted, host="0.0.0.0"))
     assert httpx.get(f"{other}/api/documents", headers=as_officer).status_code == 401
