@@ -10,7 +10,8 @@ import numpy as np
 
 from assistant.analysis import Analysis, analyse, identifiers
 from assistant.embedding import Embedder
-from assistant.evidence import Unit, compact_row, type_match, units_of
+from assistant.evidence import Unit, compact_row, is_caption, type_match, units_of
+from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB
 from assistant.models import Answer, Citation, DocumentPointer
 from assistant.prompts import Prompts
@@ -33,7 +34,8 @@ FACT = re.compile(r"£[\d,.]+(?:\s?(?:million|m|k))?|\b\d[\d,.]*%|\b\d{1,2}\s+(?
                   r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b[A-Z]{1,5}-\d{1,3}\b")
 UNSEEN_WEIGHT = 1.2
 COMMON_WORD_WEIGHT = 0.7
-STRICT_TYPES = ("phone", "email", "timescale")  # "when" often asks for a condition, not a date
+STRICT_TYPES = ("phone", "email", "timescale", "frequency")  # "when" often asks for a condition, not a date
+STRICT_MISS = 0.85
 KEY_IDF = 3.5  # a term in at most a few dozen chunks: the question is about that thing
 NAME_POOL = 2
 SUPERSEDED_WEIGHT = 0.35  # a superseded document is kept for "what changed" but loses to the current one
@@ -107,13 +109,14 @@ class Answerer:
             weights.setdefault(t, w)
         total = sum(weights.values()) or 1.0
         qterms = set(weights)
+        strict = tuple(t for t in analysis.answer_types if t in STRICT_TYPES)
         out: list[Scored] = []
         for idx, fscore in top:
             chunk = kb.chunks[idx]
             context_terms = set(kb.chunk_terms[idx])
             for unit in units_of(chunk):
                 text = strip_instructions(unit.text)
-                if not text:
+                if not text or (chunk.kind != "table_row" and is_caption(text)):
                     continue
                 if chunk.kind == "table_row":
                     text = compact_row(text, qterms)
@@ -122,6 +125,8 @@ class Answerer:
                 coverage = covered / total
                 chunk_norm = fscore / best
                 score = 0.45 * chunk_norm + 0.4 * coverage + 0.15 * type_match(analysis.answer_types, text)
+                if strict and type_match(strict, text) == 0.0:
+                    score *= STRICT_MISS  # a phone question is not answered by a sentence without a number
                 if avoid and chunk.id in avoid:
                     score *= 0.7
                 if "definition" not in analysis.answer_types and _is_definition(kb, chunk):
@@ -215,18 +220,21 @@ class Answerer:
             for i, (part, vec) in enumerate(zip(analysis.parts, vecs[1:], strict=True)):
                 pa = analyse(part)
                 if chosen:
-                    # The second hop often leans on the first ("...and what's their phone number"): carry the
-                    # first part's question and the evidence found for it into the second part's search.
-                    hop = f"{part_texts[i]} ({analysis.parts[i - 1]}; {chosen[-1].unit.text[:200]})"
-                    part_texts[i] = hop
-                    vec = self.embedder.embed([hop])[0]
+                    # The second hop often leans on the first ("...and what's their phone number"): carry what
+                    # it refers back to into its search.
+                    carried = carried_context(analysis.parts[i - 1], chosen[-1].unit.text, part)
+                    if carried:
+                        part_texts[i] = f"{part_texts[i]} ({carried})"
+                        vec = self.embedder.embed([part_texts[i]])[0]
                 others = {t: 0.3 * _weight(kb, t) for j, p in enumerate(analysis.parts) if j != i for t in terms(p)}
                 part_scored = self.score_units(kb, pa, self.retrieve(kb, pa, vec, part_texts[i]), alts, others,
                                                avoid={c.unit.chunk.id for c in chosen}, qvec=vec)
                 pick = next((c for c in part_scored if c.unit.text not in (x.unit.text for x in chosen)), None)
                 if pick is not None:
                     chosen.append(pick)
-                    supports.append(self._blend(self.support(kb, pa, pick.unit.chunk, alts), pick))
+                    # A short part ("who puts in what") is judged with the subject it carries.
+                    judged = analyse(part_texts[i]) if i else pa
+                    supports.append(self._blend(self.support(kb, judged, pick.unit.chunk, alts), pick))
         if not chosen:
             chosen.append(scored[0])
             supports.append(self._blend(self.support(kb, analysis, scored[0].unit.chunk, alts), scored[0]))

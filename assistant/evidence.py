@@ -16,6 +16,12 @@ DATE = re.compile(r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|Au
                   r"December)\s+20\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b20\d\d\b", re.I)
 TIMESCALE = re.compile(r"\b(?:within|\d+\s+(?:working\s+)?(?:days?|hours?|weeks?|months?)|same day|next working day|"
                        r"weekly|fortnightly|monthly|quarterly|annually|every)\b", re.I)
+# How often something happens: "weekly", "every Thursday", "six times a year", "on the second Tuesday of each month".
+FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|yearly|"
+                       r"every\s+(?:\w+\s+)?(?:day|week|month|year|quarter|monday|tuesday|wednesday|thursday|friday|"
+                       r"\d+\s+\w+)|(?:once|twice|\w+\s+times)\s+(?:a|per|each)\s+(?:day|week|month|year|quarter)|"
+                       r"(?:each|per)\s+(?:week|month|quarter|year)|"
+                       r"(?:first|second|third|fourth|last)\s+(?:monday|tuesday|wednesday|thursday|friday)s?)\b", re.I)
 ROLE = re.compile(r"\b(?:Head|Manager|Chair|Lead|Officer|Director|Coordinator|Co-ordinator|Board|Team|Panel|Service|"
                   r"Worker|Commander|Superintendent|MASH|Hub|Unit)\b")
 STATUS = re.compile(r"\b(?:complete[d]?|green|amber|red|blue|on track|delayed|open|closed|overdue|done|"
@@ -27,7 +33,8 @@ CONSENT = re.compile(r"\b(?:consent|agree\w*|without (?:their|the person's)|decl
 
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "ownership": OWNERSHIP, "consent": CONSENT,
-    "phone": PHONE, "email": EMAIL, "number": NUMBER, "date": DATE, "timescale": TIMESCALE, "role": ROLE,
+    "phone": PHONE, "email": EMAIL, "number": NUMBER, "date": DATE, "timescale": TIMESCALE, "frequency": FREQUENCY,
+    "role": ROLE,
     "status": STATUS,
 }
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
@@ -53,6 +60,14 @@ def units_of(chunk: IndexedChunk, max_chars: int = 320) -> list[Unit]:
             if len(piece) >= 3:
                 out.append(Unit(chunk, piece, frozenset(terms(piece))))
     return out
+
+
+_CAPTION = re.compile(r"^(?:Table|Figure|Chart|Annex|Appendix)\s+[\dA-Z]+[.:]?\s", re.I)
+
+
+def is_caption(text: str) -> bool:
+    """A table or figure title names what follows; it never answers a question itself."""
+    return len(text) <= 160 and bool(_CAPTION.match(text))
 
 
 def type_match(answer_types: tuple[str, ...], text: str) -> float:

@@ -19,7 +19,7 @@ herself him himself his how i if in into is it its itself just me more most my m
 once only or other our ours ourselves out over own same she should so some such than that the their theirs them
 themselves then there these they this those through to too under until up very was we were what when where which
 while who whom why will with would you your yours yourself yourselves im ive id dont doesnt isnt whats whos
-wheres hows thats theres u ur pls please thanks thx hi hello hey
+wheres hows thats theres u ur pls please thanks thx hi hello hey many much often long
 """.split()  # noqa: SIM905 - a word list reads better as text
 )
 

@@ -1,0 +1,55 @@
+"""Two-part questions: what the second part refers back to ("the panel", "their number", "how much of it").
+
+The second part of "who chairs the Channel Panel and what's their phone number" cannot be searched on its own
+words: "their" is the chair found by the first part. Carrying the whole first part and its evidence into the search
+drags it back to the first document, so only what the reference points at is carried: the noun phrase of the first
+part that a definite reference repeats ("the panel" → "channel panel"), the first part's names for a pronoun, and the
+names the first part's answer gave (a role, a place) when the second part asks about them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text import STOPWORDS
+
+_PRONOUN = re.compile(r"\b(?:it|its|it's|their|they|them|theirs|that|this|those|these|he|she|his|her|there)\b", re.I)
+_DEFINITE = re.compile(r"\b(?:the|that|this|its|their)\s+([a-z][\w-]*)", re.I)
+_WORD = re.compile(r"[A-Za-z][\w'&/-]*|\d[\w/.,-]*")
+# A name in running text or a table cell: capitalised words, allowing 'of', 'and', '&' inside ("Head of Community
+# Safety", "Westmoor Adult Care Connect", "Eastbrook Town Centre").
+_NAME = re.compile(r"\b[A-Z][\w'-]+(?:\s+(?:of|and|&|for|the)?\s*[A-Z][\w'-]+)+")
+_QUESTION_WORDS = frozenset(["what", "whats", "which", "who", "whos", "where", "when", "how", "why", "is", "are",
+                             "does", "do", "did", "can", "could", "should", "would", "will"])
+_ASKS_WHO = re.compile(r"\b(?:who|whom|whos|who's|which|where)\b", re.I)
+MAX_NAMES = 2
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS and w.lower() not in _QUESTION_WORDS]
+
+
+def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
+    """Words to add to ``part``'s search so it finds what it refers back to; empty when it stands on its own."""
+    carried: list[str] = []
+    prev_words = _WORD.findall(previous_part)
+    lowered = [w.lower() for w in prev_words]
+    for noun in _DEFINITE.findall(part):
+        noun_l = noun.lower()
+        if noun_l in STOPWORDS or noun_l not in lowered or noun_l in part.lower().split()[:1]:
+            continue
+        at = lowered.index(noun_l)
+        # The modifiers in front of the noun in the first part name which one ("channel panel", "knife crime target").
+        phrase = [w for w in prev_words[max(0, at - 2):at] if w.lower() not in STOPWORDS
+                  and w.lower() not in _QUESTION_WORDS]
+        carried.extend([*phrase, noun])
+    if _PRONOUN.search(part) or re.search(r"\bthe (?:number|phone|e-?mail|address|contact)\b", part, re.I):
+        names = [n for n in _NAME.findall(previous_answer) if n.lower() not in previous_part.lower()]
+        if not (names and _ASKS_WHO.search(previous_part)):  # "their number": the one the first part found
+            carried.extend(w for w in _content(previous_part) if w.lower() not in part.lower())
+        carried.extend(dict.fromkeys(names[:MAX_NAMES]))
+    if not carried:
+        # No reference back, but the two parts share a subject ("adult safeguarding concern - when does the hub own
+        # it and when does an enquiry officer take over"): the first part's words keep the search on it.
+        carried.extend(w for w in _content(previous_part) if w.lower() not in part.lower())
+    return " ".join(dict.fromkeys(carried))

@@ -1,0 +1,46 @@
+"""Two-part questions carry what the second part refers back to; 'how often' wants a frequency."""
+
+from __future__ import annotations
+
+from assistant.analysis import analyse
+from assistant.evidence import is_caption, type_match
+from assistant.hops import carried_context
+
+
+def test_definite_reference_carries_the_named_thing_not_the_first_documents_words() -> None:
+    carried = carried_context("which data schedule covers the gadget panel sharing", "Schedule: Schedule 9; Purpose: "
+                              "Gadget Panel", "when does the panel meet")
+    assert "gadget" in carried.lower() and "panel" in carried.lower()
+    assert "schedule" not in carried.lower()
+
+
+def test_pronoun_after_a_who_question_carries_the_person_found() -> None:
+    carried = carried_context("who chairs the sprocket board", "The board is chaired by the Head of Sprocket Services.",
+                              "whats their phone number")
+    assert "Head of Sprocket Services" in carried
+
+
+def test_pronoun_after_another_question_carries_its_subject() -> None:
+    carried = carried_context("ZQDG - how much fund for 26/27", "The ZQDG gets £1,000.", "who chairs it")
+    assert "ZQDG" in carried
+
+
+def test_a_second_part_without_reference_keeps_the_shared_subject() -> None:
+    carried = carried_context("widget concern - when does the hub own it", "The Hub owns it.",
+                              "when does an enquiry officer take over")
+    assert "widget" in carried and "concern" in carried
+
+
+def test_how_often_wants_a_frequency_and_a_bare_date_is_not_one() -> None:
+    assert "frequency" in analyse("how often does the gadget group meet").answer_types
+    assert "frequency" in analyse("when does the gadget panel meet?").answer_types
+    assert "frequency" not in analyse("when does the gadget panel next meet?").answer_types
+    for text in ("The group meets six times a year.", "It meets monthly.", "on the second Tuesday of each month",
+                 "every 6 weeks"):
+        assert type_match(("frequency",), text) == 1.0, text
+    assert type_match(("frequency",), "The group was set up on 3 March 2025.") == 0.0
+
+
+def test_table_titles_are_not_answers() -> None:
+    assert is_caption("Table 2: Top five wards for gadget offences, 2024-25")
+    assert not is_caption("Five wards account for 43.6% of offences (Table 2).")
