@@ -27,6 +27,7 @@ from assistant.migrate import upgrade
 from assistant.models import Answer
 from assistant.privacy import scan
 from assistant.prompts import Prompts
+from assistant.referral_answers import answer_referral
 from assistant.referrals.models import ReferralResult
 from assistant.referrals.service import ReferralService
 from assistant.settings import Settings
@@ -154,6 +155,7 @@ class Assistant:
             # the current one (an answer always comes wholly from one generation).
             kb = self.knowledge_base()
             answer = self.answerer.answer(kb, question)
+        answer = answer_referral(self.referrals, kb, question, answer, self.prompts) or answer  # pathway, step, owner
         answer = answer_escalation(self.escalations, kb.manifest, question, answer) or answer  # who to escalate to
         answer.generation = kb.generation_id
         personal = scan(question)

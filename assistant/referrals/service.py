@@ -27,6 +27,11 @@ class ReferralService:
         memo = self.cache.embedder  # remembers vectors of unchanged passages and repeated situations
         self.finder = Finder(memo, DangerCheck(DangerSigns.load(rules_dir / "immediate-danger.yaml"), memo))
 
+    @property
+    def embedder(self) -> Embedder:
+        """The directory's embedder, which remembers the vectors of pathway passages between questions."""
+        return self.cache.embedder
+
     def directory(self, kb: LoadedKB) -> ReferralDirectory:
         """The directory of ``kb``'s generation (built on first use after each reload)."""
         current = self.store.current()

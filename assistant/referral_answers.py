@@ -1,0 +1,248 @@
+"""'Which form for an adult safeguarding concern?' through ``ask``: the referral directory answers, naming the pathway.
+
+``ask`` runs the extractive answerer as usual; when the question asks for a field of a referral pathway (how to
+refer, which form, consent, timescales, what happens next, who owns the case after the handoff, out of hours, if it
+is not picked up) and the question names a pathway of the directory, or the directory's finder agrees with the
+pathway the extractive answer cites, the answer is drawn from that field of the pathway's current version: the
+pathway's name, the field's own sentences closest to the question, and for "what happens next" the case owner, each
+cited to the section they come from. The extractive answer is kept when it already holds the asked field from the
+same pathway document, and when the question names no pathway with confidence. A field the pathway document does not
+state is said to be not stated, in front of the extractive answer; it is never filled from elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.escalation_answers import is_escalation_question
+from assistant.index import LoadedKB
+from assistant.models import Answer, Citation
+from assistant.prompts import Prompts
+from assistant.referrals.asked import asked_fields, details, narrative
+from assistant.referrals.contacts import emails, forms, hours, phones
+from assistant.referrals.directory import ReferralDirectory
+from assistant.referrals.models import Cited, Pathway
+from assistant.referrals.named import Named, named_pathways
+from assistant.referrals.service import ReferralService
+from assistant.text import STOPWORDS, terms, words
+
+QUESTION_TYPE = "referral"
+CLOSE_NAMES = 0.8  # a pathway named at least this share as strongly as the best makes the best unclear
+BUDGET_CHARS = 480  # the passages of an answer; with the pathway name and markers it stays under ~600 characters
+MAX_PER_FIELD = 3
+CONTEXT_FIELDS = ("out_of_hours", "not_picked_up", "how_to_refer")  # fields that hold contact details
+DETAIL_BONUS = 0.3  # a sentence holding the asked contact detail ranks above one that only reads alike
+WORD_BONUS = 0.2  # ... and one sharing the question's words above one that does not
+HELD_SHARE = 0.6  # an evidence snippet sharing this share of a field passage's words holds that passage
+UNKNOWN_MIN_CHARS = 5  # a word this long that the knowledge base never uses is a name it does not know
+_DETAILS: dict[str, Callable[[str], list[str]]] = {"form": forms, "email": emails, "phone": phones, "hours": hours}
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'“])")
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    citation: Citation
+    field: str
+    lead: int | None  # index of the lead-in line a list item belongs to ("… if either of the following applies:")
+
+
+def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evidence: Answer,
+                    prompts: Prompts) -> Answer | None:
+    """The directory's answer to a referral or handoff question, or None to keep the extractive ``evidence``."""
+    asked = asked_fields(question)
+    if not asked or is_escalation_question(question):
+        return None
+    directory = service.directory(kb)
+    if not directory.pathways:
+        return None
+    cited = _cited_pathways(directory, evidence)
+    named = named_pathways(directory, kb, question)
+    named_sources = {n.pathway.source for n in named}
+    if any(_holds(p, asked, evidence) for p in cited if not named or p.source in named_sources):
+        return None
+    pathway = _choose(service, directory, kb, question, named, cited)
+    if pathway is None or (evidence.abstained and _unknown_words(kb, question)):
+        return None
+    fields = narrative(asked) or ("how_to_refer",)
+    unstated = [k for k in (*fields, *details(asked)) if k in pathway.fields and not pathway.fields[k].stated]
+    if unstated:
+        return _not_stated(pathway, unstated, evidence, prompts)
+    return compose(service, kb, pathway, question, asked, evidence, prompts)
+
+
+def _cited_pathways(directory: ReferralDirectory, evidence: Answer) -> list[Pathway]:
+    out: list[Pathway] = []
+    for c in evidence.citations:
+        p = directory.by_source(c.source)
+        if p is not None and p not in out:
+            out.append(p)
+    return out
+
+
+def _choose(service: ReferralService, directory: ReferralDirectory, kb: LoadedKB, question: str,
+            names: Sequence[Named], cited: list[Pathway]) -> Pathway | None:
+    """The pathway the question names: the one the evidence cites, or else the clear best; when it names none, the
+    finder's best match provided the evidence cites it too."""
+    if names:
+        agreed = next((p for p in cited for n in names if n.pathway is p), None)
+        if agreed is not None:  # retrieval over the whole question agrees: "apply for the community trigger"
+            return agreed
+        close = [n.pathway for n in names if n.score >= CLOSE_NAMES * names[0].score]
+        return close[0] if len(close) == 1 else None
+    if not cited:
+        return None
+    found = service.finder.find(directory, kb, question, limit=1)
+    best = found.pathways[0].source if found.pathways else None
+    return next((p for p in cited if p.source == best), None)
+
+
+def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer) -> bool:
+    """The extractive answer already gives what is asked from this pathway's document: every asked contact detail
+    in its text, and a passage of one of the asked fields among its citations."""
+    if evidence.abstained:
+        return False
+    text = evidence.answer
+    for key in details(asked):
+        if key not in _DETAILS:
+            continue
+        have = {v for f in _context(p, asked) for c in p.evidence.get(f, []) for v in _DETAILS[key](c.text)}
+        if have and not have.intersection(_DETAILS[key](text)):
+            return False
+    wanted = narrative(asked)
+    if not wanted:
+        return any(c.source == p.source for c in evidence.citations)
+    snippets = [c.snippet for c in evidence.citations if c.source == p.source]
+    return any(_overlaps(s, passage.text) for key in wanted for passage in p.evidence.get(key, []) for s in snippets)
+
+
+def _overlaps(snippet: str, passage: str) -> bool:
+    a, b = set(words(snippet)), set(words(passage))
+    return bool(a and b) and len(a & b) >= HELD_SHARE * min(len(a), len(b))
+
+
+def _context(p: Pathway, asked: tuple[str, ...]) -> tuple[str, ...]:
+    """Where asked contact details are looked for: the asked field that holds contacts, else how to refer."""
+    own = tuple(k for k in narrative(asked) if k in CONTEXT_FIELDS and p.evidence.get(k))
+    return own or ("how_to_refer",)
+
+
+def _unknown_words(kb: LoadedKB, question: str) -> bool:
+    """The question names something the knowledge base never mentions ("hollinsford"): not this partnership's."""
+    long = [w for w in words(question) if len(w) >= UNKNOWN_MIN_CHARS and w not in STOPWORDS and w.isalpha()]
+    return any(not kb.idf_of(t) for t in kb.repair(terms(" ".join(long))))
+
+
+def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, asked: tuple[str, ...],
+            evidence: Answer, prompts: Prompts) -> Answer:
+    """The pathway's name, the asked fields' sentences closest to the question (each asked contact detail shown)
+    and, for what happens next, the owner; cited to the pathway's sections."""
+    fields = list(narrative(asked)) or list(_context(p, asked))
+    if details(asked):
+        fields = list(dict.fromkeys([*fields, *_context(p, asked)]))
+    if "next_steps" in fields and "handoff" not in fields and p.fields["handoff"].stated:
+        fields.append("handoff")  # what happens next names the owner too
+    qvec = service.embedder.embed([kb.expand(question)[0]])[0]
+    qterms = set(terms(question))
+    budget = BUDGET_CHARS
+    parts: list[tuple[str, list[_Sentence]]] = []
+    for key in fields:
+        chosen = _pick(service, p, key, qvec, qterms, details(asked), max(budget, 0),
+                       owner=key == "handoff" and "handoff" not in asked)
+        budget -= sum(len(s.text) for s in chosen)
+        if chosen:
+            parts.append((key, chosen))
+    citations: list[Citation] = []
+    lines: list[str] = []
+    for n, (key, chosen) in enumerate(parts):
+        marked = " ".join(f"{s.text} [{_number(citations, s)}]" for s in chosen)
+        label = p.fields[key].label
+        if key == "handoff" and "handoff" not in asked:
+            lines.append(prompts.get("referral_owner").format(passages=marked))
+        elif n == 0:
+            lines.append(prompts.get("referral_field").format(pathway=p.name, label=label[:1].lower() + label[1:],
+                                                              passages=marked))
+        else:
+            lines.append(prompts.get("referral_more").format(label=label, passages=marked))
+    return Answer(answer=" ".join(lines), abstained=False, citations=citations, answer_id=uuid.uuid4().hex,
+                  question_type=QUESTION_TYPE, warnings=list(evidence.warnings))
+
+
+def _pick(service: ReferralService, p: Pathway, key: str, qvec: np.ndarray, qterms: set[str],
+          wanted: tuple[str, ...], budget: int, owner: bool = False) -> list[_Sentence]:
+    """The field's sentences closest to the question within ``budget`` characters, in the document's order; a
+    sentence holding each asked contact detail first, and a list item with the line that introduces it."""
+    sentences = _sentences(p.evidence.get(key, []), key)
+    if not sentences:
+        return []
+    vectors = service.embedder.embed([s.text for s in sentences])
+    holders = {d: [i for i, s in enumerate(sentences) if d in _DETAILS and _DETAILS[d](s.text)] for d in wanted}
+    score = vectors @ qvec
+    for i, s in enumerate(sentences):
+        shared = qterms & set(terms(s.text))
+        score[i] += WORD_BONUS * len(shared) / max(len(qterms), 1)
+        if any(i in held for held in holders.values()):
+            score[i] += DETAIL_BONUS
+    order = [int(i) for i in np.argsort(-score)]
+    limit = 1 if owner else MAX_PER_FIELD
+    picked: list[int] = []
+    for d in wanted:  # each asked detail shown once
+        best = next((i for i in order if i in holders.get(d, [])), None)
+        if best is not None and best not in picked:
+            picked.append(best)
+    for i in order:
+        if len(picked) >= limit or (picked and _length(sentences, picked, i) > budget):
+            break
+        if i not in picked:
+            picked.append(i)
+    for i in list(picked):
+        lead = sentences[i].lead
+        if lead is not None and lead not in picked:
+            picked.append(lead)
+    return [sentences[i] for i in sorted(picked)]
+
+
+def _length(sentences: list[_Sentence], picked: list[int], extra: int) -> int:
+    return sum(len(sentences[i].text) for i in (*picked, extra))
+
+
+def _sentences(passages: list[Cited], key: str) -> list[_Sentence]:
+    """Each passage's lines and sentences, each with its citation; a line ending in a colon leads the next lines."""
+    out: list[_Sentence] = []
+    lead: int | None = None
+    for cited in passages:
+        if lead is not None and out[lead].citation.section != cited.citation.section:
+            lead = None  # a lead-in introduces the items of its own section only
+        for line in (x.strip() for x in cited.text.split("\n")):
+            if not line:
+                continue
+            if line.endswith(":"):
+                lead = len(out)
+                out.append(_Sentence(line, cited.citation.model_copy(update={"snippet": line}), key, None))
+                continue
+            for sentence in (s.strip() for s in _SENTENCE.split(line)):
+                if sentence:
+                    out.append(_Sentence(sentence, cited.citation.model_copy(update={"snippet": sentence}), key, lead))
+    return out
+
+
+def _number(citations: list[Citation], s: _Sentence) -> int:
+    """The sentence's citation number; sentences of one section share one."""
+    c = s.citation
+    for n, have in enumerate(citations, 1):
+        if (have.source, have.page, have.section) == (c.source, c.page, c.section):
+            return n
+    citations.append(c)
+    return len(citations)
+
+
+def _not_stated(p: Pathway, keys: list[str], evidence: Answer, prompts: Prompts) -> Answer:
+    """Say what the pathway document does not state, then the extractive answer as it was."""
+    labels = ", ".join(p.fields[k].label.lower() for k in keys)
+    note = prompts.get("referral_not_stated").format(pathway=p.name, labels=labels)
+    return evidence.model_copy(update={"answer": f"{note} {evidence.answer}".strip()})

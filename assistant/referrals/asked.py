@@ -1,0 +1,70 @@
+"""Which referral fields a question asks for, from generic wording ("which form", "who owns it now", "out of hours").
+
+The patterns describe how people ask about any pathway's fields (assistant.referrals.fields); they name no pathway,
+form or service of any partnership. A question that matches none of them is not a referral question for ``ask``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Contact details are asked for inside a field ("out of hours … what number"), so they are kept apart.
+DETAIL_KEYS = frozenset(("form", "email", "phone", "hours", "self_referral"))
+
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("out_of_hours", r"\bout[- ]of[- ]hours?\b|\bafter hours\b|\bovernight\b|\bweekends?\b|\bbank holidays?\b|"
+                     r"\b(?:evenings?|nights?)\b|\b24 ?(?:/ ?7|hrs?|hours?|h)\b|\boutside (?:office|working|opening) "
+                     r"hours\b|\bwhen (?:they(?:'re| are)|it(?:'s| is)) closed\b"),
+    ("handoff", r"\bwho(?:'?s|se|m)? (?:owns?|got|has|holds|leads|is (?:responsible|leading|the lead)|responsible|"
+                r"in charge)\b|\bown(?:s|er|ership)?\b|\bresponsib\w+|\bhand(?:s|ed)?[- ]?(?:it |them |the case )?"
+                r"(?:over|off)\b|\bhandoff\b|\btakes? (?:it |the case |them )?(?:off|over)\b|\bstill (?:on|with|down "
+                r"to) (?:me|them|us|you|him|her)\b|\bstill me\b|\blead professional\b|\bcase (?:worker|owner)\b"),
+    ("not_picked_up", r"\bnot (?:been )?(?:picked up|acknowledged|answered)\b|\bno (?:reply|response|answer|"
+                      r"acknowledg\w*)\b|\bnot heard (?:back|anything)\b|\bheard nothing\b|\bchas(?:e|ing)\b|"
+                      r"\bignored\b|\bnobody (?:picks?|has picked) (?:it )?up\b"),
+    ("consent", r"\bconsent\w*|\bpermission\b|\b(?:won'?t|will not|doesn'?t|does not|don'?t|do not|not) "
+                r"(?:agree|engage|want)\b|\brefus\w*|"
+                r"\b(?:mental )?capacity\b|\banonym\w*|\btell (?:them|the (?:person|family|parents?))\b"),
+    ("timescales", r"\bhow (?:long|quickly|soon|fast)\b|\btime ?scales?\b|\bdeadlines?\b|\bresponse times?\b|"
+                   r"\bwithin how\b|\bhow many (?:working )?(?:days|hours|weeks)\b|\bwhen will (?:they|i|we) hear\b"),
+    ("next_steps", r"\bwhat happens (?:next|now|after|then|once|when)\b|\bwhat now\b|\bnext steps?\b|\bthen what\b|"
+                   r"\bwhat (?:do|will) (?:they|the \w+) do\b|\bafter (?:i|we|you) (?:refer|send|submit)\w*\b"),
+    ("who_can_refer", r"\bwho can (?:refer|apply|report|make|raise|use|send)\b|\bcan (?:a|an|the|any) [\w-]+ "
+                      r"(?:refer|apply|report|make|raise)\b|\bcan (?:they|he|she|i|we|you) refer\b"),
+    ("criteria", r"\beligib\w*|\bthresholds?\b|\bqualif\w*|\bcriteria\b|\bwhat ages?\b|\bhow old\b|\bage range\b|"
+                 r"\bcan (?:they|he|she|i|we|you) (?:still )?(?:apply|go on|be referred|get on|join|use)\b|"
+                 r"\b(?:does|do|would|will) (?:it|this|that|they|he|she) (?:count|meet|qualify)\b|\bscore\b|"
+                 r"\bwhen (?:should|do|can) (?:i|we) refer\b|\bwhat counts\b"),
+    ("how_to_refer", r"\bhow (?:do|can|should|would) (?:i|we|you) (?:refer|report|apply|make|raise|send|submit)\b|"
+                     r"\bhow to (?:refer|report|apply|make|raise)\b|\bwhere (?:do|should|can) (?:i|we|you) "
+                     r"(?:send|submit|email|refer|report|apply)\b|\bsend (?:it|this|the \w+) to\b"),
+    ("form", r"\b(?:which|what) (?:\w+ )?forms?\b|\bforms? (?:do|should|to|for|name)\b|\bname of the form\b"),
+    ("email", r"\be-?mail\b|\bemail address\b|\bwhere (?:do|should|can) (?:i|we|you) (?:send|submit)\b|"
+              r"\bsend (?:it|this|the \w+) to\b"),
+    ("phone", r"\bphone\b|\b(?:contact|tel(?:ephone)?|helpline|duty|direct|24 ?h\w*) (?:no|number|line)\b|"
+              r"\bwhat(?:'?s| is)?(?: the| their| a)? number\b|\bnumbers? (?:for|to (?:call|ring))\b|\btel\b|"
+              r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact)\b|\bcall\b|\bring\b"),
+    ("hours", r"\bopen(?:ing)?(?: hours| times)?\b|\bwhat times?\b|\bwhen (?:is|are) (?:it|they) open\b"),
+    ("self_referral", r"\bself[- ]?refer\w*|\brefer (?:themselves|himself|herself|myself)\b"),
+)
+_COMPILED = tuple((key, re.compile(pattern, re.IGNORECASE)) for key, pattern in _PATTERNS)
+# "how many referrals…", "number of referrals": a count, not a phone number.
+_COUNT = re.compile(r"\b(?:how many|number of|total|figures?|per cent|percentage|rate)\b", re.IGNORECASE)
+
+
+def asked_fields(question: str) -> tuple[str, ...]:
+    """The field keys a question asks for, narrative fields before contact details (empty: not a referral
+    question)."""
+    found = [key for key, pattern in _COMPILED if pattern.search(question)]
+    if "phone" in found and _COUNT.search(question):
+        found.remove("phone")
+    return tuple(found)
+
+
+def narrative(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The asked fields that are sections of a pathway (not contact details within one)."""
+    return tuple(k for k in keys if k not in DETAIL_KEYS)
+
+
+def details(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(k for k in keys if k in DETAIL_KEYS)

@@ -1,0 +1,73 @@
+"""Which pathway a question names: by its name or title, its form, or an acronym its own document defines.
+
+"tprc staff sent the HIRF off" names the hate-crime pathway through the acronyms and form its document defines,
+"ycps - what ages" through the knowledge base's expansion of the acronym. Words are weighted by how few pathways
+share them, so "referral" or "form" (in every pathway) names none, and a word in one pathway alone names it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from assistant.glossary import learn_acronyms
+from assistant.index import LoadedKB
+from assistant.referrals.directory import ReferralDirectory
+from assistant.referrals.models import Pathway
+from assistant.text import terms
+
+NAMED_MIN = 0.6  # summed word weight at which a pathway counts as named (a word in both of two pathways fails)
+ALIAS_WEIGHT = 0.75  # a form or acronym the document uses names it a little less than its own name or title
+RARE_SHARE = 0.4  # a word at least this share of the knowledge base's rarest idf counts fully; commoner ones less
+# "(TPRC)", "(YCPS)", "(MRF v6)": a short capitalised name the document introduces in brackets.
+_BRACKETED = re.compile(r"\(([A-Z][A-Za-z0-9]{1,7})(?:\s+v\d+)?\)")
+
+
+@dataclass(frozen=True)
+class Named:
+    pathway: Pathway
+    score: float
+
+
+def identities(directory: ReferralDirectory, kb: LoadedKB) -> list[dict[str, float]]:
+    """Per pathway, the terms it is known by and how strongly: its name and title, then its form names and the
+    acronyms its document defines."""
+    out = []
+    for p in directory.pathways:
+        texts = [c.text for c in kb.chunks if c.source == p.source]
+        aliases = [*learn_acronyms((c.kind, c.text) for c in kb.chunks if c.source == p.source),
+                   *(m for t in texts for m in _BRACKETED.findall(t) if sum(ch.isupper() for ch in m) >= 2),
+                   p.fields["form"].value if "form" in p.fields else ""]
+        known = dict.fromkeys(terms(" ".join(aliases)), ALIAS_WEIGHT)
+        known.update(dict.fromkeys(terms(f"{p.name} {p.title}"), 1.0))
+        out.append(known)
+    return out
+
+
+def named_pathways(directory: ReferralDirectory, kb: LoadedKB, question: str,
+                   known: list[dict[str, float]] | None = None) -> list[Named]:
+    """Pathways the question names, best first (empty when it names none). An acronym no pathway is known by is
+    read through the knowledge base's expansion of it ("DA" → "domestic abuse")."""
+    if not directory.pathways:
+        return []
+    known = identities(directory, kb) if known is None else known
+    everywhere = set().union(*known)
+    asked = set(terms(question))
+    _, expansions = kb.expand(question)
+    for acronym, meaning in expansions.items():
+        if acronym not in everywhere:
+            asked.update(meaning)
+    n = len(known)
+    df: dict[str, int] = {}
+    for ids in known:
+        for t in asked.intersection(ids):
+            df[t] = df.get(t, 0) + 1
+    full = RARE_SHARE * max(kb.idf.values(), default=1.0)
+    out = []
+    for p, ids in zip(directory.pathways, known, strict=True):
+        score = sum(ids[t] * math.log((n + 1) / df[t]) * min(1.0, (kb.idf_of(t) or full) / full)
+                    for t in asked.intersection(ids))
+        if score >= NAMED_MIN:
+            out.append(Named(p, round(score, 3)))
+    return sorted(out, key=lambda x: -x.score)
