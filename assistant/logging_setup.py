@@ -6,9 +6,22 @@ import logging
 import os
 
 
+_configured = False
+
+
 def configure(level: str) -> None:
+    """Log to stderr at ``level``. A later call changes the level (the CLI starts quiet, and `serve` then asks for
+    the settings' level); logging that someone else set up (a test runner, a host application) is left alone."""
+    global _configured
+    root = logging.getLogger()
+    if _configured:
+        root.setLevel(level.upper())
+        return
+    if root.handlers:
+        return
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "transformers", "bm25s"):
+    _configured = True
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "transformers", "bm25s", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -18,11 +18,9 @@ import argparse
 import json
 import os
 import platform
-import socket
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -30,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert
 
 from assistant.db import build_engine, build_sessionmaker
 from assistant.embedding import Embedder, build_embedder
@@ -40,8 +38,8 @@ from assistant.escalations.store import EscalationRow
 from assistant.logging_setup import offline_environment
 from assistant.migrate import upgrade
 from assistant.settings import REPO_ROOT, Settings
+from bench.servers import postgres_server
 
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 LONDON = ZoneInfo("Europe/London")
 RAISED_AT = datetime(2026, 4, 30, 10, 0, tzinfo=LONDON)  # Thursday
 DUE = datetime(2026, 5, 5, 10, 0, tzinfo=LONDON)  # Level 1 (2 working days) runs out: Monday 4 May is a holiday
@@ -60,31 +58,13 @@ class Clock:
         return self.current
 
 
-def _pg_listening() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @contextmanager
 def _databases(tmp: Path) -> Iterator[list[tuple[str, str]]]:
-    """(label, URL) for SQLite in a temporary folder and, when a server listens, a temporary PostgreSQL database."""
-    urls = [("SQLite (file, WAL)", f"sqlite:///{tmp / 'escalations.db'}")]
-    name = f"pa_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT") if _pg_listening() else None
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        urls.append(("PostgreSQL 127.0.0.1", f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"))
-    try:
-        yield urls
-    finally:
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    """(label, URL) for SQLite in a temporary folder and a temporary PostgreSQL database (bench/servers.py: the
+    server on 127.0.0.1:5432, or a throwaway cluster when none answers there)."""
+    with postgres_server() as server, server.database("pa_bench") as pg_url:
+        where = "throwaway cluster" if server.throwaway else f"{server.host}"
+        yield [("SQLite (file, WAL)", f"sqlite:///{tmp / 'escalations.db'}"), (f"PostgreSQL {where}", pg_url)]
 
 
 def _bulk_open(engine: Any, rules: EscalationRules, count: int) -> None:

@@ -43,7 +43,7 @@ from assistant.embedding import Embedder, build_embedder
 from assistant.logging_setup import offline_environment
 from assistant.service import Assistant
 from assistant.settings import REPO_ROOT, Settings
-from bench.servers import chroma_server, free_port, postgres_database, postgres_listening, stop
+from bench.servers import chroma_server, free_port, postgres_database, stop
 
 CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 
@@ -183,8 +183,6 @@ def main() -> None:
     parser.add_argument("--embedder", default="local", choices=["local", "fake"])
     args = parser.parse_args()
     offline_environment()
-    if not postgres_listening():
-        raise SystemExit("nothing listens on 127.0.0.1:5432: start PostgreSQL first (STACK.md §10)")
     qs = questions()
     base = Settings()
     embedder = build_embedder(args.embedder, base.embedding_package, base.embedding_batch_size)

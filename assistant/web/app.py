@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from assistant import __version__
 from assistant.errors import PartnershipError
+from assistant.escalations.leadership import TimerLeadership
 from assistant.scheduler import start_escalation_timer, stop_escalation_timer
 from assistant.service import Assistant
 from assistant.slack import build_bolt_app, mount
@@ -34,13 +35,15 @@ def create_app(assistant: Assistant, host: str | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The escalation timer runs while the server runs (setting escalation_tick_minutes; 0 switches it off).
+        # The escalation timer runs while the server runs (setting escalation_tick_minutes; 0 switches it off),
+        # ticking only in the one server that leads among those sharing the database.
+        leadership = TimerLeadership(assistant.engine, assistant.settings.data_dir)
         app.state.escalation_timer = start_escalation_timer(assistant.escalations,
-                                                            assistant.settings.escalation_tick_minutes)
+                                                            assistant.settings.escalation_tick_minutes, leadership)
         try:
             yield
         finally:
-            stop_escalation_timer(app.state.escalation_timer)
+            stop_escalation_timer(app.state.escalation_timer, leadership)
 
     app = FastAPI(lifespan=lifespan, title="Partnership Assistant", version=__version__,
                   description="Ask the partnership's documents and get answers with citations; manage the "
