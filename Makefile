@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run serve ingest test lint bench bench-ops chromium clean
+.PHONY: install run serve ingest test lint bench bench-ops bench-size chromium clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -40,8 +40,12 @@ test: install chromium lint
 bench: install
 	$(PY) -m bench.run
 
-# The long operational benchmarks (about 40 minutes); each writes its section into bench/results/.
-bench-ops: install
+# Knowledge bases of 1x, 10x and 100x the corpus, embedded vs. servers (about an hour; niced: it shares the cores).
+bench-size: install
+	nice -n 19 $(PY) -m bench.size > bench/results/size.md
+
+# The long operational benchmarks (about 100 minutes); each writes its section into bench/results/.
+bench-ops: install bench-size
 	$(PY) -m bench.reload > bench/results/reload.md
 	$(PY) -m bench.escalations > bench/results/escalations.md
 	$(PY) -m bench.scale --requests 200 --concurrency 4 > bench/results/scale.md
