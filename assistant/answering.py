@@ -11,6 +11,7 @@ import numpy as np
 from assistant.analysis import Analysis, analyse, identifiers
 from assistant.embedding import Embedder
 from assistant.evidence import Unit, compact_row, is_caption, type_match, units_of
+from assistant.glossary import defines_term, is_glossary_list
 from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB
 from assistant.models import Answer, Citation, DocumentPointer
@@ -129,7 +130,8 @@ class Answerer:
                     score *= STRICT_MISS  # a phone question is not answered by a sentence without a number
                 if avoid and chunk.id in avoid:
                     score *= 0.7
-                if "definition" not in analysis.answer_types and _is_definition(kb, chunk):
+                if "definition" not in analysis.answer_types and (_is_definition(kb, chunk)
+                                                                  or defines_term(text, kb.acronyms)):
                     score *= GLOSSARY_WEIGHT  # a glossary line explains a term; it rarely answers the question
                 out.append(Scored(Unit(chunk, text, unit.terms), score, coverage, chunk_norm))
         if qvec is not None and out:
@@ -180,7 +182,8 @@ class Answerer:
         best evidence mentions means the evidence is about something else: 'the phone number for Hollinsford MASH'
         must not be answered with Eastbrook's MASH."""
         pool: set[str] = set()
-        for s in scored[:NAME_POOL]:
+        # A glossary entry that names the thing only says what it is: it is not evidence about it.
+        for s in [s for s in scored if not _is_definition(kb, s.unit.chunk)][:NAME_POOL]:
             pool |= set(kb.chunk_terms[kb.by_id[s.unit.chunk.id]])
         rare = self._rare(analysis)
         weights = _weights(kb, analysis, rare, self._common(analysis))
@@ -360,7 +363,7 @@ def _weights(kb: LoadedKB, analysis: Analysis, rare: set[str] | None = None,
 
 def _is_definition(kb: LoadedKB, chunk: IndexedChunk) -> bool:
     if chunk.kind != "table_row":
-        return False
+        return is_glossary_list(chunk.text)
     first = chunk.text.split("; ", 1)[0].partition(": ")[2].strip().lower()
     return first in kb.acronyms
 

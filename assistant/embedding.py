@@ -44,7 +44,9 @@ class LocalSentenceTransformer:
         self._vocab = frozenset(self._model.tokenizer.get_vocab())
 
     def is_common_word(self, word: str) -> bool:
-        return word.lower() in self._vocab
+        word = word.lower()
+        # A plural or possessive of an ordinary word ("tuesdays", "officers") is ordinary too.
+        return word in self._vocab or (len(word) > 3 and word.endswith("s") and word[:-1] in self._vocab)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:

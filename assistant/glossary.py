@@ -11,6 +11,8 @@ from collections.abc import Iterable
 _INLINE = re.compile(r"\b((?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|the|&|on|in|to)\s+)*){1,7}[A-Z][\w'’-]*)"
                      r"\s+\(([A-Z][A-Za-z]{1,7})\)")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]{1,7}s?$")
+# A glossary written as lines: "SSDG (local) – Safer Streets Delivery Group." or "IOM: Integrated Offender Management".
+_LINE = re.compile(r"^([A-Z][A-Za-z&]{1,7}s?)\b(?:\s*\([^)]{1,20}\))?\s*(?:[–—:]|-\s)\s*(.+)$")
 
 
 def learn_acronyms(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -24,6 +26,14 @@ def learn_acronyms(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
                 if 2 <= len(meaning.split()) <= 10 and _initials_fit(pairs[0], meaning):
                     found.setdefault(pairs[0].lower(), meaning)
             continue
+        for line in text.split("\n"):
+            match = _LINE.match(line.strip())
+            if match and sum(ch.isupper() for ch in match.group(1)) >= 2:
+                meaning = re.split(r"[.:;(,]", match.group(2), maxsplit=1)[0].strip()
+                if meaning.lower().startswith("the "):
+                    meaning = meaning[4:]
+                if 2 <= len(meaning.split()) <= 10 and _initials_fit(match.group(1), meaning):
+                    found.setdefault(match.group(1).lower(), meaning)
         for full, short in _INLINE.findall(text):
             initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", full) if w[0].isupper())
             if short.upper().rstrip("S").startswith(initials[: max(2, len(short) - 2)][:2]):
@@ -36,3 +46,25 @@ def _initials_fit(acronym: str, meaning: str) -> bool:
     small = {"and", "of", "for", "the", "to", "in", "on"}
     words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", meaning) if w.lower() not in small]
     return bool(words) and words[0][0].lower() == acronym[0].lower()
+
+
+def defines_term(text: str, acronyms: dict[str, str]) -> bool:
+    """A glossary line ("SSDG (local) – Safer Streets Delivery Group.") explaining a term the knowledge base knows."""
+    match = _LINE.match(text.strip())
+    return bool(match) and match.group(1).lower() in acronyms
+
+
+# "Term – what it means" or "Term (local) – …": the shape of a glossary written as lines.
+_ENTRY = re.compile(r"^[A-Z0-9][^–—:.]{0,60}?(?:\s\([^)]{1,20}\))?\s*[–—]\s+\S")
+
+
+def is_glossary_list(text: str) -> bool:
+    """A passage that is a run of glossary entries: each line explains a term, none answers a question."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    entries = sum(1 for line in lines if _ENTRY.match(line.strip()) or _acronym_line(line))
+    return len(lines) >= 3 and entries >= 0.6 * len(lines)
+
+
+def _acronym_line(line: str) -> bool:
+    match = _LINE.match(line.strip())
+    return bool(match) and sum(ch.isupper() for ch in match.group(1)) >= 2

@@ -44,3 +44,18 @@ def test_how_often_wants_a_frequency_and_a_bare_date_is_not_one() -> None:
 def test_table_titles_are_not_answers() -> None:
     assert is_caption("Table 2: Top five wards for gadget offences, 2024-25")
     assert not is_caption("Five wards account for 43.6% of offences (Table 2).")
+
+
+def test_glossary_written_as_lines_teaches_acronyms_and_is_recognised_as_a_glossary() -> None:
+    from assistant.glossary import defines_term, is_glossary_list, learn_acronyms
+
+    text = ("ZQDG (local) – Zebra Quay Delivery Group.\nWidget Hub – the weekly meeting for widget cases.\n"
+            "PLX – Partnership Liaison Exchange, run by the council.")
+    acronyms = learn_acronyms([("paragraph", text)])
+    assert acronyms["zqdg"] == "Zebra Quay Delivery Group"
+    assert acronyms["plx"] == "Partnership Liaison Exchange"
+    assert is_glossary_list(text)
+    assert defines_term("ZQDG (local) – Zebra Quay Delivery Group.", acronyms)
+    # A handoff list with labelled lines is not a glossary.
+    assert not is_glossary_list("Adults: the coordinator owns the case.\nChildren: the hub owns the case.\n"
+                                "Criminal investigation: owned by the police.")
