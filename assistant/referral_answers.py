@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.analysis import analyse, split_parts
 from assistant.escalation_answers import is_escalation_question
 from assistant.index import LoadedKB
 from assistant.models import Answer, Citation
@@ -29,7 +30,7 @@ from assistant.referrals.directory import ReferralDirectory
 from assistant.referrals.models import Cited, Pathway
 from assistant.referrals.named import Named, named_pathways
 from assistant.referrals.service import ReferralService
-from assistant.text import STOPWORDS, terms, words
+from assistant.text import STOPWORDS, stem, terms, words
 
 QUESTION_TYPE = "referral"
 CLOSE_NAMES = 0.8  # a pathway named at least this share as strongly as the best makes the best unclear
@@ -39,9 +40,11 @@ CONTEXT_FIELDS = ("out_of_hours", "not_picked_up", "how_to_refer")  # fields tha
 DETAIL_BONUS = 0.3  # a sentence holding the asked contact detail ranks above one that only reads alike
 WORD_BONUS = 0.2  # ... and one sharing the question's words above one that does not
 HELD_SHARE = 0.6  # an evidence snippet sharing this share of a field passage's words holds that passage
-UNKNOWN_MIN_CHARS = 5  # a word this long that the knowledge base never uses is a name it does not know
+NAME_MIN_CHARS = 4  # shorter words outside the model's vocabulary are chat shorthand, not names
 _DETAILS: dict[str, Callable[[str], list[str]]] = {"form": forms, "email": emails, "phone": phones, "hours": hours}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'“])")
+_UNIT = re.compile(r"(.+?)\s*\[(\d+)\]")  # an extractive answer's first passage and its citation number
+MEETING_TYPE = "minutes"
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,8 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
                     prompts: Prompts) -> Answer | None:
     """The directory's answer to a referral or handoff question, or None to keep the extractive ``evidence``."""
     asked = asked_fields(question)
-    if not asked or is_escalation_question(question):
-        return None
+    if not asked or is_escalation_question(question) or not all(asked_fields(p) for p in split_parts(question)):
+        return None  # "who chairs the panel and what's their number": a part the directory does not answer
     directory = service.directory(kb)
     if not directory.pathways:
         return None
@@ -67,7 +70,7 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     if any(_holds(p, asked, evidence) for p in cited if not named or p.source in named_sources):
         return None
     pathway = _choose(service, directory, kb, question, named, cited)
-    if pathway is None or (evidence.abstained and _unknown_words(kb, question)):
+    if pathway is None or (evidence.abstained and _names_something_else(service, kb, pathway, question)):
         return None
     fields = narrative(asked) or ("how_to_refer",)
     unstated = [k for k in (*fields, *details(asked)) if k in pathway.fields and not pathway.fields[k].stated]
@@ -132,10 +135,15 @@ def _context(p: Pathway, asked: tuple[str, ...]) -> tuple[str, ...]:
     return own or ("how_to_refer",)
 
 
-def _unknown_words(kb: LoadedKB, question: str) -> bool:
-    """The question names something the knowledge base never mentions ("hollinsford"): not this partnership's."""
-    long = [w for w in words(question) if len(w) >= UNKNOWN_MIN_CHARS and w not in STOPWORDS and w.isalpha()]
-    return any(not kb.idf_of(t) for t in kb.repair(terms(" ".join(long))))
+def _names_something_else(service: ReferralService, kb: LoadedKB, p: Pathway, question: str) -> bool:
+    """The question uses a name the pathway document never does ("Hollinsford MASH"): the extractive answerer's
+    refusal stands, as the pathway is not what is asked about. Names are words written as names, and words that
+    are not ordinary English to the embedding model."""
+    own = {t for c in kb.chunks if c.source == p.source for t in terms(c.search_text)}
+    names = {*analyse(question).entities,
+             *(stem(w) for w in words(question) if len(w) >= NAME_MIN_CHARS and w.isalpha() and w not in STOPWORDS
+               and not service.embedder.is_common_word(w))}
+    return bool(names - own)
 
 
 def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, asked: tuple[str, ...],
@@ -169,8 +177,30 @@ def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, a
                                                               passages=marked))
         else:
             lines.append(prompts.get("referral_more").format(label=label, passages=marked))
+    later = _later_decision(p, evidence)
+    if later is not None:
+        text, citation = later
+        citations.append(citation)
+        lines.append(prompts.get("referral_later_decision").format(passage=f"{text} [{len(citations)}]"))
     return Answer(answer=" ".join(lines), abstained=False, citations=citations, answer_id=uuid.uuid4().hex,
                   question_type=QUESTION_TYPE, warnings=list(evidence.warnings))
+
+
+def _later_decision(p: Pathway, evidence: Answer) -> tuple[str, Citation] | None:
+    """The extractive answer's lead passage when it is a meeting's record dated after the pathway version (an
+    interim route or a decision the pathway does not show yet): it is shown beside the pathway, never hidden."""
+    if evidence.abstained or not evidence.citations:
+        return None
+    first = _UNIT.match(evidence.answer.strip())
+    if first is None:
+        return None
+    number = int(first.group(2))
+    if not 1 <= number <= len(evidence.citations):
+        return None
+    c = evidence.citations[number - 1]
+    if c.document_type != MEETING_TYPE or c.status != "current" or not (p.date and c.document_date > p.date):
+        return None
+    return first.group(1).strip(), c
 
 
 def _pick(service: ReferralService, p: Pathway, key: str, qvec: np.ndarray, qterms: set[str],

@@ -48,8 +48,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("self_referral", r"\bself[- ]?refer\w*|\brefer (?:themselves|himself|herself|myself)\b"),
 )
 _COMPILED = tuple((key, re.compile(pattern, re.IGNORECASE)) for key, pattern in _PATTERNS)
-# "how many referrals…", "number of referrals": a count, not a phone number.
-_COUNT = re.compile(r"\b(?:how many|number of|total|figures?|per cent|percentage|rate)\b", re.IGNORECASE)
+# "how many referrals…", "latest number for the year": a count, not a phone number.
+_COUNT = re.compile(r"\b(?:how many|number of|total|figures?|per cent|percentage|rate|latest|so far)\b", re.IGNORECASE)
 
 
 def asked_fields(question: str) -> tuple[str, ...]:
