@@ -11,7 +11,7 @@ from sqlalchemy import text
 from topology import SettingsFor
 
 from assistant.db import build_engine
-from assistant.escalations.leadership import TimerLeadership
+from assistant.escalations.leadership import LOCK_KEY, TimerLeadership
 from assistant.scheduler import run_tick
 
 pytestmark = pytest.mark.integration
@@ -55,8 +55,10 @@ def test_a_leader_that_loses_its_connection_is_replaced(tmp_path: Path, settings
         assert leader.lead() and not other.lead()
         # The database ends the leader's session (a network cut, a failover, a killed backend): the lock goes with it.
         with other_engine.connect() as conn:
-            killed = conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                                       "AND objid = :k AND granted"), {"k": 0x50415449}).scalars().all()
+            killed = conn.execute(text(
+                "SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+                "WHERE l.locktype = 'advisory' AND l.objid = :k AND l.granted AND d.datname = current_database()"),
+                {"k": LOCK_KEY}).scalars().all()
             conn.commit()
         assert killed == [True]
         assert other.lead()
