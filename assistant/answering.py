@@ -209,9 +209,9 @@ class Answerer:
     def answer(self, kb: LoadedKB, question: str) -> Answer:
         question = self.shorthand.expand(question)
         analysis = analyse(question)
-        expanded, alts = kb.expand(question)
+        expanded, alts = kb.expand(question, self.embedder.is_common_word)
         multi = len(analysis.parts) > 1
-        part_texts = [kb.expand(p)[0] for p in analysis.parts] if multi else []
+        part_texts = [kb.expand(p, self.embedder.is_common_word)[0] for p in analysis.parts] if multi else []
         vecs = self.embedder.embed([expanded, *part_texts])
         fused = self.retrieve(kb, analysis, vecs[0], expanded)
         scored = self.score_units(kb, analysis, fused, alts, qvec=vecs[0])

@@ -68,3 +68,31 @@ def is_glossary_list(text: str) -> bool:
 def _acronym_line(line: str) -> bool:
     match = _LINE.match(line.strip())
     return bool(match) and sum(ch.isupper() for ch in match.group(1)) >= 2
+
+
+_TITLE_PHRASE = re.compile(r"\b[A-Z][a-z][\w'’-]*"
+                           r"(?:[ \t]+(?:(?:of|and|for|the|&|on|in|to)[ \t]+)*[A-Z][a-z][\w'’-]*){1,5}")
+_SMALL = frozenset({"of", "and", "for", "the", "&", "on", "in", "to"})
+
+
+def learn_initialisms(texts: Iterable[str]) -> dict[str, str]:
+    """Initials of the names the documents use ('csf' → 'Community Safety Fund'), for shortenings staff invent in
+    chat that no glossary defines. Only an unambiguous name is kept: one clearly more used than any other."""
+    counts: dict[str, dict[str, int]] = {}
+    for text in texts:
+        for phrase in _TITLE_PHRASE.findall(text):
+            tokens = phrase.split()
+            sig = [i for i, w in enumerate(tokens) if w.lower() not in _SMALL]
+            # Every run of two to five name words: "DA forum" is the "Domestic Abuse Forum" inside a longer name.
+            for a in range(len(sig)):
+                for b in range(a + 1, min(a + 5, len(sig))):
+                    name = " ".join(tokens[sig[a]:sig[b] + 1])
+                    key = "".join(tokens[i][0].lower() for i in sig[a:b + 1])
+                    names = counts.setdefault(key, {})
+                    names[name] = names.get(name, 0) + 1
+    out: dict[str, str] = {}
+    for key, names in counts.items():
+        ranked = sorted(names.items(), key=lambda kv: -kv[1])
+        if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            out[key] = ranked[0][0]
+    return out

@@ -6,6 +6,7 @@ import bisect
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,9 +14,9 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from assistant.glossary import learn_acronyms
+from assistant.glossary import learn_acronyms, learn_initialisms
 from assistant.kb_store import ManifestEntry
-from assistant.text import stem, terms
+from assistant.text import STOPWORDS, stem, terms
 from assistant.vectorstore import collection_name
 from ingestion.models import DocumentInfo
 
@@ -79,6 +80,7 @@ class LoadedKB:
         self.vocab = list(self.idf)
         self._sorted_vocab = sorted(self.idf)
         self.acronyms = learn_acronyms((c.kind, c.text) for c in chunks)
+        self.initialisms = learn_initialisms(c.text for c in chunks)
         self.bm25 = bm25s.BM25()
         if chunks:
             self.bm25.index(self.chunk_terms, show_progress=False)
@@ -93,16 +95,22 @@ class LoadedKB:
     def idf_of(self, term: str) -> float:
         return self.idf.get(term, 0.0)
 
-    def expand(self, question: str) -> tuple[str, dict[str, list[str]]]:
+    def expand(self, question: str, ordinary: Callable[[str], bool] | None = None) -> tuple[str, dict[str, list[str]]]:
         """Add the knowledge base's own expansions of acronyms in the question ('DA' → 'domestic abuse').
 
         Returns the expanded text (for embedding and keyword search) and, per acronym term, its expansion terms.
+        With ``ordinary`` (is this an everyday word?), a shortening no document uses is matched to the initials of
+        the documents' names ('csf' → 'Community Safety Fund'); everyday words ('etc', 'has') never are.
         """
         extra: list[str] = []
         alternatives: dict[str, list[str]] = {}
         for word in re.findall(r"\b[A-Za-z]{2,8}s?\b", question):
             key = word.lower()
             meaning = self.acronyms.get(key) or (self.acronyms.get(key[:-1]) if key.endswith("s") else None)
+            # Written in capitals ("DA forum") it is an acronym even when it is also a word.
+            if (not meaning and ordinary is not None and key not in self.idf and key not in STOPWORDS
+                    and ((3 <= len(key) <= 5 and not ordinary(key)) or (len(key) <= 5 and word.isupper()))):
+                meaning = self.initialisms.get(key)  # a shortening made up in chat ('csf'): the documents' name
             if meaning and (word.isupper() or key not in self.idf or len(key) >= 3):
                 extra.append(meaning)
                 alternatives[stem(key)] = terms(meaning)

@@ -59,3 +59,14 @@ def test_glossary_written_as_lines_teaches_acronyms_and_is_recognised_as_a_gloss
     # A handoff list with labelled lines is not a glossary.
     assert not is_glossary_list("Adults: the coordinator owns the case.\nChildren: the hub owns the case.\n"
                                 "Criminal investigation: owned by the police.")
+
+
+def test_chat_shortenings_are_matched_to_the_documents_own_names_by_initials() -> None:
+    from assistant.glossary import learn_initialisms
+
+    texts = ["The Widget Safety Fund pays for patrols.", "Allocation from the Widget Safety Fund: £5,000.",
+             "The Quayside Domestic Abuse Forum met.", "Domestic Abuse Champions were trained."]
+    found = learn_initialisms(texts)
+    assert found["wsf"] == "Widget Safety Fund"
+    assert found["da"] == "Domestic Abuse"  # a run of words inside a longer name counts too
+    assert "qp" not in found
