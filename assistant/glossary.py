@@ -51,7 +51,7 @@ def _initials_fit(acronym: str, meaning: str) -> bool:
 def defines_term(text: str, acronyms: dict[str, str]) -> bool:
     """A glossary line ("SSDG (local) – Safer Streets Delivery Group.") explaining a term the knowledge base knows."""
     match = _LINE.match(text.strip())
-    return bool(match) and match.group(1).lower() in acronyms
+    return match is not None and match.group(1).lower() in acronyms
 
 
 # "Term – what it means" or "Term (local) – …": the shape of a glossary written as lines.
@@ -67,7 +67,7 @@ def is_glossary_list(text: str) -> bool:
 
 def _acronym_line(line: str) -> bool:
     match = _LINE.match(line.strip())
-    return bool(match) and sum(ch.isupper() for ch in match.group(1)) >= 2
+    return match is not None and sum(ch.isupper() for ch in match.group(1)) >= 2
 
 
 _TITLE_PHRASE = re.compile(r"\b[A-Z][a-z][\w'’-]*"
