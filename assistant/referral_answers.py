@@ -72,8 +72,8 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     pathway = _choose(service, directory, kb, question, named, cited)
     if pathway is None or (evidence.abstained and _names_something_else(service, kb, pathway, question)):
         return None
-    fields = narrative(asked) or ("how_to_refer",)
-    unstated = [k for k in (*fields, *details(asked)) if k in pathway.fields and not pathway.fields[k].stated]
+    unstated = [k for k in (*(narrative(asked) or _context(pathway, asked)), *details(asked))
+                if not _stated(pathway, k, asked)]
     if unstated:
         return _not_stated(pathway, unstated, evidence, prompts)
     return compose(service, kb, pathway, question, asked, evidence, prompts)
@@ -110,18 +110,25 @@ def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer) -> bool:
     in its text, and a passage of one of the asked fields among its citations."""
     if evidence.abstained:
         return False
-    text = evidence.answer
     for key in details(asked):
-        if key not in _DETAILS:
-            continue
-        have = {v for f in _context(p, asked) for c in p.evidence.get(f, []) for v in _DETAILS[key](c.text)}
-        if have and not have.intersection(_DETAILS[key](text)):
-            return False
+        if not _details_in(p, key, asked).intersection(_DETAILS[key](evidence.answer)):
+            return False  # not given, or not stated by this pathway (then it says so)
     wanted = narrative(asked)
     if not wanted:
         return any(c.source == p.source for c in evidence.citations)
     snippets = [c.snippet for c in evidence.citations if c.source == p.source]
     return any(_overlaps(s, passage.text) for key in wanted for passage in p.evidence.get(key, []) for s in snippets)
+
+
+def _details_in(p: Pathway, key: str, asked: tuple[str, ...]) -> set[str]:
+    """The pathway's own values of a contact detail, where the question asks for it (out of hours, …)."""
+    return {v for f in _context(p, asked) for c in p.evidence.get(f, []) for v in _DETAILS[key](c.text)}
+
+
+def _stated(p: Pathway, key: str, asked: tuple[str, ...]) -> bool:
+    if key in _DETAILS:
+        return bool(_details_in(p, key, asked))
+    return key in p.fields and p.fields[key].stated
 
 
 def _overlaps(snippet: str, passage: str) -> bool:
@@ -141,8 +148,8 @@ def _names_something_else(service: ReferralService, kb: LoadedKB, p: Pathway, qu
     are not ordinary English to the embedding model."""
     own = {t for c in kb.chunks if c.source == p.source for t in terms(c.search_text)}
     names = {*analyse(question).entities,
-             *(stem(w) for w in words(question) if len(w) >= NAME_MIN_CHARS and w.isalpha() and w not in STOPWORDS
-               and not service.embedder.is_common_word(w))}
+             *(stem(w) for w in re.findall(r"[a-z]+", question.lower()) if len(w) >= NAME_MIN_CHARS
+               and w not in STOPWORDS and not service.embedder.is_common_word(w))}
     return bool(names - own)
 
 
@@ -159,9 +166,10 @@ def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, a
     qterms = set(terms(question))
     budget = BUDGET_CHARS
     parts: list[tuple[str, list[_Sentence]]] = []
+    limit = MAX_PER_FIELD if len(fields) == 1 else MAX_PER_FIELD - 1
     for key in fields:
-        chosen = _pick(service, p, key, qvec, qterms, details(asked), max(budget, 0),
-                       owner=key == "handoff" and "handoff" not in asked)
+        owner = key == "handoff" and "handoff" not in asked
+        chosen = _pick(service, p, key, qvec, qterms, details(asked), max(budget, 0), 1 if owner else limit)
         budget -= sum(len(s.text) for s in chosen)
         if chosen:
             parts.append((key, chosen))
@@ -204,7 +212,7 @@ def _later_decision(p: Pathway, evidence: Answer) -> tuple[str, Citation] | None
 
 
 def _pick(service: ReferralService, p: Pathway, key: str, qvec: np.ndarray, qterms: set[str],
-          wanted: tuple[str, ...], budget: int, owner: bool = False) -> list[_Sentence]:
+          wanted: tuple[str, ...], budget: int, limit: int) -> list[_Sentence]:
     """The field's sentences closest to the question within ``budget`` characters, in the document's order; a
     sentence holding each asked contact detail first, and a list item with the line that introduces it."""
     sentences = _sentences(p.evidence.get(key, []), key)
@@ -219,7 +227,6 @@ def _pick(service: ReferralService, p: Pathway, key: str, qvec: np.ndarray, qter
         if any(i in held for held in holders.values()):
             score[i] += DETAIL_BONUS
     order = [int(i) for i in np.argsort(-score)]
-    limit = 1 if owner else MAX_PER_FIELD
     picked: list[int] = []
     for d in wanted:  # each asked detail shown once
         best = next((i for i in order if i in holders.get(d, [])), None)

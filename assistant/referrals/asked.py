@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 # Contact details are asked for inside a field ("out of hours … what number"), so they are kept apart.
-DETAIL_KEYS = frozenset(("form", "email", "phone", "hours", "self_referral"))
+DETAIL_KEYS = frozenset(("form", "email", "phone", "hours"))
 
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("out_of_hours", r"\bout[- ]of[- ]hours?\b|\bafter hours\b|\bovernight\b|\bweekends?\b|\bbank holidays?\b|"
@@ -30,7 +30,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("next_steps", r"\bwhat happens (?:next|now|after|then|once|when)\b|\bwhat now\b|\bnext steps?\b|\bthen what\b|"
                    r"\bwhat (?:do|will) (?:they|the \w+) do\b|\bafter (?:i|we|you) (?:refer|send|submit)\w*\b"),
     ("who_can_refer", r"\bwho can (?:refer|apply|report|make|raise|use|send)\b|\bcan (?:a|an|the|any) [\w-]+ "
-                      r"(?:refer|apply|report|make|raise)\b|\bcan (?:they|he|she|i|we|you) refer\b"),
+                      r"(?:refer|apply|report|make|raise)\b|\bcan (?:they|he|she|i|we|you) refer\b|"
+                      r"\bself[- ]?refer\w*|\brefer (?:themselves|himself|herself|myself)\b"),
     ("criteria", r"\beligib\w*|\bthresholds?\b|\bqualif\w*|\bcriteria\b|\bwhat ages?\b|\bhow old\b|\bage range\b|"
                  r"\bcan (?:they|he|she|i|we|you) (?:still )?(?:apply|go on|be referred|get on|join|use)\b|"
                  r"\b(?:does|do|would|will) (?:it|this|that|they|he|she) (?:count|meet|qualify)\b|\bscore\b|"
@@ -45,7 +46,6 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
               r"\bwhat(?:'?s| is)?(?: the| their| a)? number\b|\bnumbers? (?:for|to (?:call|ring))\b|\btel\b|"
               r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact)\b|\bcall\b|\bring\b"),
     ("hours", r"\bopen(?:ing)?(?: hours| times)?\b|\bwhat times?\b|\bwhen (?:is|are) (?:it|they) open\b"),
-    ("self_referral", r"\bself[- ]?refer\w*|\brefer (?:themselves|himself|herself|myself)\b"),
 )
 _COMPILED = tuple((key, re.compile(pattern, re.IGNORECASE)) for key, pattern in _PATTERNS)
 # "how many referrals…", "latest number for the year": a count, not a phone number.

@@ -1,0 +1,197 @@
+"""Referral and handoff questions through ``ask``, without a model: which fields a question asks for (generic
+wording), which pathway it names, when the extractive answer is kept, and how the directory's answer is composed
+(pathway named, asked detail shown, cited to the field's section). The question sets are read from their files:
+every referral and handoff question must be recognised, without this test knowing any of them.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.embedding import FakeEmbedder
+from assistant.models import Answer, Citation
+from assistant.prompts import Prompts
+from assistant.referral_answers import _holds, compose
+from assistant.referrals.asked import asked_fields, details, narrative
+from assistant.referrals.directory import ReferralDirectory
+from assistant.referrals.extract import FieldMatcher, extract
+from assistant.referrals.fields import FIELD_KEYS
+from assistant.referrals.models import Pathway
+from assistant.referrals.named import named_pathways
+from assistant.text import terms
+from ingestion.models import Block, DocumentInfo
+
+REPO = Path(__file__).resolve().parents[2]
+SETS = [Path("/work/shared/corpus/dev-questions.jsonl"), REPO / "tests/eval/eastbrook-tuning.jsonl",
+        REPO / "tests/eval/kb2-questions.jsonl"]  # never the held-out set
+
+
+def _questions(kinds: set[str]) -> list[dict[str, Any]]:
+    rows = []
+    for path in SETS:
+        if path.exists():
+            rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [q for q in rows if q["kind"] in kinds]
+
+
+# -- question → fields ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("question", "expected"), [
+    ("which form do I fill in?", {"form"}),
+    ("what's the email address to send it to?", {"email", "how_to_refer"}),
+    ("what number do I ring?", {"phone"}),
+    ("when are they open?", {"hours"}),
+    ("how do I make a referral?", {"how_to_refer"}),
+    ("who can refer to the programme?", {"who_can_refer"}),
+    ("can a young person self-refer?", {"who_can_refer"}),
+    ("is he eligible at 17?", {"criteria"}),
+    ("what's the threshold?", {"criteria"}),
+    ("does she need to give consent?", {"consent"}),
+    ("he won't agree to it, can I still go ahead?", {"consent"}),
+    ("how long will they take to reply?", {"timescales"}),
+    ("what happens next?", {"next_steps"}),
+    ("referral sent - who owns the case now?", {"handoff"}),
+    ("is it still on me after I've sent it?", {"handoff"}),
+    ("when does the case worker take over?", {"handoff"}),
+    ("what do I do out of hours?", {"out_of_hours"}),
+    ("it's a bank holiday weekend, who do I call?", {"out_of_hours", "phone"}),
+    ("no reply after two days, what now?", {"not_picked_up", "next_steps"}),
+])
+def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
+    assert set(asked_fields(question)) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "how many referrals were there in Q4?", "latest number of referrals for the year?", "who chairs the board?",
+    "what did the board decide in March?", "when is the next meeting?", "what does DARDR stand for?"])
+def test_other_questions_ask_for_no_field(question: str) -> None:
+    assert asked_fields(question) == ()
+
+
+def test_fields_are_the_directorys_fields() -> None:
+    asked = asked_fields("which form and who owns it out of hours, and how long do they take, and what number?")
+    assert set(narrative(asked)) <= set(FIELD_KEYS)
+    assert set(details(asked)) == {"form", "phone"}
+
+
+@pytest.mark.parametrize("question", _questions({"referral", "handoff"}), ids=lambda q: q["id"])
+def test_every_referral_and_handoff_question_asks_for_a_field(question: dict[str, Any]) -> None:
+    assert asked_fields(question["question"])
+
+
+@pytest.mark.parametrize("question", _questions({"handoff"}), ids=lambda q: q["id"])
+def test_handoff_questions_ask_who_owns_the_case(question: dict[str, Any]) -> None:
+    assert "handoff" in asked_fields(question["question"])
+
+
+# -- a small pathway, extracted with the fake embedder --------------------------------------------------------------
+TITLE = "Riverside wellbeing referral route"
+SECTIONS = [
+    ("1. Who can refer", ["Any professional can refer."]),
+    ("2. How to refer", ["Complete the Riverside Concern Form (RCF2) on the staff pages.",
+                         "Email it to concerns@riverside.gov.example or phone 01632 960111."]),
+    ("3. Handoff: who owns the case", ["Until the hub acknowledges the form, the referrer owns the case.",
+                                       "Once allocated, the Wellbeing Lead owns the case."]),
+]
+
+
+def _pathway(source: str = "pathways/riverside.md", title: str = TITLE, place: str = "Riverside") -> Pathway:
+    """The small pathway, for another place when ``place`` is given (its form is then named after that place)."""
+    blocks = [Block(text=title, kind="heading", section=title, heading_path=(title,))]
+    for heading, lines in SECTIONS:
+        path = (title, heading)
+        blocks.append(Block(text=heading, kind="heading", section=heading, heading_path=path))
+        blocks.extend(Block(text=line.replace("Riverside", place).replace("RCF2", f"{place[0]}CF2"), kind="list_item",
+                            section=heading, heading_path=path) for line in lines)
+    info = DocumentInfo(source=source, title=title, doc_type="referral pathway", date="2026-01-01")
+    return extract(blocks, info, FieldMatcher(FakeEmbedder()))
+
+
+@dataclass
+class _Service:
+    embedder: FakeEmbedder = field(default_factory=FakeEmbedder)
+
+
+@dataclass
+class _Chunk:
+    source: str
+    text: str
+    kind: str = "paragraph"
+
+
+@dataclass
+class _KB:
+    """What the referral answer reads of a knowledge base: chunks, idf and acronym expansion."""
+
+    chunks: list[_Chunk]
+    idf: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for c in self.chunks:
+            for t in terms(c.text):
+                self.idf[t] = 3.0
+
+    def idf_of(self, term: str) -> float:
+        return self.idf.get(term, 0.0)
+
+    def expand(self, question: str) -> tuple[str, dict[str, list[str]]]:
+        return question, {}
+
+
+def _evidence(text: str, citations: list[Citation], abstained: bool = False) -> Answer:
+    return Answer(answer=text, abstained=abstained, citations=citations, answer_id=uuid.uuid4().hex)
+
+
+@pytest.fixture(scope="module")
+def prompts() -> Prompts:
+    return Prompts(REPO / "prompts")
+
+
+def test_composed_answer_names_the_pathway_shows_the_detail_and_cites_its_section(prompts: Prompts) -> None:
+    p = _pathway()
+    asked = asked_fields("which form and where do I send it?")
+    answer = compose(_Service(), _KB([]), p, "which form and where do I send it?", asked,  # type: ignore[arg-type]
+                     _evidence("", []), prompts)
+    assert answer.answer.startswith(p.name)
+    assert "RCF2" in answer.answer and "concerns@riverside.gov.example" in answer.answer
+    assert {c.section for c in answer.citations} == {"2. How to refer"}
+    assert all(c.source == p.source and c.snippet in answer.answer for c in answer.citations)
+    assert answer.question_type == "referral" and not answer.abstained
+
+
+def test_composed_handoff_answer_names_the_owner(prompts: Prompts) -> None:
+    p = _pathway()
+    question = "referral sent - who owns the case once it is allocated?"
+    answer = compose(_Service(), _KB([]), p, question, asked_fields(question),  # type: ignore[arg-type]
+                     _evidence("", []), prompts)
+    assert "Wellbeing Lead" in answer.answer
+    assert {c.section for c in answer.citations} == {p.fields["handoff"].citation.section}  # type: ignore[union-attr]
+
+
+def test_the_extractive_answer_is_kept_when_it_holds_the_field(prompts: Prompts) -> None:
+    p = _pathway()
+    cited = p.evidence["handoff"][1]
+    held = _evidence(f"{cited.text} [1]", [cited.citation])
+    assert _holds(p, asked_fields("who owns the case now?"), held)
+    elsewhere = _evidence("Any professional can refer. [1]", [p.evidence["who_can_refer"][0].citation])
+    assert not _holds(p, asked_fields("who owns the case now?"), elsewhere)
+    without_email = _evidence("Complete the Riverside Concern Form (RCF2) on the staff pages. [1]",
+                              [p.evidence["how_to_refer"][0].citation])
+    assert not _holds(p, asked_fields("which form and what email address?"), without_email)
+    assert not _holds(p, asked_fields("who owns the case now?"), _evidence("", [], abstained=True))
+
+
+def test_a_pathway_is_named_by_its_title_or_its_form() -> None:
+    riverside = _pathway()
+    other = _pathway("pathways/hillside.md", "Hillside housing support route", "Hillside")
+    directory = ReferralDirectory(1, [riverside, other])
+    kb = _KB([_Chunk(riverside.source, "Riverside Concern Form (RCF2)"), _Chunk(other.source, "Hillside")])
+    assert [n.pathway.source for n in named_pathways(directory, kb, "sent an RCF2, who owns it?")  # type: ignore[arg-type]
+            ] == [riverside.source]
+    assert named_pathways(directory, kb, "hillside housing - how do I refer?")[0].pathway is other  # type: ignore[arg-type]
+    assert named_pathways(directory, kb, "which form do I use?") == []  # type: ignore[arg-type]
