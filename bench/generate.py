@@ -118,14 +118,18 @@ class Borough:
 
 
 def borough_names(seed: int, copies: int) -> list[list[str]]:
-    """Distinct invented place names for every copy after the first (which keeps the corpus's own)."""
+    """Place names for every copy after the first (which keeps the corpus's own): the borough's name is different in
+    every copy; the other places are drawn from the same pool and may recur in other copies."""
     rng = random.Random(f"{seed}:names")
     pool = [p + s for p in PREFIXES for s in SUFFIXES]
     rng.shuffle(pool)
-    need = (copies - 1) * len(PLACES)
-    if need > len(pool):
-        raise SystemExit(f"at most {len(pool) // len(PLACES) + 1} copies can get distinct names")
-    return [pool[i * len(PLACES):(i + 1) * len(PLACES)] for i in range(copies - 1)]
+    if copies - 1 > len(pool):
+        raise SystemExit(f"at most {len(pool) + 1} copies can get distinct borough names")
+    names = []
+    for k in range(copies - 1):
+        others = rng.sample([n for n in pool if n != pool[k]], len(PLACES) - 1)
+        names.append([pool[k], *others])
+    return names
 
 
 def documents(corpus: Path) -> list[Path]:

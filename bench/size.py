@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -283,7 +283,7 @@ def main() -> None:
             embedder = "real" if size <= args.real_up_to else "fixed"
             for row in measure(size, kb, tmp, embedder, args.questions):
                 rows.append(row)
-                print(f"{size}× {row.topology}: {json.dumps(row.result)}", file=sys.stderr, flush=True)
+                print(json.dumps({**asdict(row), "at": time.strftime("%H:%M:%S")}), file=sys.stderr, flush=True)
             shutil.rmtree(kb, ignore_errors=True)
     sys.stdout.write(report(rows, args, time.perf_counter() - started))
 
