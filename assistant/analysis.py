@@ -36,6 +36,17 @@ _CURRENT = re.compile(r"\b(now|current(?:ly)?|still|latest|so far|atm|at the mom
                       r"up to date|most recent)\b", re.I)
 
 
+# "the old strategy", "previous plan", "last version": the question is about the superseded document on purpose.
+_OLD = re.compile(r"\b(?:old|previous|former|earlier|superseded|outgoing|last)\s+(?:\d{2,4}\s*[-–/]\s*\d{2,4}\s+)?"
+                  r"(?:strategy|plan|version|policy|protocol|pathway|document|one)\b", re.I)
+_YEARS = re.compile(r"\b(?:20)?(\d\d)\s*[-–/]\s*(?:20)?(\d\d)\b")
+
+
+def year_spans(text: str) -> set[tuple[str, str]]:
+    """Year ranges written any way ('2021-24', '22–25', '2021–2024') as two-digit pairs."""
+    return {(a, b) for a, b in _YEARS.findall(text) if int(a) < int(b) <= int(a) + 10}
+
+
 @dataclass(frozen=True)
 class Analysis:
     text: str
@@ -45,6 +56,7 @@ class Analysis:
     parts: tuple[str, ...]  # sub-questions of a two-part question
     wants_current: bool = False  # "still", "now", "so far": the newest evidence matters most
     entities: tuple[str, ...] = ()  # terms written as names or acronyms (Hollinsford, PCSOs)
+    wants_old: bool = False  # "the old 2021-24 strategy": a superseded document is what is asked about
 
 
 def identifiers(text: str) -> list[str]:
@@ -68,10 +80,21 @@ def split_parts(question: str) -> list[str]:
     return parts if len(parts) > 1 else [question]
 
 
+def _document_reference(question: str) -> set[str]:
+    """Terms that only say which document is meant ('old', '2021-24', 'strategy'): the choice of document answers
+    them, so the evidence inside it is not expected to repeat them."""
+    named = [m.group(0) for m in _OLD.finditer(question)]
+    if named or year_spans(question):
+        named += [m.group(0) for m in _YEARS.finditer(question)]
+    return set(terms(" ".join(named)))
+
+
 def analyse(question: str) -> Analysis:
     types = tuple(name for name, pat in _TYPES if pat.search(question))
     entities = tuple(stem(w.lower()) for w in re.findall(r"\b[A-Za-z][A-Za-z'-]+\b", question)
                      if w[0].isupper() and (w.isupper() or question.find(w) > 0) and w.lower() not in STOPWORDS)
-    return Analysis(text=question, terms=tuple(terms(question)), answer_types=types,
+    reference = _document_reference(question) if _OLD.search(question) else set()
+    return Analysis(text=question, terms=tuple(t for t in terms(question) if t not in reference), answer_types=types,
                     ids=tuple(dict.fromkeys(identifiers(question))), parts=tuple(split_parts(question)),
-                    wants_current=bool(_CURRENT.search(question)), entities=entities)
+                    wants_current=bool(_CURRENT.search(question)), entities=entities,
+                    wants_old=bool(_OLD.search(question)))

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.analysis import Analysis, analyse, identifiers
+from assistant.analysis import Analysis, analyse, identifiers, year_spans
 from assistant.embedding import Embedder
 from assistant.evidence import Unit, compact_row, is_caption, type_match, units_of
-from assistant.glossary import defines_term, is_glossary_list
+from assistant.glossary import defines_term
 from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB
 from assistant.models import Answer, Citation, DocumentPointer
@@ -19,6 +19,7 @@ from assistant.prompts import Prompts
 from assistant.settings import Settings
 from assistant.shorthand import Shorthand
 from assistant.text import terms
+from assistant.weighting import KEY_IDF, is_definition, newest_by_type, present, recency, term_weights, weight
 from ingestion.screening import strip_instructions
 
 UNIT_RERANK = 16  # units re-scored with the model at sentence level (cost: one small batch per question)
@@ -33,11 +34,8 @@ MAX_CORROBORATING = 2
 FACT = re.compile(r"£[\d,.]+(?:\s?(?:million|m|k))?|\b\d[\d,.]*%|\b\d{1,2}\s+(?:January|February|March|April|"
                   r"May|June|July|August|September|October|November|December)\s+20\d\d\b|\b0\d{2,4} ?\d{3,4} ?\d{3,4}\b"
                   r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b[A-Z]{1,5}-\d{1,3}\b")
-UNSEEN_WEIGHT = 1.2
-COMMON_WORD_WEIGHT = 0.7
 STRICT_TYPES = ("phone", "email", "timescale", "frequency")  # "when" often asks for a condition, not a date
 STRICT_MISS = 0.85
-KEY_IDF = 3.5  # a term in at most a few dozen chunks: the question is about that thing
 NAME_POOL = 2
 SUPERSEDED_WEIGHT = 0.35  # a superseded document is kept for "what changed" but loses to the current one
 CANDIDATES = 10
@@ -83,17 +81,23 @@ class Answerer:
                 named = {t for t in name if kb.idf_of(t) > 1.0}
                 if len(named) >= 2 and len(named & qset) >= 0.6 * len(named):
                     fused[idx] += 1.0 / rrf  # the question names this row (its indicator, action or topic)
-        newest = _newest_by_type(kb)
-        recency = _recency(kb)
+        newest = newest_by_type(kb)
+        recent = recency(kb)
         lift = 0.25 if analysis.wants_current else 0.06
+        spans = year_spans(analysis.text)
         for idx in list(fused):
             doc = kb.documents[kb.chunks[idx].source]
             if doc.status == "superseded":
-                fused[idx] *= SUPERSEDED_WEIGHT
+                # Asked about on purpose ("the old 2021-24 strategy"), the superseded document is the source.
+                asked_for = bool(spans & year_spans(doc.title))
+                if not (analysis.wants_old or asked_for):
+                    fused[idx] *= SUPERSEDED_WEIGHT
+                elif asked_for:
+                    fused[idx] *= 1.5
                 continue
             if doc.date and newest.get(doc.doc_type) == doc.date:
                 fused[idx] *= 1.08  # the latest minutes or plan of its kind wins a near tie
-            fused[idx] *= 1.0 + lift * recency.get(doc.source, 0.0)
+            fused[idx] *= 1.0 + lift * recent.get(doc.source, 0.0)
         return fused
 
     # -- selection ----------------------------------------------------------------------------------------
@@ -105,7 +109,7 @@ class Answerer:
             return []
         best = top[0][1]
         alts = alts or {}
-        weights = _weights(kb, analysis, self._rare(analysis), self._common(analysis))
+        weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
         for t, w in (extra or {}).items():
             weights.setdefault(t, w)
         total = sum(weights.values()) or 1.0
@@ -121,7 +125,7 @@ class Answerer:
                     continue
                 if chunk.kind == "table_row":
                     text = compact_row(text, qterms)
-                covered = sum(w * max(_present(t, unit.terms, alts), 0.6 * _present(t, context_terms, alts))
+                covered = sum(w * max(present(t, unit.terms, alts), 0.6 * present(t, context_terms, alts))
                               for t, w in weights.items())
                 coverage = covered / total
                 chunk_norm = fscore / best
@@ -130,7 +134,7 @@ class Answerer:
                     score *= STRICT_MISS  # a phone question is not answered by a sentence without a number
                 if avoid and chunk.id in avoid:
                     score *= 0.7
-                if "definition" not in analysis.answer_types and (_is_definition(kb, chunk)
+                if "definition" not in analysis.answer_types and (is_definition(kb, chunk)
                                                                   or defines_term(text, kb.acronyms)):
                     score *= GLOSSARY_WEIGHT  # a glossary line explains a term; it rarely answers the question
                 out.append(Scored(Unit(chunk, text, unit.terms), score, coverage, chunk_norm))
@@ -183,13 +187,13 @@ class Answerer:
         must not be answered with Eastbrook's MASH."""
         pool: set[str] = set()
         # A glossary entry that names the thing only says what it is: it is not evidence about it.
-        for s in [s for s in scored if not _is_definition(kb, s.unit.chunk)][:NAME_POOL]:
+        for s in [s for s in scored if not is_definition(kb, s.unit.chunk)][:NAME_POOL]:
             pool |= set(kb.chunk_terms[kb.by_id[s.unit.chunk.id]])
         rare = self._rare(analysis)
-        weights = _weights(kb, analysis, rare, self._common(analysis))
+        weights = term_weights(kb, analysis, rare, self._common(analysis))
         for t in rare:
             w = weights.get(t, 0.0)
-            if w >= KEY_IDF and not _present(t, pool, alts):
+            if w >= KEY_IDF and not present(t, pool, alts):
                 return True
         return False
 
@@ -198,12 +202,12 @@ class Answerer:
         """Share of the question's information (IDF-weighted) that the evidence chunk actually holds.
 
         """
-        weights = _weights(kb, analysis, self._rare(analysis), self._common(analysis))
+        weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
         if not weights:
             return 0.0
         have = set(kb.chunk_terms[kb.by_id[chunk.id]])
         alts = alts or {}
-        return sum(w * _present(t, have, alts) for t, w in weights.items()) / (sum(weights.values()) or 1.0)
+        return sum(w * present(t, have, alts) for t, w in weights.items()) / (sum(weights.values()) or 1.0)
 
     # -- the whole answer ---------------------------------------------------------------------------------
     def answer(self, kb: LoadedKB, question: str) -> Answer:
@@ -229,7 +233,7 @@ class Answerer:
                     if carried:
                         part_texts[i] = f"{part_texts[i]} ({carried})"
                         vec = self.embedder.embed([part_texts[i]])[0]
-                others = {t: 0.3 * _weight(kb, t) for j, p in enumerate(analysis.parts) if j != i for t in terms(p)}
+                others = {t: 0.3 * weight(kb, t) for j, p in enumerate(analysis.parts) if j != i for t in terms(p)}
                 part_scored = self.score_units(kb, pa, self.retrieve(kb, pa, vec, part_texts[i]), alts, others,
                                                avoid={c.unit.chunk.id for c in chosen}, qvec=vec)
                 pick = next((c for c in part_scored if c.unit.text not in (x.unit.text for x in chosen)), None)
@@ -259,6 +263,12 @@ class Answerer:
                 if sum(len(c.unit.text) for c in chosen) + len(s.unit.text) > self.settings.answer_max_chars:
                     continue
                 chosen.append(s)
+            follow = self._row_mention(kb, analysis, chosen)
+            if follow is not None:  # "A1 was met (147 victims)": what the document later says about the row
+                while len(chosen) > 1 and (len(chosen) >= limit or sum(len(c.unit.text) for c in chosen)
+                                           + len(follow.unit.text) > self.settings.answer_max_chars):
+                    chosen.pop()
+                chosen.append(follow)
         strict = [t for t in analysis.answer_types if t in STRICT_TYPES]
         lead_passage = [c for c in chosen if c.unit.chunk.id == chosen[0].unit.chunk.id
                         and c.coverage >= 0.5 * chosen[0].coverage] if not multi else chosen
@@ -267,6 +277,28 @@ class Answerer:
         answer = self._compose(kb, analysis, chosen, min(supports))
         answer.citations.extend(self._corroborating(kb, analysis, chosen, fused, alts))
         return answer
+
+    def _row_mention(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored]) -> Scored | None:
+        """A sentence elsewhere in the lead row's document that names the row by its id and adds what the question
+        asks that the answer so far lacks (an outcome, a later update)."""
+        lead = chosen[0]
+        row_id = lead.unit.chunk.row_id
+        if not row_id or lead.unit.chunk.kind != "table_row":
+            return None
+        mention = re.compile(rf"(?<![\w-]){re.escape(row_id)}(?![\w-])")
+        weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
+        have = set().union(*(c.unit.terms for c in chosen))
+        missing = {t: w for t, w in weights.items() if t not in have}
+        best: Scored | None = None
+        for chunk in kb.chunks:
+            if chunk.source != lead.unit.chunk.source or chunk.kind == "table_row" or not mention.search(chunk.text):
+                continue
+            for unit in units_of(chunk):
+                gained = sum(w for t, w in missing.items() if t in unit.terms)
+                if (mention.search(unit.text) and gained and unit.text not in (c.unit.text for c in chosen)
+                        and (best is None or gained > best.coverage)):
+                    best = Scored(unit, lead.score, gained, lead.chunk_score)
+        return best
 
     def _compose(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored], support: float) -> Answer:
         citations: list[Citation] = []
@@ -335,60 +367,3 @@ class Answerer:
                 f"{r.title}" + (f" ({r.section})" if r.section else "") for r in related)
         return Answer(answer=text, abstained=True, citations=[], related=related, answer_id=uuid.uuid4().hex,
                       question_type=",".join(analysis.answer_types))
-
-
-def _weight(kb: LoadedKB, term: str) -> float:
-    return kb.idf_of(term)
-
-
-def _weights(kb: LoadedKB, analysis: Analysis, rare: set[str] | None = None,
-             common: set[str] | None = None) -> dict[str, float]:
-    """IDF weight of each (typo-repaired) question term. A term the knowledge base has never seen counts only when
-    it was written as a name or acronym (an entity the documents would have to mention); otherwise it is chat
-    ('actually', 'atm') that the embedding model handles."""
-    out: dict[str, float] = {}
-    entities = set(analysis.entities)
-    for raw, t in zip(analysis.terms, kb.repair(list(analysis.terms)), strict=True):
-        idf = kb.idf_of(t)
-        if idf:
-            # An everyday word ('sent', 'still') can be rare in a small knowledge base without being what the
-            # question is about; names and terms of art keep their full weight.
-            out[t] = idf * (COMMON_WORD_WEIGHT if common and t in common and t not in analysis.entities else 1.0)
-        elif (raw in entities or raw in (rare or set())) and raw.isalpha() and not kb.has_prefix(raw):
-            out[t] = KEY_IDF  # a name or acronym the documents never mention (not a shortening: 'coord')
-        elif raw.isalpha() and len(raw) > 2:
-            out[t] = UNSEEN_WEIGHT  # an ordinary word the documents never use: weak evidence of a different topic
-    return out
-
-
-def _is_definition(kb: LoadedKB, chunk: IndexedChunk) -> bool:
-    if chunk.kind != "table_row":
-        return is_glossary_list(chunk.text)
-    first = chunk.text.split("; ", 1)[0].partition(": ")[2].strip().lower()
-    return first in kb.acronyms
-
-
-def _present(term: str, have: set[str] | frozenset[str], alts: dict[str, list[str]]) -> float:
-    if term in have:
-        return 1.0
-    alt = alts.get(term)
-    if alt and sum(1 for a in alt if a in have) >= max(1, int(0.6 * len(alt))):
-        return 1.0
-    return 0.0
-
-
-def _recency(kb: LoadedKB) -> dict[str, float]:
-    """0 for the oldest dated document, 1 for the newest."""
-    dated = sorted({d.date for d in kb.documents.values() if d.date})
-    if len(dated) < 2:
-        return {}
-    rank = {date: i / (len(dated) - 1) for i, date in enumerate(dated)}
-    return {d.source: rank[d.date] for d in kb.documents.values() if d.date}
-
-
-def _newest_by_type(kb: LoadedKB) -> dict[str, str]:
-    newest: dict[str, str] = {}
-    for doc in kb.documents.values():
-        if doc.status == "current" and doc.date and doc.date > newest.get(doc.doc_type, ""):
-            newest[doc.doc_type] = doc.date
-    return newest

@@ -70,3 +70,14 @@ def test_chat_shortenings_are_matched_to_the_documents_own_names_by_initials() -
     assert found["wsf"] == "Widget Safety Fund"
     assert found["da"] == "Domestic Abuse"  # a run of words inside a longer name counts too
     assert "qp" not in found
+
+
+def test_asking_about_the_old_document_names_it_and_its_naming_words_are_not_evidence_terms() -> None:
+    from assistant.analysis import year_spans
+
+    a = analyse("old 2021-24 strategy - did we hit the widget target in the end?")
+    assert a.wants_old
+    assert "old" not in a.terms and "strategi" not in a.terms and "widget" in a.terms
+    assert not analyse("what is the widget target in the strategy?").wants_old
+    assert year_spans("the 2021-24 plan") == year_spans("Plan 2021–2024") == {("21", "24")}
+    assert not year_spans("phone 0300 555-0101")

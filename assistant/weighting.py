@@ -1,0 +1,71 @@
+"""How much each question term weighs, whether evidence holds it, and the document priors (date, type).
+
+Shared by selection and the abstention checks, so both judge a term the same way.
+"""
+
+from __future__ import annotations
+
+from assistant.analysis import Analysis
+from assistant.glossary import is_glossary_list
+from assistant.index import IndexedChunk, LoadedKB
+
+UNSEEN_WEIGHT = 1.2
+COMMON_WORD_WEIGHT = 0.7
+KEY_IDF = 3.5  # a term in at most a few dozen chunks: the question is about that thing
+
+
+def weight(kb: LoadedKB, term: str) -> float:
+    return kb.idf_of(term)
+
+
+def term_weights(kb: LoadedKB, analysis: Analysis, rare: set[str] | None = None,
+             common: set[str] | None = None) -> dict[str, float]:
+    """IDF weight of each (typo-repaired) question term. A term the knowledge base has never seen counts only when
+    it was written as a name or acronym (an entity the documents would have to mention); otherwise it is chat
+    ('actually', 'atm') that the embedding model handles."""
+    out: dict[str, float] = {}
+    entities = set(analysis.entities)
+    for raw, t in zip(analysis.terms, kb.repair(list(analysis.terms)), strict=True):
+        idf = kb.idf_of(t)
+        if idf:
+            # An everyday word ('sent', 'still') can be rare in a small knowledge base without being what the
+            # question is about; names and terms of art keep their full weight.
+            out[t] = idf * (COMMON_WORD_WEIGHT if common and t in common and t not in analysis.entities else 1.0)
+        elif (raw in entities or raw in (rare or set())) and raw.isalpha() and not kb.has_prefix(raw):
+            out[t] = KEY_IDF  # a name or acronym the documents never mention (not a shortening: 'coord')
+        elif raw.isalpha() and len(raw) > 2:
+            out[t] = UNSEEN_WEIGHT  # an ordinary word the documents never use: weak evidence of a different topic
+    return out
+
+
+def is_definition(kb: LoadedKB, chunk: IndexedChunk) -> bool:
+    if chunk.kind != "table_row":
+        return is_glossary_list(chunk.text)
+    first = chunk.text.split("; ", 1)[0].partition(": ")[2].strip().lower()
+    return first in kb.acronyms
+
+
+def present(term: str, have: set[str] | frozenset[str], alts: dict[str, list[str]]) -> float:
+    if term in have:
+        return 1.0
+    alt = alts.get(term)
+    if alt and sum(1 for a in alt if a in have) >= max(1, int(0.6 * len(alt))):
+        return 1.0
+    return 0.0
+
+
+def recency(kb: LoadedKB) -> dict[str, float]:
+    """0 for the oldest dated document, 1 for the newest."""
+    dated = sorted({d.date for d in kb.documents.values() if d.date})
+    if len(dated) < 2:
+        return {}
+    rank = {date: i / (len(dated) - 1) for i, date in enumerate(dated)}
+    return {d.source: rank[d.date] for d in kb.documents.values() if d.date}
+
+
+def newest_by_type(kb: LoadedKB) -> dict[str, str]:
+    newest: dict[str, str] = {}
+    for doc in kb.documents.values():
+        if doc.status == "current" and doc.date and doc.date > newest.get(doc.doc_type, ""):
+            newest[doc.doc_type] = doc.date
+    return newest
