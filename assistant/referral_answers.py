@@ -70,8 +70,12 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     if any(_holds(p, asked, evidence) for p in cited if not named or p.source in named_sources):
         return None
     pathway = _choose(service, directory, kb, question, named, cited)
-    if pathway is None or (evidence.abstained and _names_something_else(service, kb, pathway, question)):
+    if pathway is None:
         return None
+    if evidence.abstained and _names_something_else(service, kb, pathway, question):
+        return None
+    if not evidence.abstained and pathway not in cited:
+        return None  # the answer was found elsewhere ("who owns action SYV-16?"): the question is about that
     unstated = [k for k in (*(narrative(asked) or _context(pathway, asked)), *details(asked))
                 if not _stated(pathway, k, asked)]
     if unstated:

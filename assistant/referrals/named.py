@@ -19,6 +19,7 @@ from assistant.text import terms
 
 NAMED_MIN = 0.6  # summed word weight at which a pathway counts as named (a word in both of two pathways fails)
 ALIAS_WEIGHT = 0.75  # a form or acronym the document uses names it a little less than its own name or title
+EXPANSION_SHARE = 0.66  # an acronym's meaning names a pathway when most of its words are the pathway's
 RARE_SHARE = 0.4  # a word at least this share of the knowledge base's rarest idf counts fully; commoner ones less
 # "(TPRC)", "(YCPS)", "(MRF v6)": a short capitalised name the document introduces in brackets.
 _BRACKETED = re.compile(r"\(([A-Z][A-Za-z0-9]{1,7})(?:\s+v\d+)?\)")
@@ -56,8 +57,9 @@ def named_pathways(directory: ReferralDirectory, kb: LoadedKB, question: str,
     asked = set(terms(question))
     _, expansions = kb.expand(question)
     for acronym, meaning in expansions.items():
-        if acronym not in everywhere:
-            asked.update(meaning)
+        if acronym not in everywhere and any(len(set(meaning) & set(ids)) >= EXPANSION_SHARE * len(set(meaning))
+                                             for ids in known):
+            asked.update(meaning)  # "DA" names "Domestic abuse: …"; "SYV" is not named by "Youth diversion"
     n = len(known)
     df: dict[str, int] = {}
     for ids in known:
