@@ -34,7 +34,8 @@ MAX_CORROBORATING = 2
 FACT = re.compile(r"£[\d,.]+(?:\s?(?:million|m|k))?|\b\d[\d,.]*%|\b\d{1,2}\s+(?:January|February|March|April|"
                   r"May|June|July|August|September|October|November|December)\s+20\d\d\b|\b0\d{2,4} ?\d{3,4} ?\d{3,4}\b"
                   r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b[A-Z]{1,5}-\d{1,3}\b")
-STRICT_TYPES = ("phone", "email", "timescale", "frequency")  # "when" often asks for a condition, not a date
+# Kinds of answer whose absence from the evidence means "not answered" ("when" often asks for a condition instead).
+STRICT_TYPES = ("phone", "email", "timescale", "frequency", "count", "money")
 STRICT_MISS = 0.85
 NAME_POOL = 2
 SUPERSEDED_WEIGHT = 0.35  # a superseded document is kept for "what changed" but loses to the current one
@@ -104,9 +105,15 @@ class Answerer:
     def score_units(self, kb: LoadedKB, analysis: Analysis, fused: dict[int, float],
                     alts: dict[str, list[str]] | None = None, extra: dict[str, float] | None = None,
                     avoid: set[str] | None = None, qvec: np.ndarray | None = None) -> list[Scored]:
-        top = sorted(fused.items(), key=lambda kv: -kv[1])[:CANDIDATES]
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+        top = ranked[:CANDIDATES]
         if not top:
             return []
+        strict = tuple(t for t in analysis.answer_types if t in STRICT_TYPES)
+        if strict:
+            # A fact of the kind asked for (an amount, a phone number) a little further down the ranking.
+            top += [kv for kv in ranked[CANDIDATES:3 * CANDIDATES]
+                    if type_match(strict, kb.chunks[kv[0]].text) == 1.0][:CANDIDATES // 2]
         best = top[0][1]
         alts = alts or {}
         weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
@@ -114,7 +121,6 @@ class Answerer:
             weights.setdefault(t, w)
         total = sum(weights.values()) or 1.0
         qterms = set(weights)
-        strict = tuple(t for t in analysis.answer_types if t in STRICT_TYPES)
         out: list[Scored] = []
         for idx, fscore in top:
             chunk = kb.chunks[idx]

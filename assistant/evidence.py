@@ -22,6 +22,12 @@ FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quart
                        r"\d+\s+\w+)|(?:once|twice|\w+\s+times)\s+(?:a|per|each)\s+(?:day|week|month|year|quarter)|"
                        r"(?:each|per)\s+(?:week|month|quarter|year)|"
                        r"(?:first|second|third|fourth|last)\s+(?:monday|tuesday|wednesday|thursday|friday)s?)\b", re.I)
+# A count: a number that is not a percentage, an amount of money, a year, a date, a time or part of an id.
+COUNT = re.compile(r"(?<![\w£$.,/:-])(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.\d+)?"
+                   r"(?![\w%.,/:-]|\s*(?:%|per ?cent|am|pm|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b)|"
+                   r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+                   r"forty|fifty|hundred)\b", re.I)
+MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|k|m|million)\b", re.I)
 ROLE = re.compile(r"\b(?:Head|Manager|Chair|Lead|Officer|Director|Coordinator|Co-ordinator|Board|Team|Panel|Service|"
                   r"Worker|Commander|Superintendent|MASH|Hub|Unit)\b")
 STATUS = re.compile(r"\b(?:complete[d]?|green|amber|red|blue|on track|delayed|open|closed|overdue|done|"
@@ -33,7 +39,8 @@ CONSENT = re.compile(r"\b(?:consent|agree\w*|without (?:their|the person's)|decl
 
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "ownership": OWNERSHIP, "consent": CONSENT,
-    "phone": PHONE, "email": EMAIL, "number": NUMBER, "date": DATE, "timescale": TIMESCALE, "frequency": FREQUENCY,
+    "phone": PHONE, "email": EMAIL, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
+    "timescale": TIMESCALE, "frequency": FREQUENCY,
     "role": ROLE,
     "status": STATUS,
 }
