@@ -6,7 +6,7 @@ import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,9 @@ class Hit:
     fused: float
 
 
+READ_PAGE = 5000
+
+
 class LoadedKB:
     """Everything a question needs from one generation, loaded once and shared by all requests."""
 
@@ -54,11 +57,9 @@ class LoadedKB:
         self.collection = chroma.get_collection(collection_name(generation_id))
         self.documents: dict[str, DocumentInfo] = {m.source: m.info() for m in manifest if m.status != "quarantined"}
         self.manifest = manifest
-        got = self.collection.get(include=["documents", "metadatas", "embeddings"])
         chunks = []
         vectors: dict[str, np.ndarray] = {}
-        for cid, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"],
-                                        strict=True):
+        for cid, text, meta, vec in _read_all(self.collection):
             if meta["source"] not in self.documents:
                 continue
             vectors[cid] = np.asarray(vec, dtype=np.float32)
@@ -144,6 +145,19 @@ class LoadedKB:
             if cid in self.by_id:
                 out.append((self.by_id[cid], 1.0 - float(dist)))
         return out
+
+
+def _read_all(collection: Any) -> Iterator[tuple[str, str, dict[str, Any], Any]]:
+    """Every record of the collection, a page at a time: one read of a large knowledge base (tens of thousands of
+    chunks) exceeds what embedded Chroma's SQLite accepts in a single query."""
+    offset = 0
+    while True:
+        got = collection.get(include=["documents", "metadatas", "embeddings"], limit=READ_PAGE, offset=offset)
+        ids = got["ids"]
+        yield from zip(ids, got["documents"], got["metadatas"], got["embeddings"], strict=True)
+        if len(ids) < READ_PAGE:
+            return
+        offset += READ_PAGE
 
 
 def _int(v: object) -> int | None:

@@ -58,3 +58,17 @@ def test_ask_before_ingest_and_empty_question(fake_assistant: Assistant) -> None
         fake_assistant.ask("anything")
     with pytest.raises(BadRequestError):
         fake_assistant.ask("   ")
+
+
+def test_a_knowledge_base_larger_than_one_read_is_loaded_page_by_page(
+        fake_assistant: Assistant, tmp_path: Path, corpus: Path, corpus_bad: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.index as index
+
+    fake_assistant.ingest(_folder(tmp_path, corpus, corpus_bad))
+    stored = fake_assistant.knowledge_base().collection.count()
+    monkeypatch.setattr(index, "READ_PAGE", 8)  # many pages, the last one partly full
+    reloaded = index.LoadedKB(fake_assistant.store.current().id, fake_assistant.chroma,  # type: ignore[union-attr]
+                              fake_assistant.store.manifest(fake_assistant.store.current().id))  # type: ignore[union-attr]
+    assert stored > 8 and stored % 8
+    assert len(reloaded.chunks) == len({c.id for c in reloaded.chunks}) == stored
