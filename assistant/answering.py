@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -239,6 +239,9 @@ class Answerer:
                     if carried:
                         part_texts[i] = f"{part_texts[i]} ({carried})"
                         vec = self.embedder.embed([part_texts[i]])[0]
+                        # What the reference resolves to weighs like the part's own words; the kind of answer
+                        # wanted is still the part's.
+                        pa = replace(analyse(f"{part} ({carried})"), answer_types=pa.answer_types)
                 others = {t: 0.3 * weight(kb, t) for j, p in enumerate(analysis.parts) if j != i for t in terms(p)}
                 part_scored = self.score_units(kb, pa, self.retrieve(kb, pa, vec, part_texts[i]), alts, others,
                                                avoid={c.unit.chunk.id for c in chosen}, qvec=vec)
@@ -246,8 +249,7 @@ class Answerer:
                 if pick is not None:
                     chosen.append(pick)
                     # A short part ("who puts in what") is judged with the subject it carries.
-                    judged = analyse(part_texts[i]) if i else pa
-                    supports.append(self._blend(self.support(kb, judged, pick.unit.chunk, alts), pick))
+                    supports.append(self._blend(self.support(kb, pa, pick.unit.chunk, alts), pick))
         if not chosen:
             chosen.append(scored[0])
             supports.append(self._blend(self.support(kb, analysis, scored[0].unit.chunk, alts), scored[0]))

@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Sequence
 
+from assistant.analysis import split_parts
 from assistant.escalations import EscalationService, RouteDecision, describe, stale_warning_for_documents
 from assistant.escalations.phrases import role_alternatives
 from assistant.escalations.rules import EscalationRules
@@ -43,8 +44,9 @@ _CONTACT = re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|cont
 
 
 def is_escalation_question(question: str) -> bool:
-    """True when the question asks who (or which level) a stuck case goes to next."""
-    if not _ASKS_WHO.search(question):
+    """True when the question asks who (or which level) a stuck case goes to next (and nothing else: a two-part
+    question is answered part by part from the documents)."""
+    if not _ASKS_WHO.search(question) or len(split_parts(question)) > 1:
         return False
     if _ESCALATION.search(question):
         return True

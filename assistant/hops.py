@@ -22,6 +22,8 @@ _NAME = re.compile(r"\b[A-Z][\w'-]+(?:\s+(?:of|and|&|for|the)?\s*[A-Z][\w'-]+)+"
 _QUESTION_WORDS = frozenset(["what", "whats", "which", "who", "whos", "where", "when", "how", "why", "is", "are",
                              "does", "do", "did", "can", "could", "should", "would", "will"])
 _ASKS_WHO = re.compile(r"\b(?:who|whom|whos|who's|which|where)\b", re.I)
+_ASKS_WHICH = re.compile(r"\b(?:which|what)\s+([a-z]+)\b(?!\s+(?:is|are|was|do|does|did)\b)", re.I)
+_PERSON = re.compile(r"\b(?:their|they|them|he|she|his|her|theirs)\b", re.I)
 MAX_NAMES = 2
 
 
@@ -45,9 +47,16 @@ def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
         carried.extend([*phrase, noun])
     if _PRONOUN.search(part) or re.search(r"\bthe (?:number|phone|e-?mail|address|contact)\b", part, re.I):
         names = [n for n in _NAME.findall(previous_answer) if n.lower() not in previous_part.lower()]
-        if not (names and _ASKS_WHO.search(previous_part)):  # "their number": the one the first part found
+        which = _ASKS_WHICH.search(previous_part)
+        # "who chairs the panel and what's THEIR number" and "which board owns it and who chairs IT" point at what
+        # the first part found; "who holds the case and which schedule covers IT" points at its subject.
+        found = bool(names) and ((_PERSON.search(part) and _ASKS_WHO.search(previous_part)) or which is not None)
+        if found:
+            carried.extend(dict.fromkeys(names[:MAX_NAMES]))
+            if which is not None:
+                carried.append(which.group(1))
+        else:
             carried.extend(w for w in _content(previous_part) if w.lower() not in part.lower())
-        carried.extend(dict.fromkeys(names[:MAX_NAMES]))
     if not carried:
         # No reference back, but the two parts share a subject ("adult safeguarding concern - when does the hub own
         # it and when does an enquiry officer take over"): the first part's words keep the search on it.

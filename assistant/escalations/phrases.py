@@ -14,9 +14,11 @@ from assistant.text import STOPWORDS, stem, words
 ROLE_SHARE = 0.5
 # Words that look like initials but are titles or function words.
 _NOT_INITIALS = frozenset({"mr", "mrs", "ms", "dr", "st", "re", "ok"}) | STOPWORDS
-_QUESTION_START = re.compile(r"^\s*(?:who|whom|whose|which|what|where|how|when|should|can|do|does|is|are)\b", re.I)
+_QUESTION_START = re.compile(r"^\s*(?:who|whom|whose|who's|whos|which|what|whats|what's|where|how|when|should|can|do|"
+                             r"does|is|are)\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|haven'?t|hasn'?t|didn'?t|don'?t|won'?t|yet to)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_CLAUSE = re.compile(r"\s+[-–—]\s+|,\s*")
 
 
 @dataclass(frozen=True)
@@ -75,14 +77,18 @@ def query(text: str) -> tuple[list[str], set[str]]:
 
 def sentences(text: str) -> tuple[list[str], list[str]]:
     """Split into statements and questions; a question names what is asked, a statement what has happened."""
-    statements, questions = [], []
+    statements: list[str] = []
+    questions: list[str] = []
     for sentence in _SENTENCE_END.split(text or ""):
         if not sentence.strip():
             continue
         if sentence.rstrip().endswith("?") or _QUESTION_START.match(sentence):
             questions.append(sentence)
-        else:
-            statements.append(sentence)
+            continue
+        # Chat runs clauses together: "DA case - who's the level 2 contact", "level 2 done, who next".
+        for clause in _CLAUSE.split(sentence):
+            if clause.strip():
+                (questions if _QUESTION_START.match(clause) else statements).append(clause)
     return statements, questions
 
 

@@ -81,3 +81,19 @@ def test_asking_about_the_old_document_names_it_and_its_naming_words_are_not_evi
     assert not analyse("what is the widget target in the strategy?").wants_old
     assert year_spans("the 2021-24 plan") == year_spans("Plan 2021–2024") == {("21", "24")}
     assert not year_spans("phone 0300 555-0101")
+
+
+def test_a_pronoun_points_at_what_a_which_question_found_or_at_the_subject_of_a_who_question() -> None:
+    found = carried_context("which board owns the widget target", "Ref: W1; Owning board: Sprocket & Gadget",
+                            "who chairs it")
+    assert "Sprocket & Gadget" in found and "board" in found
+    subject = carried_context("widget scheme - who holds the case once allocated",
+                              "The Widget Case Worker holds the case.", "which schedule covers it")
+    assert "widget" in subject.lower() and "Widget Case Worker" not in subject
+
+
+def test_chat_clauses_are_split_into_statements_and_questions() -> None:
+    from assistant.escalations.phrases import sentences
+
+    assert sentences("DA case - who's the level 2 contact") == (["DA case"], ["who's the level 2 contact"])
+    assert sentences("managers talked, level 2 done, who next") == (["managers talked", "level 2 done"], ["who next"])
