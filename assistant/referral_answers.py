@@ -6,8 +6,10 @@ is not picked up) and the question names a pathway of the directory, or the dire
 pathway the extractive answer cites, the answer is drawn from that field of the pathway's current version: the
 pathway's name, the field's own sentences closest to the question, and for "what happens next" the case owner, each
 cited to the section they come from. The extractive answer is kept when it already holds the asked field from the
-same pathway document, and when the question names no pathway with confidence. A field the pathway document does not
-state is said to be not stated, in front of the extractive answer; it is never filled from elsewhere.
+same pathway document, when the question names no pathway with confidence, when the answer was found outside the
+pathway (an action plan, the KPIs) and when a part of the question asks for something else. A field the pathway
+document does not state is said to be not stated, in front of the extractive answer; it is never filled from
+elsewhere.
 """
 
 from __future__ import annotations
