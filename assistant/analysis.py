@@ -52,6 +52,11 @@ def year_spans(text: str) -> set[tuple[str, str]]:
     return {(a, b) for a, b in _YEARS.findall(text) if int(a) < int(b) <= int(a) + 10}
 
 
+# "who chairs the board", "who's the lead for", "who is the owner of": the role relation asked about.
+_RELATION = re.compile(r"\bwho(?:'s|s| is| are)?\s+(?:the\s+|currently\s+|now\s+)?"
+                       r"(chair|lead|manag|coordinat|head)\w*\b", re.I)
+
+
 @dataclass(frozen=True)
 class Analysis:
     text: str
@@ -62,6 +67,7 @@ class Analysis:
     wants_current: bool = False  # "still", "now", "so far": the newest evidence matters most
     entities: tuple[str, ...] = ()  # terms written as names or acronyms (Hollinsford, PCSOs)
     wants_old: bool = False  # "the old 2021-24 strategy": a superseded document is what is asked about
+    relation: str = ""  # "chair" for "who chairs …": the evidence should say who holds that role
 
 
 def identifiers(text: str) -> list[str]:
@@ -94,6 +100,11 @@ def _document_reference(question: str) -> set[str]:
     return set(terms(" ".join(named)))
 
 
+def _relation(question: str) -> str:
+    match = _RELATION.search(question)
+    return match.group(1).lower() if match else ""
+
+
 def analyse(question: str) -> Analysis:
     types = tuple(name for name, pat in _TYPES if pat.search(question))
     entities = tuple(stem(w.lower()) for w in re.findall(r"\b[A-Za-z][A-Za-z'-]+\b", question)
@@ -102,4 +113,4 @@ def analyse(question: str) -> Analysis:
     return Analysis(text=question, terms=tuple(t for t in terms(question) if t not in reference), answer_types=types,
                     ids=tuple(dict.fromkeys(identifiers(question))), parts=tuple(split_parts(question)),
                     wants_current=bool(_CURRENT.search(question)), entities=entities,
-                    wants_old=bool(_OLD.search(question)))
+                    wants_old=bool(_OLD.search(question)), relation=_relation(question))

@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.analysis import Analysis, analyse, identifiers, year_spans
 from assistant.embedding import Embedder
-from assistant.evidence import Unit, compact_row, is_caption, type_match, units_of
+from assistant.evidence import Unit, compact_row, is_caption, states_relation, type_match, units_of
 from assistant.glossary import defines_term
 from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB
@@ -37,6 +37,8 @@ FACT = re.compile(r"£[\d,.]+(?:\s?(?:million|m|k))?|\b\d[\d,.]*%|\b\d{1,2}\s+(?
 # Kinds of answer whose absence from the evidence means "not answered" ("when" often asks for a condition instead).
 STRICT_TYPES = ("phone", "email", "timescale", "frequency", "count", "money")
 STRICT_MISS = 0.85
+PER_DOCUMENT = 12
+RELATION_BONUS = 0.3
 NAME_POOL = 2
 SUPERSEDED_WEIGHT = 0.35  # a superseded document is kept for "what changed" but loses to the current one
 CANDIDATES = 10
@@ -64,8 +66,8 @@ class Answerer:
         k, rrf = self.settings.retrieve_k, self.settings.rrf_k
         qterms = kb.repair(terms(expanded) if expanded else list(analysis.terms))
         fused: dict[int, float] = {}
-        for ranking in (kb.dense_search(qvec, k), kb.keyword_search(qterms, k)):
-            for rank, (idx, _score) in enumerate(ranking):
+        for ranking in (kb.dense_search(qvec, 2 * k), kb.keyword_search(qterms, 2 * k)):
+            for rank, (idx, _score) in enumerate(_diverse(kb, ranking, k)):
                 fused[idx] = fused.get(idx, 0.0) + 1.0 / (rrf + rank + 1)
         ids = set(analysis.ids)
         if ids:
@@ -112,8 +114,12 @@ class Answerer:
         strict = tuple(t for t in analysis.answer_types if t in STRICT_TYPES)
         if strict:
             # A fact of the kind asked for (an amount, a phone number) a little further down the ranking.
-            top += [kv for kv in ranked[CANDIDATES:3 * CANDIDATES]
+            top += [kv for kv in ranked[CANDIDATES:]
                     if type_match(strict, kb.chunks[kv[0]].text) == 1.0][:CANDIDATES // 2]
+        if analysis.relation:
+            # "Chair: Director of Public Health" in a table further down beats minutes that only say "the Chair".
+            top += [kv for kv in ranked[CANDIDATES:]
+                    if states_relation(analysis.relation, kb.chunks[kv[0]].text)][:CANDIDATES // 2]
         best = top[0][1]
         alts = alts or {}
         weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
@@ -138,6 +144,9 @@ class Answerer:
                 score = 0.45 * chunk_norm + 0.4 * coverage + 0.15 * type_match(analysis.answer_types, text)
                 if strict and type_match(strict, text) == 0.0:
                     score *= STRICT_MISS  # a phone question is not answered by a sentence without a number
+                if analysis.relation:
+                    # "who chairs the board" is answered by "Chair: …", not by minutes where "the Chair" spoke.
+                    score = score + RELATION_BONUS if states_relation(analysis.relation, text) else score * STRICT_MISS
                 if avoid and chunk.id in avoid:
                     score *= 0.7
                 if "definition" not in analysis.answer_types and (is_definition(kb, chunk)
@@ -375,3 +384,18 @@ class Answerer:
                 f"{r.title}" + (f" ({r.section})" if r.section else "") for r in related)
         return Answer(answer=text, abstained=True, citations=[], related=related, answer_id=uuid.uuid4().hex,
                       question_type=",".join(analysis.answer_types))
+
+
+def _diverse(kb: LoadedKB, ranking: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+    """The top ``k`` with at most PER_DOCUMENT chunks from any one document: every chunk of a board's minutes
+    carries its name, and without a cap they crowd out the one table row elsewhere that answers."""
+    seen: dict[str, int] = {}
+    out: list[tuple[int, float]] = []
+    for idx, score in ranking:
+        source = kb.chunks[idx].source
+        if seen.get(source, 0) < PER_DOCUMENT:
+            seen[source] = seen.get(source, 0) + 1
+            out.append((idx, score))
+            if len(out) == k:
+                break
+    return out

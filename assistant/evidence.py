@@ -101,3 +101,14 @@ def compact_row(text: str, qterms: set[str], limit: int = 240) -> str:
             kept.append(pair)
     out = "; ".join(kept)
     return out if len(out) < len(text) else text
+
+
+def states_relation(relation: str, text: str) -> bool:
+    """The text says who holds the role: "Chair: Director of Public Health", "chaired by the Head of …", "Owner
+    (role): …", "the lead is …" (not merely the role's name, as in "the Chair welcomed members")."""
+    if not relation:
+        return False
+    stem = "(?:lead|led)" if relation == "lead" else re.escape(relation)
+    pattern = (rf"\b{stem}\w*(?:\s*\([^)]*\))?\s*:\s*\S|\b{stem}\w*\s+by\b|\bis\s+(?:the\s+)?{stem}\w*\b|"
+               rf"\b{stem}\w*\s+is\b|\b{stem}s\s+(?:the|it|this|each)\b")
+    return re.search(pattern, text, re.I) is not None

@@ -97,3 +97,14 @@ def test_chat_clauses_are_split_into_statements_and_questions() -> None:
 
     assert sentences("DA case - who's the level 2 contact") == (["DA case"], ["who's the level 2 contact"])
     assert sentences("managers talked, level 2 done, who next") == (["managers talked", "level 2 done"], ["who next"])
+
+
+def test_who_chairs_wants_the_role_stated_not_just_named() -> None:
+    from assistant.evidence import states_relation
+
+    assert analyse("who chairs the widget board").relation == "chair"
+    assert analyse("who's the lead for widget cases").relation == "lead"
+    assert states_relation("chair", "Board: Widget Board; Chair: Director of Widgets; Meets: March")
+    assert states_relation("chair", "It is chaired by the Head of Widgets.")
+    assert states_relation("lead", "The work is led by the Widget Manager.")
+    assert not states_relation("chair", "The Chair welcomed members and the minutes were agreed.")
