@@ -18,7 +18,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("handoff", r"\bwho(?:'?s|se|m)? (?:owns?|got|has|holds|leads|is (?:responsible|leading|the lead)|responsible|"
                 r"in charge)\b|\bown(?:s|er|ership)?\b|\bresponsib\w+|\bhand(?:s|ed)?[- ]?(?:it |them |the case )?"
                 r"(?:over|off)\b|\bhandoff\b|\btakes? (?:it |the case |them )?(?:off|over)\b|\bstill (?:on|with|down "
-                r"to) (?:me|them|us|you|him|her)\b|\bstill me\b|\blead professional\b|\bcase (?:worker|owner)\b"),
+                r"to) (?:me|them|us|you|him|her)\b|\bstill me\b|\blead professional\b|\bcase (?:worker|owner)\b|"
+                r"\bwho (?:actually |then |now )?(?:submits|makes|sends|completes|does) (?:it|this|the)\b|"
+                r"\b(?:me|us) or (?:the|them)\b"),
     ("not_picked_up", r"\bnot (?:been )?(?:picked up|acknowledged|answered)\b|\bno (?:reply|response|answer|"
                       r"acknowledg\w*)\b|\bnot heard (?:back|anything)\b|\bheard nothing\b|\bchas(?:e|ing)\b|"
                       r"\bignored\b|\bnobody (?:picks?|has picked) (?:it )?up\b"),
@@ -26,7 +28,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                 r"(?:agree|engage|want)\b|\brefus\w*|"
                 r"\b(?:mental )?capacity\b|\banonym\w*|\btell (?:them|the (?:person|family|parents?))\b"),
     ("timescales", r"\bhow (?:long|quickly|soon|fast)\b|\btime ?scales?\b|\bdeadlines?\b|\bresponse times?\b|"
-                   r"\bwithin how\b|\bhow many (?:working )?(?:days|hours|weeks)\b|\bwhen will (?:they|i|we) hear\b"),
+                   r"\bwithin how\b|\bhow many (?:working )?(?:days|hours|weeks)\b|\bwhen will (?:they|i|we) hear\b|"
+                   r"\b(?:needs?|has|have) to (?:go in|be (?:made|sent|submitted|done|in))\b|\bby when\b"),
     ("next_steps", r"\bwhat happens (?:next|now|after|then|once|when)\b|\bwhat now\b|\bnext steps?\b|\bthen what\b|"
                    r"\bwhat (?:do|will) (?:they|the \w+) do\b|\bafter (?:i|we|you) (?:refer|send|submit)\w*\b"),
     ("who_can_refer", r"\bwho can (?:refer|apply|report|make|raise|use|send)\b|\bcan (?:a|an|the|any) [\w-]+ "
