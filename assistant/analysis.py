@@ -22,8 +22,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                          re.I)),
     ("date", re.compile(r"\b(when|what date|which date|deadline|by when|due|start(?:ed)?|since when|what year)\b",
                         re.I)),
-    ("timescale", re.compile(r"\b(how long|how quickly|how soon|timescale|time ?frame|within|response time)\b",
-                             re.I)),
+    ("timescale", re.compile(r"\b(how long|how quickly|how soon|timescale|time ?frame|within|response time|"
+                             r"how many (?:working )?(?:days|hours|weeks|months))\b", re.I)),
     ("frequency", re.compile(r"\b(how often|how frequently|how regularly|frequency|"
                              r"when (?:does|do) (?!.*\bnext\b)(?:[\w-]+ ){1,4}meet)\b", re.I)),
     ("role", re.compile(r"\b(who|whom|whose|owner|owns|chair|chairs|lead|responsible|contact|escalate to)\b", re.I)),

@@ -40,6 +40,8 @@ STRICT_MISS = 0.85
 PER_DOCUMENT = 12
 RELATION_BONUS = 0.3
 NAME_POOL = 2
+TOPIC_WORDS = 6  # a leading topic ('forced marriage - …') is a few words
+TOPIC_WORD_MIN = 6  # shorter unseen words are mostly chat ('kid', 'mum', 'guy')
 SUPERSEDED_WEIGHT = 0.35  # a superseded document is kept for "what changed" but loses to the current one
 CANDIDATES = 10
 
@@ -209,6 +211,21 @@ class Answerer:
         for t in rare:
             w = weights.get(t, 0.0)
             if w >= KEY_IDF and not present(t, pool, alts):
+                return True
+        return self._topic_unknown(kb, analysis)
+
+    def _topic_unknown(self, kb: LoadedKB, analysis: Analysis) -> bool:
+        """'forced marriage - who do we refer to': the topic a chat question leads with holds a word no document
+        uses (a full dictionary word, not chat shorthand or a typo), so the documents are not about it."""
+        from assistant.text import STOPWORDS, stem, words
+
+        topic = re.split(r"\s[-–—:]\s", analysis.text, maxsplit=1)
+        if len(topic) < 2 or len(topic[0].split()) > TOPIC_WORDS:
+            return False
+        for word in words(topic[0]):
+            if (len(word) >= TOPIC_WORD_MIN and word.isalpha() and word not in STOPWORDS
+                    and self.embedder.is_common_word(word) and not kb.idf_of(kb.repair([stem(word)])[0])
+                    and not kb.has_prefix(word)):
                 return True
         return False
 

@@ -24,6 +24,7 @@ FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quart
                        r"(?:first|second|third|fourth|last)\s+(?:monday|tuesday|wednesday|thursday|friday)s?)\b", re.I)
 # A count: a number that is not a percentage, an amount of money, a year, a date, a time or part of an id.
 COUNT = re.compile(r"(?<![\w£$.,/:-])(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.\d+)?"
+                   r"(?!\s+(?:working\s+)?(?:days?|hours?|weeks?|months?|years?|minutes?)\b)"
                    r"(?![\w%.,/:-]|\s*(?:%|per ?cent|am|pm|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b)|"
                    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
                    r"forty|fifty|hundred)\b", re.I)

@@ -108,3 +108,9 @@ def test_who_chairs_wants_the_role_stated_not_just_named() -> None:
     assert states_relation("chair", "It is chaired by the Head of Widgets.")
     assert states_relation("lead", "The work is led by the Widget Manager.")
     assert not states_relation("chair", "The Chair welcomed members and the minutes were agreed.")
+
+
+def test_a_count_is_not_a_duration_and_how_many_days_is_a_timescale() -> None:
+    assert type_match(("count",), "within 10 working days of release") == 0.0
+    assert type_match(("count",), "118 people were helped") == 1.0
+    assert "timescale" in analyse("how many working days do they have to reply").answer_types
