@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.analysis import Analysis, analyse, identifiers, year_spans
 from assistant.embedding import Embedder
-from assistant.evidence import Unit, compact_row, is_caption, states_relation, type_match, units_of
+from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
 from assistant.glossary import defines_term
 from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB
@@ -39,6 +39,7 @@ STRICT_TYPES = ("phone", "email", "timescale", "frequency", "count", "money")
 STRICT_MISS = 0.85
 PER_DOCUMENT = 12
 RELATION_BONUS = 0.3
+CHANGE_BONUS = 0.15
 NAME_POOL = 2
 TOPIC_WORDS = 6  # a leading topic ('forced marriage - …') is a few words
 TOPIC_WORD_MIN = 6  # shorter unseen words are mostly chat ('kid', 'mum', 'guy')
@@ -146,6 +147,8 @@ class Answerer:
                 score = 0.45 * chunk_norm + 0.4 * coverage + 0.15 * type_match(analysis.answer_types, text)
                 if strict and type_match(strict, text) == 0.0:
                     score *= STRICT_MISS  # a phone question is not answered by a sentence without a number
+                if analysis.wants_current and "status" in analysis.answer_types and CHANGED.search(text):
+                    score += CHANGE_BONUS  # "still happening?": the decision that stopped or reversed it
                 if analysis.relation:
                     # "who chairs the board" is answered by "Chair: …", not by minutes where "the Chair" spoke.
                     score = score + RELATION_BONUS if states_relation(analysis.relation, text) else score * STRICT_MISS

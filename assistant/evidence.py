@@ -113,3 +113,9 @@ def states_relation(relation: str, text: str) -> bool:
     pattern = (rf"\b{stem}\w*(?:\s*\([^)]*\))?\s*:\s*\S|\b{stem}\w*\s+by\b|\bis\s+(?:the\s+)?{stem}\w*\b|"
                rf"\b{stem}\w*\s+is\b|\b{stem}s\s+(?:the|it|this|each)\b")
     return re.search(pattern, text, re.I) is not None
+
+
+# A later decision that changes an earlier one: what "is it still happening?" turns on.
+CHANGED = re.compile(r"\b(?:rescind\w*|revers\w*|revok\w*|cancel\w*|withdr[ae]w\w*|supersed\w*|replaced|paus\w*|"
+                     r"stopp\w*|no longer|on hold|halt\w*|scrapp\w*|dropped|will not (?:go ahead|proceed)|"
+                     r"not (?:go ahead|proceed))\b", re.I)
