@@ -90,3 +90,28 @@ def test_instructions_inside_documents_are_never_followed(tmp_path: Path, corpus
         text = other.ask(question).answer
         assert "PINEAPPLE" not in text and "eastbrook-help.example" not in text
         assert "withdrawn" not in text.lower() or "not" in text.lower()
+
+
+def test_second_part_that_refers_back_is_answered_about_what_it_refers_to(real_assistant: Assistant) -> None:
+    # "the panel" is the panel the first part named: its meeting pattern comes from that panel's own pathway.
+    answer = real_assistant.ask("which ISA schedule covers channel panel info sharing, and when does the panel meet?")
+    types = {c.document_type for c in answer.citations}
+    assert {"protocol", "referral pathway"} <= types
+    assert re.search(r"\b(?:monthly|weekly|fortnightly|every|second|first|third|fourth|last)\b", answer.answer, re.I)
+
+
+def test_who_chairs_a_board_names_the_role_from_a_statement_of_it(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("who chairs the DASV board")
+    assert not answer.abstained
+    assert re.search(r"\bChair(?:ed by)?\s*:?\s+(?:the\s+)?[A-Z]", answer.answer)
+
+
+def test_a_question_about_the_old_strategy_is_answered_from_it_and_says_so(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("old 2021-24 strategy - did we hit the u25 knife crime target in the end?")
+    assert answer.citations and answer.citations[0].status == "superseded"
+    assert "superseded" in answer.answer
+
+
+def test_a_topic_the_documents_never_mention_is_not_answered_from_another(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("forced marriage - who do we refer to locally")
+    assert answer.abstained and not answer.citations and answer.related
