@@ -327,8 +327,9 @@ class Answerer:
         have = set().union(*(c.unit.terms for c in chosen))
         missing = {t: w for t, w in weights.items() if t not in have}
         best: Scored | None = None
-        for chunk in kb.chunks:
-            if chunk.source != lead.unit.chunk.source or chunk.kind == "table_row" or not mention.search(chunk.text):
+        for idx in kb.by_source.get(lead.unit.chunk.source, []):
+            chunk = kb.chunks[idx]
+            if chunk.kind == "table_row" or not mention.search(chunk.text):
                 continue
             for unit in units_of(chunk):
                 gained = sum(w for t, w in missing.items() if t in unit.terms)

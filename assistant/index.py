@@ -70,6 +70,9 @@ class LoadedKB:
         chunks.sort(key=lambda c: (c.source, c.order))
         self.chunks = chunks
         self.by_id = {c.id: i for i, c in enumerate(chunks)}
+        self.by_source: dict[str, list[int]] = {}
+        for i, c in enumerate(chunks):
+            self.by_source.setdefault(c.source, []).append(i)
         # Chunk vectors in memory: a chunk that is a single answer unit needs no second embedding at question time.
         self.vectors = np.stack([vectors[c.id] for c in chunks]) if chunks else np.zeros((0, 1), dtype=np.float32)
         self.chunk_terms = [terms(c.search_text) for c in chunks]
