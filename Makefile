@@ -40,9 +40,9 @@ test: install chromium lint
 bench: install
 	$(PY) -m bench.run
 
-# Knowledge bases of 1x, 10x and 100x the corpus, embedded vs. servers (about an hour; niced: it shares the cores).
+# Knowledge bases of 1x, 10x and 100x the corpus, embedded vs. servers (about 20 minutes; niced: it shares the cores).
 bench-size: install
-	nice -n 19 $(PY) -m bench.size > bench/results/size.md
+	nice -n 19 $(PY) -m bench.size --sizes 100 10 1 --real-up-to 10 > bench/results/size.md
 
 # The long operational benchmarks (about 100 minutes); each writes its section into bench/results/.
 bench-ops: install bench-size
