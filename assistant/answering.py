@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.analysis import Analysis, analyse, identifiers, year_spans
+from assistant.analysis import Analysis, analyse, year_spans
 from assistant.embedding import Embedder
 from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
 from assistant.glossary import defines_term
@@ -73,12 +73,11 @@ class Answerer:
             for rank, (idx, _score) in enumerate(_diverse(kb, ranking, k)):
                 fused[idx] = fused.get(idx, 0.0) + 1.0 / (rrf + rank + 1)
         ids = set(analysis.ids)
-        if ids:
-            for idx, chunk in enumerate(kb.chunks):
-                if chunk.row_id and chunk.row_id.replace("-", "").upper() in ids:
-                    fused[idx] = fused.get(idx, 0.0) + 2.0 / rrf
-                elif any(i in set(identifiers(chunk.text[:40])) for i in ids):
-                    fused[idx] = fused.get(idx, 0.0) + 1.0 / rrf
+        by_row = {idx for i in ids for idx in kb.row_ids.get(i, [])}
+        for idx in by_row:
+            fused[idx] = fused.get(idx, 0.0) + 2.0 / rrf
+        for idx in {idx for i in ids for idx in kb.lead_ids.get(i, [])} - by_row:
+            fused[idx] = fused.get(idx, 0.0) + 1.0 / rrf
         qset = set(qterms)
         for idx in list(fused):
             chunk = kb.chunks[idx]

@@ -14,6 +14,7 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from assistant.analysis import identifiers
 from assistant.glossary import learn_acronyms, learn_initialisms
 from assistant.kb_store import ManifestEntry
 from assistant.text import STOPWORDS, stem, terms
@@ -71,8 +72,15 @@ class LoadedKB:
         self.chunks = chunks
         self.by_id = {c.id: i for i, c in enumerate(chunks)}
         self.by_source: dict[str, list[int]] = {}
+        # Identifiers (SYV-16, RR03) by chunk, found once here rather than by scanning every chunk per question.
+        self.row_ids: dict[str, list[int]] = {}
+        self.lead_ids: dict[str, list[int]] = {}
         for i, c in enumerate(chunks):
             self.by_source.setdefault(c.source, []).append(i)
+            if c.row_id:
+                self.row_ids.setdefault(c.row_id.replace("-", "").upper(), []).append(i)
+            for ident in set(identifiers(c.text[:40])):
+                self.lead_ids.setdefault(ident, []).append(i)
         # Chunk vectors in memory: a chunk that is a single answer unit needs no second embedding at question time.
         self.vectors = np.stack([vectors[c.id] for c in chunks]) if chunks else np.zeros((0, 1), dtype=np.float32)
         self.chunk_terms = [terms(c.search_text) for c in chunks]
