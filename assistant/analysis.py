@@ -17,7 +17,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                           r"fine|penalty|fee|fte|budget|cost|funding|allocated|value|score)\b", re.I)),
     # "how many" wants a count (a percentage or a year is not one); money questions want an amount.
     ("count", re.compile(r"\bhow many\b(?!\s+(?:percent|per cent|%))", re.I)),
-    ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding|grant|"
+    ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding|"
                          r"underspend|overspend|spend|spent|how much(?! of the)(?! time)(?! longer)(?! notice))\b",
                          re.I)),
     ("date", re.compile(r"\b(when|what date|which date|deadline|by when|due|start(?:ed)?|since when|what year)\b",

@@ -9,6 +9,8 @@ import yaml
 
 from assistant.errors import ConfigError
 
+_SECTION = re.compile(r"(?<![\w/-])s\.?(\d{1,3})(?![\w/-])")
+
 
 class Shorthand:
     def __init__(self, mapping: dict[str, str]) -> None:
@@ -28,6 +30,8 @@ class Shorthand:
             raise ConfigError(f"The chat shorthand file {path.name} is invalid: {exc}") from exc
 
     def expand(self, text: str) -> str:
+        # "s17", "s47": how staff write a section of an Act; the documents write "Section 17".
+        text = _SECTION.sub(lambda m: f"section {m.group(1)}", text)
         if self._pattern is None:
             return text
         # Only lower-case shorthand: 'RE' or 'U' written in capitals may be a real acronym.

@@ -114,3 +114,11 @@ def test_a_count_is_not_a_duration_and_how_many_days_is_a_timescale() -> None:
     assert type_match(("count",), "within 10 working days of release") == 0.0
     assert type_match(("count",), "118 people were helped") == 1.0
     assert "timescale" in analyse("how many working days do they have to reply").answer_types
+
+
+def test_a_section_of_an_act_in_chat_shorthand_is_written_out() -> None:
+    from assistant.shorthand import Shorthand
+
+    assert Shorthand({}).expand("s17 paragraph in a report") == "section 17 paragraph in a report"
+    assert Shorthand({}).expand("the ptg1 form") == "the ptg1 form"
+    assert "money" not in analyse("did they keep taking referrals after the grant ended").answer_types
