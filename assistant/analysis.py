@@ -20,6 +20,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding|"
                          r"underspend|overspend|spend|spent|how much(?! of the)(?! time)(?! longer)(?! notice))\b",
                          re.I)),
+    # Asking for a form (which one, where to get it), not mentioning one already sent.
+    ("form", re.compile(r"\b(?:which|what|where)\b[^?.]{0,40}\bforms?\b|\bforms?\b[^?.]{0,20}\b(?:where|which|what)\b|"
+                        r"\bname of the form\b", re.I)),
     ("date", re.compile(r"\b(when|what date|which date|deadline|by when|due|start(?:ed)?|since when|what year)\b",
                         re.I)),
     ("timescale", re.compile(r"\b(how long|how quickly|how soon|timescale|time ?frame|within|response time|"

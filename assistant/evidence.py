@@ -29,6 +29,8 @@ COUNT = re.compile(r"(?<![\w£$.,/:-])(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.
                    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
                    r"forty|fifty|hundred)\b", re.I)
 MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|k|m|million)\b", re.I)
+# A form named in the evidence: "form" itself or a form code such as ASC1, PTG1, MARF.
+FORM = re.compile(r"\bforms?\b|\b[A-Z]{2,5}\d{1,2}\b")
 ROLE = re.compile(r"\b(?:Head|Manager|Chair|Lead|Officer|Director|Coordinator|Co-ordinator|Board|Team|Panel|Service|"
                   r"Worker|Commander|Superintendent|MASH|Hub|Unit)\b")
 STATUS = re.compile(r"\b(?:complete[d]?|green|amber|red|blue|on track|delayed|open|closed|overdue|done|"
@@ -40,7 +42,7 @@ CONSENT = re.compile(r"\b(?:consent|agree\w*|without (?:their|the person's)|decl
 
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "ownership": OWNERSHIP, "consent": CONSENT,
-    "phone": PHONE, "email": EMAIL, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
+    "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
     "timescale": TIMESCALE, "frequency": FREQUENCY,
     "role": ROLE,
     "status": STATUS,

@@ -122,3 +122,10 @@ def test_a_section_of_an_act_in_chat_shorthand_is_written_out() -> None:
     assert Shorthand({}).expand("s17 paragraph in a report") == "section 17 paragraph in a report"
     assert Shorthand({}).expand("the ptg1 form") == "the ptg1 form"
     assert "money" not in analyse("did they keep taking referrals after the grant ended").answer_types
+
+
+def test_asking_for_a_form_wants_a_form_named() -> None:
+    assert "form" in analyse("widget referral form - where do i get it").answer_types
+    assert "form" not in analyse("sent the WDG1 form - who owns it now?").answer_types
+    assert type_match(("form",), "Complete the Widget Concern Form (WCF1).") == 1.0
+    assert type_match(("form",), "The panel meets monthly.") == 0.0
