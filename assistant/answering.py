@@ -35,7 +35,7 @@ FACT = re.compile(r"£[\d,.]+(?:\s?(?:million|m|k))?|\b\d[\d,.]*%|\b\d{1,2}\s+(?
                   r"May|June|July|August|September|October|November|December)\s+20\d\d\b|\b0\d{2,4} ?\d{3,4} ?\d{3,4}\b"
                   r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b[A-Z]{1,5}-\d{1,3}\b")
 # Kinds of answer whose absence from the evidence means "not answered" ("when" often asks for a condition instead).
-STRICT_TYPES = ("phone", "email", "form", "timescale", "frequency", "count", "money")
+STRICT_TYPES = ("phone", "email", "form", "timescale", "frequency", "meeting_frequency", "count", "money")
 STRICT_MISS = 0.85
 PER_DOCUMENT = 12
 RELATION_BONUS = 0.3

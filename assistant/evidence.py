@@ -21,7 +21,12 @@ FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quart
                        r"every\s+(?:\w+\s+)?(?:day|week|month|year|quarter|monday|tuesday|wednesday|thursday|friday|"
                        r"\d+\s+\w+)|(?:once|twice|\w+\s+times)\s+(?:a|per|each)\s+(?:day|week|month|year|quarter)|"
                        r"(?:each|per)\s+(?:week|month|quarter|year)|"
-                       r"(?:first|second|third|fourth|last)\s+(?:monday|tuesday|wednesday|thursday|friday)s?)\b", re.I)
+                       r"(?:first|second|third|fourth|last)\s+(?:monday|tuesday|wednesday|thursday|friday)s?|"
+                       r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+                       r",\s*){2,}(?:and\s+)?(?:january|february|march|april|may|june|july|august|september|october|"
+                       r"november|december))\b", re.I)
+# "How often does the board meet": a frequency said of its meetings, not of something else ("used every day").
+MEETING_FREQUENCY = re.compile(r"(?is)^(?=.*\bmeet)(?=.*(?:" + FREQUENCY.pattern + "))")
 # A count: a number that is not a percentage, an amount of money, a year, a date, a time or part of an id.
 COUNT = re.compile(r"(?<![\w£$.,/:-])(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.\d+)?"
                    r"(?!\s+(?:working\s+)?(?:days?|hours?|weeks?|months?|years?|minutes?)\b)"
@@ -43,7 +48,7 @@ CONSENT = re.compile(r"\b(?:consent|agree\w*|without (?:their|the person's)|decl
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "ownership": OWNERSHIP, "consent": CONSENT,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
-    "timescale": TIMESCALE, "frequency": FREQUENCY,
+    "timescale": TIMESCALE, "frequency": FREQUENCY, "meeting_frequency": MEETING_FREQUENCY,
     "role": ROLE,
     "status": STATUS,
 }

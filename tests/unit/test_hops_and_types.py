@@ -129,3 +129,9 @@ def test_asking_for_a_form_wants_a_form_named() -> None:
     assert "form" not in analyse("sent the WDG1 form - who owns it now?").answer_types
     assert type_match(("form",), "Complete the Widget Concern Form (WCF1).") == 1.0
     assert type_match(("form",), "The panel meets monthly.") == 0.0
+
+
+def test_how_often_a_body_meets_wants_a_frequency_of_its_meetings() -> None:
+    assert "meeting_frequency" in analyse("how often does the widget board meet").answer_types
+    assert type_match(("meeting_frequency",), "Board: Widget Board; Meets: March, June, September, December") == 1.0
+    assert type_match(("meeting_frequency",), "Partners use the widget pathway every day.") == 0.0
