@@ -19,7 +19,17 @@ from assistant.prompts import Prompts
 from assistant.settings import Settings
 from assistant.shorthand import Shorthand
 from assistant.text import terms
-from assistant.weighting import KEY_IDF, is_definition, newest_by_type, present, recency, term_weights, weight
+from assistant.weighting import (
+    KEY_IDF,
+    diverse,
+    is_definition,
+    newest_by_type,
+    present,
+    recency,
+    term_weights,
+    topic_unknown,
+    weight,
+)
 from ingestion.screening import strip_instructions
 
 UNIT_RERANK = 16  # units re-scored with the model at sentence level (cost: one small batch per question)
@@ -41,8 +51,6 @@ PER_DOCUMENT = 12
 RELATION_BONUS = 0.3
 CHANGE_BONUS = 0.15
 NAME_POOL = 2
-TOPIC_WORDS = 6  # a leading topic ('forced marriage - …') is a few words
-TOPIC_WORD_MIN = 6  # shorter unseen words are mostly chat ('kid', 'mum', 'guy')
 SUPERSEDED_WEIGHT = 0.35  # a superseded document is kept for "what changed" but loses to the current one
 CANDIDATES = 10
 
@@ -70,7 +78,7 @@ class Answerer:
         qterms = kb.repair(terms(expanded) if expanded else list(analysis.terms))
         fused: dict[int, float] = {}
         for ranking in (kb.dense_search(qvec, 2 * k), kb.keyword_search(qterms, 2 * k)):
-            for rank, (idx, _score) in enumerate(_diverse(kb, ranking, k)):
+            for rank, (idx, _score) in enumerate(diverse(kb, ranking, k, PER_DOCUMENT)):
                 fused[idx] = fused.get(idx, 0.0) + 1.0 / (rrf + rank + 1)
         ids = set(analysis.ids)
         by_row = {idx for i in ids for idx in kb.row_ids.get(i, [])}
@@ -214,28 +222,11 @@ class Answerer:
             w = weights.get(t, 0.0)
             if w >= KEY_IDF and not present(t, pool, alts):
                 return True
-        return self._topic_unknown(kb, analysis)
-
-    def _topic_unknown(self, kb: LoadedKB, analysis: Analysis) -> bool:
-        """'forced marriage - who do we refer to': the topic a chat question leads with holds a word no document
-        uses (a full dictionary word, not chat shorthand or a typo), so the documents are not about it."""
-        from assistant.text import STOPWORDS, stem, words
-
-        topic = re.split(r"\s[-–—:]\s", analysis.text, maxsplit=1)
-        if len(topic) < 2 or len(topic[0].split()) > TOPIC_WORDS:
-            return False
-        for word in words(topic[0]):
-            if (len(word) >= TOPIC_WORD_MIN and word.isalpha() and word not in STOPWORDS
-                    and self.embedder.is_common_word(word) and not kb.idf_of(kb.repair([stem(word)])[0])
-                    and not kb.has_prefix(word)):
-                return True
-        return False
+        return topic_unknown(kb, analysis.text, self.embedder.is_common_word)
 
     def support(self, kb: LoadedKB, analysis: Analysis, chunk: IndexedChunk,
                 alts: dict[str, list[str]] | None = None) -> float:
-        """Share of the question's information (IDF-weighted) that the evidence chunk actually holds.
-
-        """
+        """Share of the question's information (IDF-weighted) that the evidence chunk actually holds."""
         weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
         if not weights:
             return 0.0
@@ -404,18 +395,3 @@ class Answerer:
                 f"{r.title}" + (f" ({r.section})" if r.section else "") for r in related)
         return Answer(answer=text, abstained=True, citations=[], related=related, answer_id=uuid.uuid4().hex,
                       question_type=",".join(analysis.answer_types))
-
-
-def _diverse(kb: LoadedKB, ranking: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
-    """The top ``k`` with at most PER_DOCUMENT chunks from any one document: every chunk of a board's minutes
-    carries its name, and without a cap they crowd out the one table row elsewhere that answers."""
-    seen: dict[str, int] = {}
-    out: list[tuple[int, float]] = []
-    for idx, score in ranking:
-        source = kb.chunks[idx].source
-        if seen.get(source, 0) < PER_DOCUMENT:
-            seen[source] = seen.get(source, 0) + 1
-            out.append((idx, score))
-            if len(out) == k:
-                break
-    return out

@@ -5,13 +5,19 @@ Shared by selection and the abstention checks, so both judge a term the same way
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from assistant.analysis import Analysis
 from assistant.glossary import is_glossary_list
 from assistant.index import IndexedChunk, LoadedKB
+from assistant.text import STOPWORDS, stem, words
 
 UNSEEN_WEIGHT = 1.2
 COMMON_WORD_WEIGHT = 0.7
 KEY_IDF = 3.5  # a term in at most a few dozen chunks: the question is about that thing
+TOPIC_WORDS = 6  # a leading topic ('forced marriage - …') is a few words
+TOPIC_WORD_MIN = 6  # shorter unseen words are mostly chat ('kid', 'mum', 'guy')
 
 
 def weight(kb: LoadedKB, term: str) -> float:
@@ -69,3 +75,32 @@ def newest_by_type(kb: LoadedKB) -> dict[str, str]:
         if doc.status == "current" and doc.date and doc.date > newest.get(doc.doc_type, ""):
             newest[doc.doc_type] = doc.date
     return newest
+
+
+def diverse(kb: LoadedKB, ranking: list[tuple[int, float]], k: int,
+            per_document: int) -> list[tuple[int, float]]:
+    """The top ``k`` with at most ``per_document`` chunks from any one document: every chunk of a board's minutes
+    carries its name, and without a cap they crowd out the one table row elsewhere that answers."""
+    seen: dict[str, int] = {}
+    out: list[tuple[int, float]] = []
+    for idx, score in ranking:
+        source = kb.chunks[idx].source
+        if seen.get(source, 0) < per_document:
+            seen[source] = seen.get(source, 0) + 1
+            out.append((idx, score))
+            if len(out) == k:
+                break
+    return out
+
+
+def topic_unknown(kb: LoadedKB, question: str, ordinary: Callable[[str], bool]) -> bool:
+    """'forced marriage - who do we refer to': the topic a chat question leads with holds a word no document
+    uses (a full dictionary word, not chat shorthand or a typo), so the documents are not about it."""
+    topic = re.split(r"\s[-–—:]\s", question, maxsplit=1)
+    if len(topic) < 2 or len(topic[0].split()) > TOPIC_WORDS:
+        return False
+    for word in words(topic[0]):
+        if (len(word) >= TOPIC_WORD_MIN and word.isalpha() and word not in STOPWORDS and ordinary(word)
+                and not kb.idf_of(kb.repair([stem(word)])[0]) and not kb.has_prefix(word)):
+            return True
+    return False
