@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
+BOT_TOKEN = "xoxb-test-token"  # the bot token the integration tests give the app and the fake
 TEAM_ID = "T0001"
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -16,3 +17,17 @@ def fake_assistant(tmp_path: Path, settings_for: Callable[..., Settings]) -> Ite
     assistant = Assistant(settings_for(tmp_path / "data", embedder="fake"))
     yield assistant
     assistant.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def slack_api() -> Iterator[FakeSlackAPI]:
+    """A local fake of Slack's Web API on loopback, one per test module (slack_sdk is pointed at it)."""
+    fake = FakeSlackAPI(BOT_TOKEN).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake(slack_api: FakeSlackAPI) -> FakeSlackAPI:
+    slack_api.reset()
+    return slack_api

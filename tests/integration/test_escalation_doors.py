@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
-from fakes.slack_api import TEAM_ID, FakeSlackAPI
+from fakes.slack_api import BOT_TOKEN, TEAM_ID, FakeSlackAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -46,7 +46,7 @@ QUESTION_SETS = [SHARED / "corpus" / "dev-questions.jsonl", REPO / "tests" / "ev
 PROTOCOL = "protocols/stuck-case-escalation-protocol.md"
 LONDON = ZoneInfo("Europe/London")
 SECRET = "test-signing-secret-0123456789"
-TOKEN = "xoxb-test-token"
+TOKEN = BOT_TOKEN
 # What a raiser types that must never reach Slack: the summary, the agency's case reference, their own name.
 SUMMARY = "Housing association will not agree a management transfer for a high risk domestic abuse tenant"
 CASE_REF = "EBH-77-QX"
@@ -268,19 +268,6 @@ def test_web_page_checks_raises_and_acknowledges(client: TestClient) -> None:
 
 
 # -- Slack ------------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def slack_api() -> Iterator[FakeSlackAPI]:
-    fake = FakeSlackAPI(TOKEN).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def fake(slack_api: FakeSlackAPI) -> FakeSlackAPI:
-    slack_api.reset()
-    return slack_api
-
-
 @pytest.fixture
 def slack_assistant(tmp_path: Path, fake: FakeSlackAPI, app_settings: Callable[..., Settings]) -> Iterator[Assistant]:
     built = Assistant(app_settings(tmp_path / "data", slack_signing_secret=SECRET, slack_bot_token=TOKEN,

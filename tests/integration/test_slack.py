@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 import uvicorn
-from fakes.slack_api import BOT_USER_ID, TEAM_ID, FakeSlackAPI
+from fakes.slack_api import BOT_TOKEN, BOT_USER_ID, TEAM_ID, FakeSlackAPI
 from fastapi import FastAPI
 
 from assistant.library import document_id
@@ -33,7 +33,7 @@ from assistant.slack.blocks import FEEDBACK_UP
 pytestmark = pytest.mark.integration
 
 SECRET = "test-signing-secret-0123456789"
-TOKEN = "xoxb-test-token"
+TOKEN = BOT_TOKEN
 OFFICER = "UOFFICER"
 STAFF = "USTAFF"
 BASE_URL = "https://assistant.eastbrook.example"
@@ -139,19 +139,6 @@ def _texts(blocks: list[dict[str, Any]]) -> str:
 
 
 # -- fixtures -------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def slack_api() -> Iterator[FakeSlackAPI]:
-    fake = FakeSlackAPI(TOKEN).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def fake(slack_api: FakeSlackAPI) -> FakeSlackAPI:
-    slack_api.reset()
-    return slack_api
-
-
 @pytest.fixture(scope="module")
 def real_slack(real_assistant: Assistant, slack_api: FakeSlackAPI, live_server: Callable[[FastAPI], str]) -> str:
     """The whole app on the real knowledge base (ingested once per session), with Slack mounted. The shared
