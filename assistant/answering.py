@@ -11,6 +11,7 @@ import numpy as np
 from assistant.analysis import Analysis, analyse, year_spans
 from assistant.embedding import Embedder
 from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
+from assistant.focus import off_focus
 from assistant.glossary import defines_term
 from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB
@@ -18,7 +19,7 @@ from assistant.models import Answer, Citation, DocumentPointer
 from assistant.prompts import Prompts
 from assistant.settings import Settings
 from assistant.shorthand import Shorthand
-from assistant.text import terms
+from assistant.text import STOPWORDS, stem, terms, words
 from assistant.weighting import (
     KEY_IDF,
     diverse,
@@ -196,15 +197,12 @@ class Answerer:
                          for s, t, w in zip(units, texts, whole, strict=True)])
 
     def _common(self, analysis: Analysis) -> set[str]:
-        from assistant.text import stem, words
-
         return {stem(w) for w in words(analysis.text) if self.embedder.is_common_word(w)}
 
     def _rare(self, analysis: Analysis) -> set[str]:
-        """Question terms that name something specific: a word the model's vocabulary doesn't hold whole."""
-        from assistant.text import STOPWORDS, stem, words
-
-        return {stem(w) for w in words(analysis.text) if w not in STOPWORDS and not w.isdigit()
+        """Question terms that name something specific: a word the model's vocabulary doesn't hold whole
+        ("charge/summons" names two things, each judged on its own)."""
+        return {stem(w) for w in words(analysis.text.replace("/", " ")) if w not in STOPWORDS and not w.isdigit()
                 and len(w) >= 3 and not self.embedder.is_common_word(w)} | set(analysis.entities)
 
     def _names_missing(self, kb: LoadedKB, analysis: Analysis, scored: list[Scored],
@@ -301,6 +299,9 @@ class Answerer:
                         and c.coverage >= 0.5 * chosen[0].coverage] if not multi else chosen
         if strict and not any(type_match(tuple(strict), c.unit.text) == 1.0 for c in lead_passage):
             return self._abstain(kb, analysis, fused)  # the evidence lacks the kind of fact asked for
+        weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
+        if not multi and off_focus(kb, weights, analysis, tuple(strict), [c.unit for c in chosen], alts):
+            return self._abstain(kb, analysis, fused)  # the right kind of fact, about something else
         answer = self._compose(kb, analysis, chosen, min(supports))
         answer.citations.extend(self._corroborating(kb, analysis, chosen, fused, alts))
         return answer

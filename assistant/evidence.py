@@ -29,7 +29,7 @@ FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quart
 MEETING_FREQUENCY = re.compile(r"(?is)^(?=.*\bmeet)(?=.*(?:" + FREQUENCY.pattern + "))")
 # A count: a number that is not a percentage, an amount of money, a year, a date, a time or part of an id.
 COUNT = re.compile(r"(?<![\w£$.,/:-])(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.\d+)?"
-                   r"(?!\s+(?:working\s+)?(?:days?|hours?|weeks?|months?|years?|minutes?)\b)"
+                   r"(?!(?:\s*(?:and|or|to|-|–)\s*\d+)?\s+(?:working\s+)?(?:days?|hours?|weeks?|months?|years?|minutes?)\b)"
                    r"(?![\w%.,/:-]|\s*(?:%|per ?cent|am|pm|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b)|"
                    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
                    r"forty|fifty|hundred)\b", re.I)
@@ -85,12 +85,22 @@ def is_caption(text: str) -> bool:
     return len(text) <= 160 and bool(_CAPTION.match(text))
 
 
+# Numbers that label rather than count: a clause number leading the text ("7.3 Once the panel…"), a level, stage,
+# schedule or table number, and the digits of phone numbers, e-mail addresses, dates and times.
+_LABEL = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|\(\d+\))\s|\b(?:level|tier|stage|schedule|section|"
+                    r"para(?:graph)?|table|part|priority|step|item|clause|appendix|annex|version|v|phase|year|q|quarter|ward|page|room|floor)"
+                    r"\s*\d+[a-z]?\b|" + PHONE.pattern + "|" + EMAIL.pattern + "|" + DATE.pattern
+                    + r"|\b\d{1,2}[:.]\d{2}\b", re.I)
+_COUNTING = ("count", "number", "money")
+
+
 def type_match(answer_types: tuple[str, ...], text: str) -> float:
     """1.0 when the text holds the kind of answer asked for (a phone number for 'what number do I call')."""
     wanted = [t for t in answer_types if t in TYPE_PATTERNS]
     if not wanted:
         return 0.5
-    return 1.0 if any(TYPE_PATTERNS[t].search(text) for t in wanted) else 0.0
+    unlabelled = _LABEL.sub(" ", text) if any(t in _COUNTING for t in wanted) else text
+    return 1.0 if any(TYPE_PATTERNS[t].search(unlabelled if t in _COUNTING else text) for t in wanted) else 0.0
 
 
 def compact_row(text: str, qterms: set[str], limit: int = 240) -> str:

@@ -99,7 +99,8 @@ def _choose(service: ReferralService, directory: ReferralDirectory, kb: LoadedKB
     """The pathway the question names: the one the evidence cites, or else the clear best; when it names none, the
     finder's best match provided the evidence cites it too."""
     if names:
-        agreed = next((p for p in cited for n in names if n.pathway is p), None)
+        # The most strongly named pathway that the evidence cites too.
+        agreed = next((n.pathway for n in names if n.pathway in cited), None)
         if agreed is not None:  # retrieval over the whole question agrees: "apply for the community trigger"
             return agreed
         close = [n.pathway for n in names if n.score >= CLOSE_NAMES * names[0].score]

@@ -155,8 +155,9 @@ class Assistant:
             # the current one (an answer always comes wholly from one generation).
             kb = self.knowledge_base()
             answer = self.answerer.answer(kb, question)
-        answer = answer_referral(self.referrals, kb, question, answer, self.prompts) or answer  # pathway, step, owner
-        answer = answer_escalation(self.escalations, kb.manifest, question, answer) or answer  # who to escalate to
+        plain = self.answerer.shorthand.expand(question)  # "ooh" is out of hours to every door
+        answer = answer_referral(self.referrals, kb, plain, answer, self.prompts) or answer  # pathway, step, owner
+        answer = answer_escalation(self.escalations, kb.manifest, plain, answer) or answer  # who to escalate to
         answer.generation = kb.generation_id
         personal = scan(question)
         if personal.found:

@@ -14,7 +14,8 @@ DETAIL_KEYS = frozenset(("form", "email", "phone", "hours"))
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("out_of_hours", r"\bout[- ]of[- ]hours?\b|\bafter hours\b|\bovernight\b|\bweekends?\b|\bbank holidays?\b|"
                      r"\b(?:evenings?|nights?)\b|\b24 ?(?:/ ?7|hrs?|hours?|h)\b|\boutside (?:office|working|opening) "
-                     r"hours\b|\bwhen (?:they(?:'re| are)|it(?:'s| is)) closed\b"),
+                     r"hours\b|\bwhen (?:they(?:'re| are)|it(?:'s| is)) closed\b|"
+                     r"\b(?:is|are|'s|'re|s) (?:shut|closed)\b"),
     ("handoff", r"\bwho(?:'?s|se|m)? (?:owns?|got|has|holds|leads|is (?:responsible|leading|the lead)|responsible|"
                 r"in charge)\b|\bown(?:s|er|ership)?\b|\bresponsib\w+|\bhand(?:s|ed)?[- ]?(?:it |them |the case )?"
                 r"(?:over|off)\b|\bhandoff\b|\btakes? (?:it |the case |them )?(?:off|over)\b|\bstill (?:on|with|down "

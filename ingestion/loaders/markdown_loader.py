@@ -5,6 +5,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ingestion.loaders.common import NAMED_HEADING, heading_like
 from ingestion.loaders.structure import Outline
 from ingestion.models import LoadedDocument
 
@@ -21,6 +22,8 @@ def _inline(tok: Token) -> str:
 
 def load(text: str, source: str) -> LoadedDocument:
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    # A file written as plain text with a .md name marks headings by capitals or "Article 2" alone.
+    marked = any(t.type == "heading_open" for t in tokens)
     outline = Outline()
     title = ""
     list_depth = 0
@@ -52,11 +55,19 @@ def load(text: str, source: str) -> LoadedDocument:
             outline.add_table(table)
             table = None
         elif tok.type == "inline" and table is None:
-            outline.add_text(_inline(tok), "list_item" if list_depth else "paragraph")
+            first, _, rest = tok.content.partition("\n")
+            if not list_depth and heading_like(first) and (not marked or NAMED_HEADING.match(first.strip())):
+                depth = outline.headings[-1][0] + 1 if marked and outline.headings else 2 if outline.blocks else 1
+                outline.add_heading(min(depth, 6), first)
+                if rest.strip():
+                    outline.add_text(rest.replace("\n", " "))
+            else:
+                outline.add_text(_inline(tok), "list_item" if list_depth else "paragraph")
         elif tok.type == "fence" or tok.type == "code_block":
             outline.add_text(tok.content)
         # html_block (comments, raw HTML) is not document text a reader would see; screening reads the raw file.
         i += 1
     if not title:
-        title = next((b.text for b in outline.blocks), source)
+        lead = outline.blocks[:3]
+        title = next((b.text for b in lead if b.kind == "heading"), lead[0].text if lead else source)
     return LoadedDocument(source=source, fmt="markdown", title=title[:200], blocks=outline.blocks)

@@ -135,3 +135,18 @@ def test_how_often_a_body_meets_wants_a_frequency_of_its_meetings() -> None:
     assert "meeting_frequency" in analyse("how often does the widget board meet").answer_types
     assert type_match(("meeting_frequency",), "Board: Widget Board; Meets: March, June, September, December") == 1.0
     assert type_match(("meeting_frequency",), "Partners use the widget pathway every day.") == 0.0
+
+
+def test_a_fact_about_another_subject_is_off_focus() -> None:
+    from types import SimpleNamespace
+
+    from assistant.evidence import Unit
+    from assistant.focus import off_focus
+
+    kb = SimpleNamespace(by_id={"a": 0, "b": 1}, chunk_terms=[["chair", "board", "widget"], ["gizmo", "meet"]])
+    chair = Unit(SimpleNamespace(id="a"), "Board: Widget Board; Chair: Head of Widgets", frozenset({"chair", "board",
+                                                                                                   "widget"}))
+    weights = {"chair": 1.9, "gizmo": 5.6}  # "who chairs the gizmo?": the gizmo is the subject
+    assert off_focus(kb, weights, analyse("who chairs the gizmo?"), (), [chair], {})  # type: ignore[arg-type]
+    weights = {"chair": 1.9, "widget": 3.0}
+    assert not off_focus(kb, weights, analyse("who chairs the widget board?"), (), [chair], {})  # type: ignore[arg-type]

@@ -1,0 +1,80 @@
+"""Documents written without markup (plain text, Markdown typed as text) keep their headings and clause numbers,
+so citations name the right section; labels such as "7.3" or "Level 2" are never taken for an answer's count."""
+
+from __future__ import annotations
+
+from assistant.evidence import type_match
+from assistant.referrals.asked import asked_fields
+from ingestion.loaders.common import heading_like, numbered_section
+from ingestion.loaders.markdown_loader import load as load_md
+from ingestion.loaders.text_loader import load as load_text
+
+MINUTES = """GIZMO PARTNERSHIP
+=================
+
+WIDGET BOARD - MINUTES
+
+Meeting held on 3 March 2026
+
+
+1. WELCOME
+----------
+
+1.1 The chair welcomed members.
+
+2. SPROCKET FUNDING
+
+2.1 The Board agreed £4,000 for sprockets.
+
+    (a) Half from the reserve.
+"""
+
+
+def test_plain_text_underlined_and_capital_headings_become_sections() -> None:
+    doc = load_text(MINUTES, "minutes.txt")
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert headings == ["GIZMO PARTNERSHIP", "WIDGET BOARD - MINUTES", "1. WELCOME", "2. SPROCKET FUNDING"]
+    assert doc.title == "GIZMO PARTNERSHIP – WIDGET BOARD - MINUTES"
+    funding = next(b for b in doc.blocks if "£4,000" in b.text)
+    assert funding.section == "2.1" and funding.heading_path[-1] == "2. SPROCKET FUNDING"
+    item = next(b for b in doc.blocks if "reserve" in b.text)
+    assert item.section == "2.1"  # a lettered item stays with its clause
+
+
+def test_markdown_without_hash_headings_uses_articles_and_capitals() -> None:
+    text = ("Gizmo Partnership\n\nWIDGET SHARING PROTOCOL WS-1\nFor sprocket cases\n\nArticle 1 – Purpose\n\n"
+            "1.a This protocol lets parties share.\n\nArticle 2 – Breaches\n\n2.b Tell the lead the same day.\n")
+    doc = load_md(text, "protocol.md")
+    assert doc.title == "WIDGET SHARING PROTOCOL WS-1"
+    breach = next(b for b in doc.blocks if "same day" in b.text)
+    assert breach.section == "2.b" and breach.heading_path[-1] == "Article 2 – Breaches"
+
+
+def test_markdown_with_hash_headings_keeps_capital_lines_as_text() -> None:
+    doc = load_md("# Plan\n\nOFFICIAL\n\n## 1. Aims\n\nText.\n", "plan.md")
+    assert [b.text for b in doc.blocks if b.kind == "heading"] == ["Plan", "1. Aims"]
+
+
+def test_heading_like_lines() -> None:
+    assert heading_like("§4 HOW TO REFER") and heading_like("Article 2 – Legal basis") and heading_like("PRESENT")
+    assert not heading_like("The Board agreed.") and not heading_like("(a) SCORE 24 OR MORE")
+    assert not heading_like("Version 1.4 · Status: Approved by the Board")
+
+
+def test_clause_numbers_of_other_styles() -> None:
+    assert numbered_section("7.b The party must tell") == "7.b"
+    assert numbered_section("E3(a) Time runs from") == "E3(a)"
+    assert numbered_section("A.3 Priorities") == "A.3"
+    assert numbered_section("T4 was met") == ""  # an identifier, not a clause
+
+
+def test_labels_are_not_counts() -> None:
+    assert type_match(("count",), "7.3 Once the panel adopts the case, it owns the plan.") == 0.0
+    assert type_match(("count",), "Call 020 7946 0520 or go to Level 2.") == 0.0
+    assert type_match(("count",), "Reviewed at 6 and 12 months after exit.") == 0.0
+    assert type_match(("count",), "5 orders granted") == 1.0
+    assert type_match(("count",), "2.1 Of 20 actions, 12 are green.") == 1.0
+
+
+def test_a_closed_service_means_out_of_hours() -> None:
+    assert "out_of_hours" in asked_fields("worried about a kid, the hub is shut. who do i ring")
