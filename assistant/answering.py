@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.analysis import Analysis, analyse, year_spans
+from assistant.analysis import Analysis, analyse
 from assistant.embedding import Embedder
 from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
 from assistant.focus import off_focus
@@ -16,6 +16,7 @@ from assistant.glossary import defines_term
 from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB
 from assistant.models import Answer, Citation, DocumentPointer
+from assistant.priors import apply_priors
 from assistant.prompts import Prompts
 from assistant.settings import Settings
 from assistant.shorthand import Shorthand
@@ -24,9 +25,7 @@ from assistant.weighting import (
     KEY_IDF,
     diverse,
     is_definition,
-    newest_by_type,
     present,
-    recency,
     term_weights,
     topic_unknown,
     weight,
@@ -52,7 +51,6 @@ PER_DOCUMENT = 12
 RELATION_BONUS = 0.3
 CHANGE_BONUS = 0.15
 NAME_POOL = 2
-SUPERSEDED_WEIGHT = 0.35  # a superseded document is kept for "what changed" but loses to the current one
 CANDIDATES = 10
 
 
@@ -95,23 +93,7 @@ class Answerer:
                 named = {t for t in name if kb.idf_of(t) > 1.0}
                 if len(named) >= 2 and len(named & qset) >= 0.6 * len(named):
                     fused[idx] += 1.0 / rrf  # the question names this row (its indicator, action or topic)
-        newest = newest_by_type(kb)
-        recent = recency(kb)
-        lift = 0.25 if analysis.wants_current else 0.06
-        spans = year_spans(analysis.text)
-        for idx in list(fused):
-            doc = kb.documents[kb.chunks[idx].source]
-            if doc.status == "superseded":
-                # Asked about on purpose ("the old 2021-24 strategy"), the superseded document is the source.
-                asked_for = bool(spans & year_spans(doc.title))
-                if not (analysis.wants_old or asked_for):
-                    fused[idx] *= SUPERSEDED_WEIGHT
-                elif asked_for:
-                    fused[idx] *= 1.5
-                continue
-            if doc.date and newest.get(doc.doc_type) == doc.date:
-                fused[idx] *= 1.08  # the latest minutes or plan of its kind wins a near tie
-            fused[idx] *= 1.0 + lift * recent.get(doc.source, 0.0)
+        apply_priors(kb, analysis, fused)
         return fused
 
     # -- selection ----------------------------------------------------------------------------------------

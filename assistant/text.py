@@ -41,6 +41,12 @@ def words(text: str) -> list[str]:
     return out
 
 
+# Chat writes months short ("apr 25 to feb 26"); documents write them in full. ("sep" is left alone: it is as often
+# an organisation's initials.)
+_MONTH_SHORT = {"jan": "januari", "feb": "februari", "apr": "april", "jun": "june", "jul": "juli", "aug": "august",
+                "sept": "septemb", "oct": "octob", "nov": "novemb", "dec": "decemb"}
+
+
 def terms(text: str) -> list[str]:
     """Stemmed content terms (stopwords removed)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
+    return [_MONTH_SHORT.get(w) or stem(w) for w in words(text) if w not in STOPWORDS]

@@ -1,0 +1,33 @@
+"""Months a question names ("what did the board agree in nov", "the april exec"): the documents dated in that
+month (a meeting's minutes, a monthly report) are the likeliest source."""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# "may" and "march" are ordinary words too: they count as months only beside a date word or a year.
+_MONTH = re.compile(r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+                    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b(?:\s+'?(?:20)?(\d\d)\b)?", re.I)
+_AMBIGUOUS = {"may", "mar", "march"}
+_DATE_CONTEXT = re.compile(r"(?:\b(?:in|since|from|by|of|last|this|next|the|until|before|after|early|late|mid)\s+)$",
+                           re.I)
+
+
+def months_asked(question: str) -> set[tuple[int, int | None]]:
+    """(month, year or None) for each month the question names."""
+    out: set[tuple[int, int | None]] = set()
+    for m in _MONTH.finditer(question):
+        word, year = m.group(1).lower(), m.group(2)
+        if word in _AMBIGUOUS and not year and not _DATE_CONTEXT.search(question[: m.start()]):
+            continue
+        out.add((_MONTHS.index(word[:3]) + 1, 2000 + int(year) if year else None))
+    return out
+
+
+def dated_in(iso_date: str, asked: set[tuple[int, int | None]]) -> bool:
+    """The document's ISO date falls in one of the asked months."""
+    if len(iso_date) < 7 or not iso_date[:4].isdigit() or not iso_date[5:7].isdigit():
+        return False
+    year, month = int(iso_date[:4]), int(iso_date[5:7])
+    return any(month == m and (y is None or y == year) for m, y in asked)

@@ -1,0 +1,40 @@
+"""Document priors applied after fusion: status (a superseded document loses unless asked for), date (the newest of
+its kind, recency when the question wants the current position) and a month the question names."""
+
+from __future__ import annotations
+
+from assistant.analysis import Analysis, year_spans
+from assistant.index import LoadedKB
+from assistant.months import dated_in, months_asked
+from assistant.weighting import newest_by_type, recency
+
+SUPERSEDED_WEIGHT = 0.35  # a superseded document is kept for "what changed" but loses to the current one
+ASKED_OLD_WEIGHT = 1.5
+NEWEST_WEIGHT = 1.08  # the latest minutes or plan of its kind wins a near tie
+MONTH_WEIGHT = 1.4  # "what did the board agree in nov": the meeting of that month
+MEETING_TYPE = "minutes"
+
+
+def apply_priors(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> None:
+    newest = newest_by_type(kb)
+    recent = recency(kb)
+    lift = 0.25 if analysis.wants_current else 0.06
+    spans = year_spans(analysis.text)
+    months = months_asked(analysis.text)
+    if len(months) > 1:
+        months = set()  # "apr 25 to feb 26" is a period, not a meeting
+    for idx in list(fused):
+        doc = kb.documents[kb.chunks[idx].source]
+        if doc.status == "superseded":
+            # Asked about on purpose ("the old 2021-24 strategy"), the superseded document is the source.
+            asked_for = bool(spans & year_spans(doc.title))
+            if not (analysis.wants_old or asked_for):
+                fused[idx] *= SUPERSEDED_WEIGHT
+            elif asked_for:
+                fused[idx] *= ASKED_OLD_WEIGHT
+            continue
+        if doc.date and newest.get(doc.doc_type) == doc.date:
+            fused[idx] *= NEWEST_WEIGHT
+        fused[idx] *= 1.0 + lift * recent.get(doc.source, 0.0)
+        if months and doc.doc_type == MEETING_TYPE and dated_in(doc.date, months):
+            fused[idx] *= MONTH_WEIGHT
