@@ -188,13 +188,14 @@ class Answerer:
                 and len(w) >= 3 and not self.embedder.is_common_word(w)} | set(analysis.entities)
 
     def _names_missing(self, kb: LoadedKB, analysis: Analysis, scored: list[Scored],
-                       alts: dict[str, list[str]]) -> bool:
+                       alts: dict[str, list[str]], parts: list[Scored]) -> bool:
         """A specific name the question turns on (an uncommon word, rare in the knowledge base) that none of the
         best evidence mentions means the evidence is about something else: 'the phone number for Hollinsford MASH'
         must not be answered with Eastbrook's MASH."""
         pool: set[str] = set()
         # A glossary entry that names the thing only says what it is: it is not evidence about it.
-        for s in [s for s in scored if not is_definition(kb, s.unit.chunk)][:NAME_POOL]:
+        # (For a two-part question, the evidence each part chose is in the pool too: each part names its own.)
+        for s in [s for s in scored if not is_definition(kb, s.unit.chunk)][:NAME_POOL] + parts:
             pool |= set(kb.chunk_terms[kb.by_id[s.unit.chunk.id]])
         rare = self._rare(analysis)
         weights = term_weights(kb, analysis, rare, self._common(analysis))
@@ -252,7 +253,8 @@ class Answerer:
         if not chosen:
             chosen.append(scored[0])
             supports.append(self._blend(self.support(kb, analysis, scored[0].unit.chunk, alts), scored[0]))
-        if min(supports) < self.settings.abstain_threshold or self._names_missing(kb, analysis, scored, alts):
+        if min(supports) < self.settings.abstain_threshold or self._names_missing(
+                kb, analysis, scored, alts, chosen if multi else []):
             return self._abstain(kb, analysis, fused)
         if not multi:
             lead = chosen[0]
