@@ -89,7 +89,8 @@ _QUESTION_WORDS = r"(?:what|whats|what's|when|who|whos|who's|where|which|how|is|
 
 def split_parts(question: str) -> list[str]:
     """Split 'which schedule covers X, and when does the panel meet?' into its two questions."""
-    parts = re.split(r"\?\s+(?=\w)|,?\s+and\s+(?=" + _QUESTION_WORDS + r")", question, flags=re.I)
+    # "how much funding + latest contact rate": chat joins two questions with "+" too ("&" is part of names).
+    parts = re.split(r"\?\s+(?=\w)|,?\s+and\s+(?=" + _QUESTION_WORDS + r")|\s\+\s", question, flags=re.I)
     parts = [p.strip(" ?,") for p in parts if p and len(p.split()) >= 3]
     return parts if len(parts) > 1 else [question]
 

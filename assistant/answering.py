@@ -14,7 +14,7 @@ from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_re
 from assistant.focus import off_focus
 from assistant.glossary import defines_term
 from assistant.hops import carried_context
-from assistant.index import IndexedChunk, LoadedKB
+from assistant.index import IndexedChunk, LoadedKB, row_key
 from assistant.models import Answer, Citation, DocumentPointer
 from assistant.priors import apply_priors
 from assistant.prompts import Prompts
@@ -52,6 +52,7 @@ RELATION_BONUS = 0.3
 CHANGE_BONUS = 0.15
 NAME_POOL = 2
 CANDIDATES = 10
+ID_SUPPORT = 0.5
 
 
 @dataclass(frozen=True)
@@ -158,11 +159,14 @@ class Answerer:
         return out
 
     @staticmethod
-    def _blend(lexical: float, picked: Scored) -> float:
+    def _blend(lexical: float, picked: Scored, analysis: Analysis) -> float:
         """Evidence support from words and meaning: paraphrases ('began operating' for 'started running') keep
-        their support, while a near-miss on a different subject is still caught by the name and type checks."""
+        their support, while a near-miss on a different subject is still caught by the name and type checks. The
+        row of an identifier the question names ("tier 4 is who") is about what was asked, however the case
+        around it is described."""
         semantic = min(1.0, max(0.0, (picked.similarity - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR)))
-        return max(lexical, 0.5 * lexical + 0.5 * semantic)
+        own_row = row_key(picked.unit.chunk.row_id) in analysis.ids
+        return max(lexical, 0.5 * lexical + 0.5 * semantic, ID_SUPPORT if own_row else 0.0)
 
     def _unit_vectors(self, kb: LoadedKB, units: list[Scored]) -> np.ndarray:
         """Unit embeddings: a unit that is its whole chunk reuses the chunk's indexed vector; a sentence inside a
@@ -249,10 +253,10 @@ class Answerer:
                 if pick is not None:
                     chosen.append(pick)
                     # A short part ("who puts in what") is judged with the subject it carries.
-                    supports.append(self._blend(self.support(kb, pa, pick.unit.chunk, alts), pick))
+                    supports.append(self._blend(self.support(kb, pa, pick.unit.chunk, alts), pick, pa))
         if not chosen:
             chosen.append(scored[0])
-            supports.append(self._blend(self.support(kb, analysis, scored[0].unit.chunk, alts), scored[0]))
+            supports.append(self._blend(self.support(kb, analysis, scored[0].unit.chunk, alts), scored[0], analysis))
         if min(supports) < self.settings.abstain_threshold or self._names_missing(
                 kb, analysis, scored, alts, chosen if multi else []):
             return self._abstain(kb, analysis, fused)

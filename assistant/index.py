@@ -50,6 +50,11 @@ class Hit:
 READ_PAGE = 5000
 
 
+def row_key(row_id: str) -> str:
+    """A table row's identifier as questions' identifiers are written: "Tier 4" and "SYV-16" as TIER4, SYV16."""
+    return re.sub(r"[\s-]", "", row_id).upper()
+
+
 class LoadedKB:
     """Everything a question needs from one generation, loaded once and shared by all requests."""
 
@@ -78,7 +83,7 @@ class LoadedKB:
         for i, c in enumerate(chunks):
             self.by_source.setdefault(c.source, []).append(i)
             if c.row_id:
-                self.row_ids.setdefault(c.row_id.replace("-", "").upper(), []).append(i)
+                self.row_ids.setdefault(row_key(c.row_id), []).append(i)
             for ident in set(identifiers(c.text[:40])):
                 self.lead_ids.setdefault(ident, []).append(i)
         # Chunk vectors in memory: a chunk that is a single answer unit needs no second embedding at question time.

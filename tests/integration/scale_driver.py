@@ -48,6 +48,7 @@ def main() -> None:
 
     def progress(stage: str, done: int, total: int) -> None:
         times.setdefault("in_lock", time.time())  # the first stage runs only once both writer locks are held
+        times["last_progress"] = time.time()  # still inside the locks (the return from ingest is after release)
         if stage != "embed":
             return
         if "embed" not in times:

@@ -150,3 +150,18 @@ def test_a_fact_about_another_subject_is_off_focus() -> None:
     assert off_focus(kb, weights, analyse("who chairs the gizmo?"), (), [chair], {})  # type: ignore[arg-type]
     weights = {"chair": 1.9, "widget": 3.0}
     assert not off_focus(kb, weights, analyse("who chairs the widget board?"), (), [chair], {})  # type: ignore[arg-type]
+
+
+def test_plus_joins_two_questions_but_ampersand_is_part_of_a_name() -> None:
+    from assistant.analysis import split_parts
+
+    assert split_parts("gizmo service - how much funding in 26/27 + latest contact rate") == [
+        "gizmo service - how much funding in 26/27", "latest contact rate"]
+    assert len(split_parts("Head of Widgets & Sprockets phone number")) == 1
+
+
+def test_a_spaced_identifier_finds_its_row() -> None:
+    from assistant.index import row_key
+
+    assert row_key("Tier 4") in analyse("tier 4 is who").ids
+    assert row_key("SYV-16") in analyse("whats happening with syv16").ids
