@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.analysis import Analysis, analyse
 from assistant.embedding import Embedder
-from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
+from assistant.evidence import CHANGED, DECIDED, Unit, compact_row, is_caption, states_relation, type_match, units_of
 from assistant.focus import off_focus
 from assistant.glossary import defines_term
 from assistant.hops import carried_context
@@ -53,6 +53,7 @@ CHANGE_BONUS = 0.15
 NAME_POOL = 2
 CANDIDATES = 10
 ID_SUPPORT = 0.5
+MENTIONS = 20  # chunks elsewhere that name a row's identifier, looked at for a later update
 
 
 @dataclass(frozen=True)
@@ -306,12 +307,20 @@ class Answerer:
         have = set().union(*(c.unit.terms for c in chosen))
         missing = {t: w for t, w in weights.items() if t not in have}
         best: Scored | None = None
-        for idx in kb.by_source.get(lead.unit.chunk.source, []):
+        # The row's own document, and later documents that name the row (minutes deciding its future).
+        own = kb.documents[lead.unit.chunk.source]
+        named = [i for i, _ in kb.keyword_search([row_key(row_id).lower()], MENTIONS)
+                 if kb.documents[kb.chunks[i].source].status != "superseded"
+                 and kb.documents[kb.chunks[i].source].date > own.date]
+        later = set(named)
+        for idx in [*kb.by_source.get(lead.unit.chunk.source, []), *named]:
             chunk = kb.chunks[idx]
             if chunk.kind == "table_row" or not mention.search(chunk.text):
                 continue
             for unit in units_of(chunk):
                 gained = sum(w for t, w in missing.items() if t in unit.terms)
+                if idx in later and DECIDED.search(unit.text):
+                    gained += max(weights.values(), default=1.0)  # a later decision on the row is its news
                 if (mention.search(unit.text) and gained and unit.text not in (c.unit.text for c in chosen)
                         and (best is None or gained > best.coverage)):
                     best = Scored(unit, lead.score, gained, lead.chunk_score)

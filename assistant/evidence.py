@@ -136,3 +136,7 @@ def states_relation(relation: str, text: str) -> bool:
 CHANGED = re.compile(r"\b(?:rescind\w*|revers\w*|revok\w*|cancel\w*|withdr[ae]w\w*|supersed\w*|replaced|paus\w*|"
                      r"stopp\w*|no longer|on hold|halt\w*|scrapp\w*|dropped|will not (?:go ahead|proceed)|"
                      r"not (?:go ahead|proceed))\b", re.I)
+
+# A meeting's decision: what a later record says about an action or a plan.
+DECIDED = re.compile(r"\b(?:decision|decided|agreed|approved|closed|rejected|deferred|extended)\b|" + CHANGED.pattern,
+                     re.I)

@@ -1,0 +1,56 @@
+"""Generic behaviours pinned on a third partnership written in other layouts (tests/eval/kb3: plain-text minutes,
+Markdown typed as text, "E3(a)" and "Article 2.b" clauses, tiers instead of levels) and on the corpus: assertions
+are about the kind of citation and answer, never strings copied from expected answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from topology import make_settings
+
+from assistant.embedding import Embedder
+from assistant.service import Assistant
+
+pytestmark = pytest.mark.integration
+
+KB3 = Path(__file__).resolve().parents[1] / "eval" / "kb3"
+CLAUSE = re.compile(r"^(?:\d+\.\d+|\d+\.[a-z]|[A-Z]\d+\([a-z]\))$")
+
+
+@pytest.fixture(scope="module")
+def kb3(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Iterator[Assistant]:
+    assistant = Assistant(make_settings(tmp_path_factory.mktemp("kb3") / "data"), embedder=real_embedder)
+    assistant.ingest(KB3)
+    yield assistant
+    assistant.engine.dispose()
+
+
+def test_plain_text_minutes_are_cited_by_clause_under_their_item_heading(kb3: Assistant) -> None:
+    answer = kb3.ask("throwline stations - what did scb agree in nov")
+    november = [c for c in answer.citations if (c.document_date or "").startswith("2025-11")]  # the month asked
+    assert november and november[0].source.endswith(".txt") and CLAUSE.match(november[0].section or ""), november
+
+
+def test_an_escalation_tier_named_in_a_described_case_is_answered_from_its_row(kb3: Assistant) -> None:
+    answer = kb3.ask("refuge space dispute got nowhere at tier 3 - tier 4 is who and how long do they have")
+    assert not answer.abstained
+    assert answer.citations[0].row_id.replace(" ", "").upper() == "TIER4"
+    assert re.search(r"\d+ working days", answer.answer)
+
+
+def test_a_fact_of_the_right_kind_about_another_subject_is_refused(real_assistant: Assistant) -> None:
+    # The corpus names the MARM but no one who chairs it; other boards' chairs are near by.
+    answer = real_assistant.ask("who chairs the MARM?")
+    assert answer.abstained and not answer.citations
+
+
+def test_a_later_decision_on_an_action_follows_its_row(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("SYV-23 - is that carrying on next yr or not?")
+    lead = answer.citations[0]
+    assert lead.row_id == "SYV-23"
+    later = [c for c in answer.citations[1:] if c.document_type == "minutes"
+             and (c.document_date or "") > (lead.document_date or "")]
+    assert later and "SYV-23" in later[0].snippet
