@@ -77,7 +77,9 @@ def identifiers(text: str) -> list[str]:
     """Identifiers such as SYV-16, RR03, T4, EXB-19 (letters then digits), normalised to 'SYV16'."""
     out = []
     for letters, digits in _ID.findall(text):
-        if letters.lower() in {"in", "on", "at", "by", "of", "to", "for", "and", "the", "q", "h", "hr", "am", "pm"}:
+        if letters.lower() in {"in", "on", "at", "by", "of", "to", "for", "and", "the", "q", "h", "hr", "am", "pm",
+                               "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+                               "dec"}:  # "apr 25" is a date
             continue
         if letters.isupper() or "-" in text or len(letters) <= 4:
             out.append(f"{letters.upper()}{digits.upper()}")
@@ -91,8 +93,18 @@ def split_parts(question: str) -> list[str]:
     """Split 'which schedule covers X, and when does the panel meet?' into its two questions."""
     # "how much funding + latest contact rate": chat joins two questions with "+" too ("&" is part of names).
     parts = re.split(r"\?\s+(?=\w)|,?\s+and\s+(?=" + _QUESTION_WORDS + r")|\s\+\s", question, flags=re.I)
+    # "when does X meet? need to get something on the agenda": a remark after the question is context, not a part.
+    parts = [p for i, p in enumerate(parts) if i == 0 or not _after_question(question, p)
+             or re.match(r"(?:(?:also|and|plus|btw|then|oh)\s+)*" + _QUESTION_WORDS, p.strip(), re.I)
+             or p.rstrip().endswith("?")]
     parts = [p.strip(" ?,") for p in parts if p and len(p.split()) >= 3]
     return parts if len(parts) > 1 else [question]
+
+
+def _after_question(question: str, part: str) -> bool:
+    """The part follows a question mark (rather than "and" or "+")."""
+    at = question.find(part)
+    return at > 0 and question[:at].rstrip().endswith("?")
 
 
 def _document_reference(question: str) -> set[str]:

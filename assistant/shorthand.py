@@ -10,6 +10,12 @@ import yaml
 from assistant.errors import ConfigError
 
 _SECTION = re.compile(r"(?<![\w/-])s\.?(\d{1,3})(?![\w/-])")
+# "apr 25", "feb '26": a month and a two-digit year, as the documents write it ("April 2025").
+_MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+'?(\d{2})\b(?![:.]?\d)",
+                         re.IGNORECASE)
+_MONTH_NAMES = {"jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
+                "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November",
+                "dec": "December"}
 
 
 class Shorthand:
@@ -32,6 +38,8 @@ class Shorthand:
     def expand(self, text: str) -> str:
         # "s17", "s47": how staff write a section of an Act; the documents write "Section 17".
         text = _SECTION.sub(lambda m: f"section {m.group(1)}", text)
+        text = _MONTH_YEAR.sub(lambda m: m.group(0) if m.group(1).isupper()  # "SEP 25": initials, not September
+                               else f"{_MONTH_NAMES[m.group(1).lower()[:3]]} 20{m.group(2)}", text)
         if self._pattern is None:
             return text
         # Only lower-case shorthand: 'RE' or 'U' written in capitals may be a real acronym.

@@ -20,6 +20,7 @@ once only or other our ours ourselves out over own same she should so some such 
 themselves then there these they this those through to too under until up very was we were what when where which
 while who whom why will with would you your yours yourself yourselves im ive id dont doesnt isnt whats whos
 wheres hows thats theres u ur pls please thanks thx hi hello hey many much often long
+something anything everything nothing someone anyone everyone somebody anybody another else also really tbh btw
 """.split()  # noqa: SIM905 - a word list reads better as text
 )
 

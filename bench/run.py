@@ -96,6 +96,8 @@ def main() -> None:
              EVAL / "eastbrook-heldout.jsonl"),
             ("Blind batch written in session 3, weighted to the hard kinds (tests/eval/eastbrook-fresh.jsonl; "
              "first score 54%, tuned on since)", EVAL / "eastbrook-fresh.jsonl"),
+            ("Second blind batch, 12 multi-hop (tests/eval/eastbrook-fresh2.jsonl; first score 60%, tuned on since)",
+             EVAL / "eastbrook-fresh2.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]

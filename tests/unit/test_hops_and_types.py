@@ -165,3 +165,19 @@ def test_a_spaced_identifier_finds_its_row() -> None:
 
     assert row_key("Tier 4") in analyse("tier 4 is who").ids
     assert row_key("SYV-16") in analyse("whats happening with syv16").ids
+
+
+def test_a_remark_after_the_question_is_not_a_second_question() -> None:
+    from assistant.analysis import split_parts
+
+    assert len(split_parts("when does the gizmo group meet? need to get something on the agenda")) == 1
+    assert len(split_parts("which form for the widget panel? also whats the number for the hub")) == 2
+
+
+def test_chat_months_with_two_digit_years_read_as_dates() -> None:
+    from assistant.shorthand import Shorthand
+
+    expand = Shorthand({}).expand
+    assert expand("how many cases apr 25 to feb 26") == "how many cases April 2025 to February 2026"
+    assert expand("SEP 25 plan") == "SEP 25 plan"  # capitals: an organisation's initials
+    assert not analyse(expand("cases apr 25 to feb 26")).ids
