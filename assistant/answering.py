@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.analysis import Analysis, analyse
+from assistant.corroboration import corroborating
 from assistant.embedding import Embedder
 from assistant.evidence import CHANGED, DECIDED, Unit, compact_row, is_caption, states_relation, type_match, units_of
 from assistant.focus import off_focus
@@ -38,12 +39,6 @@ UNIT_CACHE_SIZE = 50_000
 SIM_FLOOR, SIM_CEIL = 0.25, 0.7
 SAME_PASSAGE = 0.12
 GLOSSARY_WEIGHT = 0.8
-CORROBORATE_SUPPORT = 0.5
-MAX_CORROBORATING = 2
-# Facts worth matching across documents: figures with a unit, dates, phone numbers, e-mail addresses, ids.
-FACT = re.compile(r"£[\d,.]+(?:\s?(?:million|m|k))?|\b\d[\d,.]*%|\b\d{1,2}\s+(?:January|February|March|April|"
-                  r"May|June|July|August|September|October|November|December)\s+20\d\d\b|\b0\d{2,4} ?\d{3,4} ?\d{3,4}\b"
-                  r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b[A-Z]{1,5}-\d{1,3}\b")
 # Kinds of answer whose absence from the evidence means "not answered" ("when" often asks for a condition instead).
 STRICT_TYPES = ("phone", "email", "form", "timescale", "frequency", "meeting_frequency", "count", "money")
 STRICT_MISS = 0.85
@@ -53,6 +48,7 @@ CHANGE_BONUS = 0.15
 NAME_POOL = 2
 CANDIDATES = 10
 ID_SUPPORT = 0.5
+TYPED_LEAD = 0.9  # how close a part's unit holding the asked kind of fact must score to answer it instead
 MENTIONS = 20  # chunks elsewhere that name a row's identifier, looked at for a later update
 
 
@@ -250,7 +246,13 @@ class Answerer:
                 others = {t: 0.3 * weight(kb, t) for j, p in enumerate(analysis.parts) if j != i for t in terms(p)}
                 part_scored = self.score_units(kb, pa, self.retrieve(kb, pa, vec, part_texts[i]), alts, others,
                                                avoid={c.unit.chunk.id for c in chosen}, qvec=vec)
-                pick = next((c for c in part_scored if c.unit.text not in (x.unit.text for x in chosen)), None)
+                fresh = [c for c in part_scored if c.unit.text not in (x.unit.text for x in chosen)]
+                pick = fresh[0] if fresh else None
+                typed = tuple(t for t in pa.answer_types if t in STRICT_TYPES)
+                if pick is not None and typed and type_match(typed, pick.unit.text) < 1.0:
+                    # "how much was the grant": a close second holding an amount answers this part.
+                    pick = next((c for c in fresh[:UNIT_RERANK] if type_match(typed, c.unit.text) == 1.0
+                                 and c.score >= TYPED_LEAD * pick.score), pick)
                 if pick is not None:
                     chosen.append(pick)
                     # A short part ("who puts in what") is judged with the subject it carries.
@@ -292,7 +294,8 @@ class Answerer:
         if not multi and off_focus(kb, weights, analysis, tuple(strict), [c.unit for c in chosen], alts):
             return self._abstain(kb, analysis, fused)  # the right kind of fact, about something else
         answer = self._compose(kb, analysis, chosen, min(supports))
-        answer.citations.extend(self._corroborating(kb, analysis, chosen, fused, alts))
+        answer.citations.extend(corroborating(kb, [c.unit for c in chosen], fused,
+                                              lambda chunk: self.support(kb, analysis, chunk, alts)))
         return answer
 
     def _row_mention(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored]) -> Scored | None:
@@ -350,32 +353,6 @@ class Answerer:
             parts.append(f"{text} [{n}]")
         return Answer(answer=" ".join(parts), abstained=False, citations=citations, answer_id=uuid.uuid4().hex,
                       question_type=",".join(analysis.answer_types))
-
-    def _corroborating(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored], fused: dict[int, float],
-                       alts: dict[str, list[str]]) -> list[Citation]:
-        """Other documents that state the same fact (the same figure, date, phone number or identifier) about the
-        same thing: cited as well, so a reader sees every place the answer is written down."""
-        facts = {f for c in chosen for f in FACT.findall(c.unit.text)}
-        if not facts:
-            return []
-        used = {c.unit.chunk.source for c in chosen}
-        out: list[Citation] = []
-        for idx, score in sorted(fused.items(), key=lambda kv: -kv[1])[:CANDIDATES]:
-            chunk = kb.chunks[idx]
-            doc = kb.documents[chunk.source]
-            if chunk.source in used or doc.status == "superseded":
-                continue
-            shared = facts & set(FACT.findall(chunk.text))
-            if not shared or self.support(kb, analysis, chunk, alts) < CORROBORATE_SUPPORT:
-                continue
-            used.add(chunk.source)
-            out.append(Citation(source=chunk.source, page=chunk.page, section=chunk.section,
-                                snippet=strip_instructions(chunk.text)[:300], score=round(min(1.0, score * 30), 3),
-                                title=doc.title, row_id=chunk.row_id, document_type=doc.doc_type,
-                                document_date=doc.date, version=doc.version, status=doc.status))
-            if len(out) == MAX_CORROBORATING:
-                break
-        return out
 
     def _abstain(self, kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> Answer:
         related: list[DocumentPointer] = []

@@ -94,8 +94,8 @@ class LoadedKB:
             df.update(set(ts))
         n = max(len(chunks), 1)
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-        self.vocab = list(self.idf)
-        self._sorted_vocab = sorted(self.idf)
+        self.vocab = sorted(self.idf)  # sorted: a typo equally close to two terms is repaired the same way every run
+        self._sorted_vocab = self.vocab
         self.acronyms = learn_acronyms((c.kind, c.text) for c in chunks)
         self.initialisms = learn_initialisms(c.text for c in chunks)
         self.bm25 = bm25s.BM25()
