@@ -47,6 +47,7 @@ RELATION_BONUS = 0.3
 CHANGE_BONUS = 0.15
 NAME_POOL = 2
 CANDIDATES = 10
+ASKS_PLACE = re.compile(r"\b(?:which|what)\s+(?:para(?:graph)?|section|clause|article|part)\b", re.I)
 ID_SUPPORT = 0.5
 TYPED_LEAD = 0.9  # how close a part's unit holding the asked kind of fact must score to answer it instead
 MENTIONS = 20  # chunks elsewhere that name a row's identifier, looked at for a later update
@@ -332,6 +333,7 @@ class Answerer:
     def _compose(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored], support: float) -> Answer:
         citations: list[Citation] = []
         parts: list[str] = []
+        asks_place = bool(ASKS_PLACE.search(analysis.text))
         for s in chosen:
             chunk = s.unit.chunk
             doc = kb.documents[chunk.source]
@@ -348,6 +350,8 @@ class Answerer:
                 text = strip_instructions(chunk.text)
             if chunk.row_id and not text.startswith(chunk.row_id):
                 text = f"{chunk.row_id}: {text}"
+            elif asks_place and chunk.section and chunk.section not in text:
+                text = f"({chunk.section}) {text}"  # "which para covers …": the answer is the paragraph's number
             if doc.status == "superseded":
                 text = f"(from the superseded {doc.title}) {text}"
             parts.append(f"{text} [{n}]")

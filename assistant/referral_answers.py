@@ -61,7 +61,10 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
                     prompts: Prompts) -> Answer | None:
     """The directory's answer to a referral or handoff question, or None to keep the extractive ``evidence``."""
     asked = asked_fields(question)
-    if not asked or is_escalation_question(question) or not all(asked_fields(p) for p in split_parts(question)):
+    # A stuck referral ("the service hasn't contacted them - who do I escalate to") is the pathway's own "if it is
+    # not picked up" section; other escalation questions belong to the escalation protocol.
+    escalation = is_escalation_question(question) and "not_picked_up" not in asked
+    if not asked or escalation or not all(asked_fields(p) for p in split_parts(question)):
         return None  # "who chairs the panel and what's their number": a part the directory does not answer
     directory = service.directory(kb)
     if not directory.pathways:
@@ -76,8 +79,10 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
         return None
     if evidence.abstained and _names_something_else(service, kb, pathway, question):
         return None
-    if not evidence.abstained and pathway not in cited:
-        return None  # the answer was found elsewhere ("who owns action SYV-16?"): the question is about that
+    if not evidence.abstained and pathway not in cited and "not_picked_up" not in asked:
+        # The answer was found elsewhere ("who owns action SYV-16?"): the question is about that. A referral the
+        # named service has not picked up is always that pathway's chase route, whatever else mentions it.
+        return None
     unstated = [k for k in (*(narrative(asked) or _context(pathway, asked)), *details(asked))
                 if not _stated(pathway, k, asked)]
     if unstated:

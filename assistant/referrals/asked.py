@@ -24,7 +24,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                 r"\b(?:me|us) or (?:the|them)\b"),
     ("not_picked_up", r"\bnot (?:been )?(?:picked up|acknowledged|answered)\b|\bno (?:reply|response|answer|"
                       r"acknowledg\w*)\b|\bnot heard (?:back|anything)\b|\bheard nothing\b|\bchas(?:e|ing)\b|"
-                      r"\bignored\b|\bnobody (?:picks?|has picked) (?:it )?up\b"),
+                      r"\bignored\b|\bnobody (?:picks?|has picked) (?:it )?up\b|"
+                      r"\b(?:hasn'?t|has not|haven'?t|have not|hasnt|havent) (?:yet )?(?:been in touch|contacted|"
+                      r"responded|replied|got back|called back|picked (?:it |this )?up|acknowledged)\b"),
     ("consent", r"\bconsent\w*|\bpermission\b|\b(?:won'?t|will not|doesn'?t|does not|don'?t|do not|not) "
                 r"(?:agree|engage|want)\b|\brefus\w*|"
                 r"\b(?:mental )?capacity\b|\banonym\w*|\btell (?:them|the (?:person|family|parents?))\b"),

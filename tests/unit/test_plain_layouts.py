@@ -78,3 +78,7 @@ def test_labels_are_not_counts() -> None:
 
 def test_a_closed_service_means_out_of_hours() -> None:
     assert "out_of_hours" in asked_fields("worried about a kid, the hub is shut. who do i ring")
+
+
+def test_a_service_that_has_not_made_contact_is_a_referral_not_picked_up() -> None:
+    assert "not_picked_up" in asked_fields("the gizmo service still hasnt contacted my client after a week - who now")
