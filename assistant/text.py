@@ -21,6 +21,7 @@ themselves then there these they this those through to too under until up very w
 while who whom why will with would you your yours yourself yourselves im ive id dont doesnt isnt whats whos
 wheres hows thats theres u ur pls please thanks thx hi hello hey many much often long
 something anything everything nothing someone anyone everyone somebody anybody another else also really tbh btw
+us yet
 """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
