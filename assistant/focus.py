@@ -1,0 +1,45 @@
+"""Whether a fact of the kind asked for is about the thing asked about.
+
+A phone number, a count or "Chair: …" near the right topic is the classic near miss: "the phone number for the
+Rainbow Hub" must not be answered with another service's number printed beside it. The words that only say what
+kind of answer is wanted ("phone", "how many", "chairs") are set aside; what is left (the focus) must be held by
+the unit that carries the fact, or by the passage around it.
+"""
+
+from __future__ import annotations
+
+from assistant.analysis import Analysis
+from assistant.evidence import Unit, states_relation, type_match
+from assistant.index import LoadedKB
+from assistant.text import terms
+from assistant.weighting import present
+
+# Words that ask for a kind of answer rather than name a subject.
+CUE_TERMS = frozenset(terms(
+    "phone number numbers call ring telephone tel helpline contact email e-mail address form forms many much total "
+    "count often frequently frequency meet meets meeting chair chairs chaired lead leads led head manages manager "
+    "cost costs budget funding amount figure when date time long quickly who name named"))
+FOCUS_MIN = 0.25  # below this, the fact is about something else (measured on the tuning sets: answers ≥ 0.32)
+CONTEXT_SHARE = 0.6  # a focus word in the surrounding passage (its heading, the row's other cells) counts less
+
+
+def focus_coverage(kb: LoadedKB, weights: dict[str, float], unit: Unit, alts: dict[str, list[str]]) -> float:
+    """IDF-weighted share of the question's subject that the unit (or its passage) holds; 1.0 when the question
+    names no subject beyond the kind of answer."""
+    focus = {t: w for t, w in weights.items() if t not in CUE_TERMS}
+    total = sum(focus.values())
+    if not total:
+        return 1.0
+    context = set(kb.chunk_terms[kb.by_id[unit.chunk.id]])
+    held = sum(w * max(present(t, unit.terms, alts), CONTEXT_SHARE * present(t, context, alts))
+               for t, w in focus.items())
+    return held / total
+
+
+def off_focus(kb: LoadedKB, weights: dict[str, float], analysis: Analysis, strict: tuple[str, ...],
+              units: list[Unit], alts: dict[str, list[str]]) -> bool:
+    """Every unit of the answer that holds the fact asked for ("Chair: …", a phone number) is about another
+    subject."""
+    facts = [u for u in units if (strict and type_match(strict, u.text) == 1.0)
+             or (analysis.relation and states_relation(analysis.relation, u.text))]
+    return bool(facts) and max(focus_coverage(kb, weights, u, alts) for u in facts) < FOCUS_MIN
