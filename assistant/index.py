@@ -95,7 +95,6 @@ class LoadedKB:
         n = max(len(chunks), 1)
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self.vocab = sorted(self.idf)  # sorted: a typo equally close to two terms is repaired the same way every run
-        self._sorted_vocab = self.vocab
         self.acronyms = learn_acronyms((c.kind, c.text) for c in chunks)
         self.initialisms = learn_initialisms(c.text for c in chunks)
         self.bm25 = bm25s.BM25()
@@ -106,8 +105,8 @@ class LoadedKB:
         """True when a known term starts with ``word`` (a shortening such as 'coord' for 'coordinator')."""
         if len(word) < 4:
             return False
-        i = bisect.bisect_left(self._sorted_vocab, word)
-        return i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(word)
+        i = bisect.bisect_left(self.vocab, word)
+        return i < len(self.vocab) and self.vocab[i].startswith(word)
 
     def idf_of(self, term: str) -> float:
         return self.idf.get(term, 0.0)
