@@ -4,6 +4,7 @@ PostgreSQL, two sessions); tests/integration/test_serve_processes.py does it wit
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,17 @@ def test_a_leader_that_loses_its_connection_is_replaced(tmp_path: Path, settings
                 {"k": LOCK_KEY}).scalars().all()
             conn.commit()
         assert killed == [True]
+        # pg_terminate_backend only signals the backend: wait until its session (and the lock) has really gone.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with other_engine.connect() as conn:
+                held = conn.execute(text(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = "
+                    "'advisory' AND l.objid = :k AND l.granted AND d.datname = current_database()"),
+                    {"k": LOCK_KEY}).scalar_one()
+            if not held:
+                break
+            time.sleep(0.05)
         assert other.lead()
         assert not leader.lead()  # it notices, tries again, and stands by
     finally:
