@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import re
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+_MONTHS = tuple(m[:3].lower() for m in MONTH_NAMES)
+
+
+def month_name(word: str) -> str:
+    """'apr', 'Sept', 'april' → 'April'."""
+    return MONTH_NAMES[_MONTHS.index(word[:3].lower())]
 # "may" and "march" are ordinary words too: they count as months only beside a date word or a year.
 _MONTH = re.compile(r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
                     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b(?:\s+'?(?:20)?(\d\d)\b)?", re.I)

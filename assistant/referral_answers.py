@@ -25,6 +25,7 @@ from assistant.analysis import analyse, split_parts
 from assistant.escalation_answers import is_escalation_question
 from assistant.index import LoadedKB
 from assistant.models import Answer, Citation
+from assistant.priors import MEETING_TYPE
 from assistant.prompts import Prompts
 from assistant.referrals.asked import asked_fields, details, narrative
 from assistant.referrals.contacts import emails, forms, hours, phones
@@ -46,7 +47,6 @@ NAME_MIN_CHARS = 4  # shorter words outside the model's vocabulary are chat shor
 _DETAILS: dict[str, Callable[[str], list[str]]] = {"form": forms, "email": emails, "phone": phones, "hours": hours}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'“])")
 _UNIT = re.compile(r"(.+?)\s*\[(\d+)\]")  # an extractive answer's first passage and its citation number
-MEETING_TYPE = "minutes"
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,12 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import ConfigError
+from assistant.months import month_name
 
 _SECTION = re.compile(r"(?<![\w/-])s\.?(\d{1,3})(?![\w/-])")
 # "apr 25", "feb '26": a month and a two-digit year, as the documents write it ("April 2025").
 _MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+'?(\d{2})\b(?![:.]?\d)",
                          re.IGNORECASE)
-_MONTH_NAMES = {"jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
-                "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November",
-                "dec": "December"}
 
 
 class Shorthand:
@@ -39,7 +37,7 @@ class Shorthand:
         # "s17", "s47": how staff write a section of an Act; the documents write "Section 17".
         text = _SECTION.sub(lambda m: f"section {m.group(1)}", text)
         text = _MONTH_YEAR.sub(lambda m: m.group(0) if m.group(1).isupper()  # "SEP 25": initials, not September
-                               else f"{_MONTH_NAMES[m.group(1).lower()[:3]]} 20{m.group(2)}", text)
+                               else f"{month_name(m.group(1))} 20{m.group(2)}", text)
         if self._pattern is None:
             return text
         # Only lower-case shorthand: 'RE' or 'U' written in capitals may be a real acronym.

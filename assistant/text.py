@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from assistant.months import MONTH_NAMES
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*|£[0-9][0-9,.]*")
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -45,8 +47,8 @@ def words(text: str) -> list[str]:
 
 # Chat writes months short ("apr 25 to feb 26"); documents write them in full. ("sep" is left alone: it is as often
 # an organisation's initials.)
-_MONTH_SHORT = {"jan": "januari", "feb": "februari", "apr": "april", "jun": "june", "jul": "juli", "aug": "august",
-                "sept": "septemb", "oct": "octob", "nov": "novemb", "dec": "decemb"}
+_MONTH_SHORT = {m[:3].lower(): stem(m.lower()) for m in MONTH_NAMES if m[:3] not in ("Mar", "May", "Sep")}
+_MONTH_SHORT["sept"] = stem("september")
 
 
 def terms(text: str) -> list[str]:
