@@ -107,6 +107,16 @@ def _after_question(question: str, part: str) -> bool:
     return at > 0 and question[:at].rstrip().endswith("?")
 
 
+def _without_remark(question: str) -> str:
+    """The question without a remark after it ("… meet? need to get something on the agenda"): the remark says why
+    it is asked, not what the evidence must hold."""
+    head, mark, tail = question.rpartition("?")
+    if not mark or not tail.strip() or re.match(r"(?:(?:also|and|plus|btw|then|oh)\s+)*" + _QUESTION_WORDS,
+                                                 tail.strip(), re.I):
+        return question
+    return head + mark
+
+
 def _document_reference(question: str) -> set[str]:
     """Terms that only say which document is meant ('old', '2021-24', 'strategy'): the choice of document answers
     them, so the evidence inside it is not expected to repeat them."""
@@ -128,7 +138,8 @@ def analyse(question: str) -> Analysis:
     entities = tuple(stem(w.lower()) for w in re.findall(r"\b[A-Za-z][A-Za-z'-]+\b", question)
                      if w[0].isupper() and (w.isupper() or question.find(w) > 0) and w.lower() not in STOPWORDS)
     reference = _document_reference(question) if _OLD.search(question) else set()
-    return Analysis(text=question, terms=tuple(t for t in terms(question) if t not in reference), answer_types=types,
+    asked = tuple(t for t in terms(_without_remark(question)) if t not in reference)
+    return Analysis(text=question, terms=asked, answer_types=types,
                     ids=tuple(dict.fromkeys(identifiers(question))), parts=tuple(split_parts(question)),
                     wants_current=bool(_CURRENT.search(question)), entities=entities,
                     wants_old=bool(_OLD.search(question)), relation=_relation(question))

@@ -11,7 +11,7 @@ import numpy as np
 from assistant.analysis import Analysis, analyse
 from assistant.corroboration import corroborating
 from assistant.embedding import Embedder
-from assistant.evidence import CHANGED, DECIDED, Unit, compact_row, is_caption, states_relation, type_match, units_of
+from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
 from assistant.focus import off_focus
 from assistant.glossary import defines_term
 from assistant.hops import carried_context
@@ -19,6 +19,7 @@ from assistant.index import IndexedChunk, LoadedKB, row_key
 from assistant.models import Answer, Citation, DocumentPointer
 from assistant.priors import apply_priors
 from assistant.prompts import Prompts
+from assistant.row_mentions import row_mention
 from assistant.settings import Settings
 from assistant.shorthand import Shorthand
 from assistant.text import STOPWORDS, stem, terms, words
@@ -49,8 +50,8 @@ NAME_POOL = 2
 CANDIDATES = 10
 ASKS_PLACE = re.compile(r"\b(?:which|what)\s+(?:para(?:graph)?|section|clause|article|part)\b", re.I)
 ID_SUPPORT = 0.5
+FALLBACK_LEAD = 0.8  # how close a runner-up must score to lead when the best unit cannot answer
 TYPED_LEAD = 0.9  # how close a part's unit holding the asked kind of fact must score to answer it instead
-MENTIONS = 20  # chunks elsewhere that name a row's identifier, looked at for a later update
 
 
 @dataclass(frozen=True)
@@ -264,71 +265,69 @@ class Answerer:
         if min(supports) < self.settings.abstain_threshold or self._names_missing(
                 kb, analysis, scored, alts, chosen if multi else []):
             return self._abstain(kb, analysis, fused)
-        if not multi:
-            lead = chosen[0]
-            # Evidence is local: the sentence after the lead in the same passage often finishes the answer.
-            ranked = sorted(scored[1:], key=lambda s: -(s.score + (SAME_PASSAGE if s.unit.chunk.id ==
-                                                                  lead.unit.chunk.id else 0.0)))
-            # A definition is one line; other questions may need the next sentence or a second source.
-            limit = 1 if "definition" in analysis.answer_types else self.settings.answer_max_units
-            for s in ranked:
-                if len(chosen) >= limit:
-                    break
-                bonus = SAME_PASSAGE if s.unit.chunk.id == lead.unit.chunk.id else 0.0
-                if s.score + bonus < 0.8 * lead.score or s.unit.text in (c.unit.text for c in chosen):
-                    continue
-                if sum(len(c.unit.text) for c in chosen) + len(s.unit.text) > self.settings.answer_max_chars:
-                    continue
-                chosen.append(s)
-            follow = self._row_mention(kb, analysis, chosen)
-            if follow is not None:  # "A1 was met (147 victims)": what the document later says about the row
-                while len(chosen) > 1 and (len(chosen) >= limit or sum(len(c.unit.text) for c in chosen)
-                                           + len(follow.unit.text) > self.settings.answer_max_chars):
-                    chosen.pop()
-                chosen.append(follow)
-        strict = [t for t in analysis.answer_types if t in STRICT_TYPES]
-        lead_passage = [c for c in chosen if c.unit.chunk.id == chosen[0].unit.chunk.id
-                        and c.coverage >= 0.5 * chosen[0].coverage] if not multi else chosen
-        if strict and not any(type_match(tuple(strict), c.unit.text) == 1.0 for c in lead_passage):
-            return self._abstain(kb, analysis, fused)  # the evidence lacks the kind of fact asked for
+        strict = tuple(t for t in analysis.answer_types if t in STRICT_TYPES)
         weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
-        if not multi and off_focus(kb, weights, analysis, tuple(strict), [c.unit for c in chosen], alts):
-            return self._abstain(kb, analysis, fused)  # the right kind of fact, about something else
+        if multi:
+            if strict and not any(type_match(strict, c.unit.text) == 1.0 for c in chosen):
+                return self._abstain(kb, analysis, fused)  # the evidence lacks the kind of fact asked for
+        else:
+            # The best unit may hold the right kind of fact about something else, or no such fact, while a close
+            # runner-up holds it about the thing asked ("when does the VRU group meet": its own frequency line).
+            leads = [scored[0]] + [s for s in scored[1:UNIT_RERANK] if s.score >= FALLBACK_LEAD * scored[0].score
+                                   and (not strict or type_match(strict, s.unit.text) == 1.0)
+                                   and (not analysis.relation or states_relation(analysis.relation, s.unit.text))
+                                   and self._names_all(kb, analysis, weights, s, alts)
+                                   and self._blend(self.support(kb, analysis, s.unit.chunk, alts), s, analysis)
+                                   >= self.settings.abstain_threshold]
+            for lead in leads:
+                chosen = self._gather(kb, analysis, lead, scored, weights)
+                lead_passage = [c for c in chosen if c.unit.chunk.id == lead.unit.chunk.id
+                                and c.coverage >= 0.5 * lead.coverage]
+                if (not strict or any(type_match(strict, c.unit.text) == 1.0 for c in lead_passage)) and not off_focus(
+                        kb, weights, analysis, strict, [c.unit for c in chosen], alts):
+                    break
+            else:
+                return self._abstain(kb, analysis, fused)  # no evidence holds the kind of fact asked, on its subject
         answer = self._compose(kb, analysis, chosen, min(supports))
         answer.citations.extend(corroborating(kb, [c.unit for c in chosen], fused,
                                               lambda chunk: self.support(kb, analysis, chunk, alts)))
         return answer
 
-    def _row_mention(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored]) -> Scored | None:
-        """A sentence elsewhere in the lead row's document that names the row by its id and adds what the question
-        asks that the answer so far lacks (an outcome, a later update)."""
-        lead = chosen[0]
-        row_id = lead.unit.chunk.row_id
-        if not row_id or lead.unit.chunk.kind != "table_row":
-            return None
-        mention = re.compile(rf"(?<![\w-]){re.escape(row_id)}(?![\w-])")
-        weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
-        have = set().union(*(c.unit.terms for c in chosen))
-        missing = {t: w for t, w in weights.items() if t not in have}
-        best: Scored | None = None
-        # The row's own document, and later documents that name the row (minutes deciding its future).
-        own = kb.documents[lead.unit.chunk.source]
-        named = [i for i, _ in kb.keyword_search([row_key(row_id).lower()], MENTIONS)
-                 if kb.documents[kb.chunks[i].source].status != "superseded"
-                 and kb.documents[kb.chunks[i].source].date > own.date]
-        later = set(named)
-        for idx in [*kb.by_source.get(lead.unit.chunk.source, []), *named]:
-            chunk = kb.chunks[idx]
-            if chunk.kind == "table_row" or not mention.search(chunk.text):
+    def _names_all(self, kb: LoadedKB, analysis: Analysis, weights: dict[str, float], s: Scored,
+                   alts: dict[str, list[str]]) -> bool:
+        """The unit's passage names every specific thing the question turns on (an acronym by all its words)."""
+        have = set(kb.chunk_terms[kb.by_id[s.unit.chunk.id]])
+        return all(t in have or (t in alts and all(a in have for a in alts[t]))
+                   for t in self._rare(analysis) if weights.get(t, 0.0) >= KEY_IDF)
+
+    def _gather(self, kb: LoadedKB, analysis: Analysis, lead: Scored, scored: list[Scored],
+                weights: dict[str, float]) -> list[Scored]:
+        """The lead unit and what finishes its answer: the next sentence of its passage, a second source, or what a
+        later document says about the lead row."""
+        chosen = [lead]
+        # Evidence is local: the sentence after the lead in the same passage often finishes the answer.
+        ranked = sorted((s for s in scored if s is not lead), key=lambda s: -(
+            s.score + (SAME_PASSAGE if s.unit.chunk.id == lead.unit.chunk.id else 0.0)))
+        # A definition is one line; other questions may need the next sentence or a second source.
+        limit = 1 if "definition" in analysis.answer_types else self.settings.answer_max_units
+        for s in ranked:
+            if len(chosen) >= limit:
+                break
+            bonus = SAME_PASSAGE if s.unit.chunk.id == lead.unit.chunk.id else 0.0
+            if s.score + bonus < 0.8 * lead.score or s.unit.text in (c.unit.text for c in chosen):
                 continue
-            for unit in units_of(chunk):
-                gained = sum(w for t, w in missing.items() if t in unit.terms)
-                if idx in later and DECIDED.search(unit.text):
-                    gained += max(weights.values(), default=1.0)  # a later decision on the row is its news
-                if (mention.search(unit.text) and gained and unit.text not in (c.unit.text for c in chosen)
-                        and (best is None or gained > best.coverage)):
-                    best = Scored(unit, lead.score, gained, lead.chunk_score)
-        return best
+            if sum(len(c.unit.text) for c in chosen) + len(s.unit.text) > self.settings.answer_max_chars:
+                continue
+            chosen.append(s)
+        mention = row_mention(kb, weights, lead.unit, set().union(*(c.unit.terms for c in chosen)),
+                              {c.unit.text for c in chosen})
+        if mention is not None:
+            follow = Scored(mention[0], lead.score, mention[1], lead.chunk_score)
+            while len(chosen) > 1 and (len(chosen) >= limit or sum(len(c.unit.text) for c in chosen)
+                                       + len(follow.unit.text) > self.settings.answer_max_chars):
+                chosen.pop()
+            chosen.append(follow)
+        return chosen
 
     def _compose(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored], support: float) -> Answer:
         citations: list[Citation] = []

@@ -26,7 +26,7 @@ FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quart
                        r",\s*){2,}(?:and\s+)?(?:january|february|march|april|may|june|july|august|september|october|"
                        r"november|december))\b", re.I)
 # "How often does the board meet": a frequency said of its meetings, not of something else ("used every day").
-MEETING_FREQUENCY = re.compile(r"(?is)^(?=.*\bmeet)(?=.*(?:" + FREQUENCY.pattern + "))")
+MEETING_FREQUENCY = re.compile(r"(?is)^(?=.*\b(?:meet|frequency\b))(?=.*(?:" + FREQUENCY.pattern + "))")
 # A count: a number that is not a percentage, an amount of money, a year, a date, a time or part of an id.
 COUNT = re.compile(r"(?<![\w£$.,/:-])(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.\d+)?"
                    r"(?!(?:\s*(?:and|or|to|-|–)\s*\d+)?\s+(?:working\s+)?(?:days?|hours?|weeks?|months?|years?|minutes?)\b)"

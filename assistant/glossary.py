@@ -96,3 +96,32 @@ def learn_initialisms(texts: Iterable[str]) -> dict[str, str]:
         if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
             out[key] = ranked[0][0]
     return out
+
+
+_LOWER_RUN = re.compile(r"(?<![\w'’-])[a-z]+(?:-[a-z]+)*(?:[ ]+[a-z]+(?:-[a-z]+)*)+")
+
+
+def learn_phrase_initialisms(texts: Iterable[str], small: frozenset[str]) -> dict[str, str]:
+    """Initials of the everyday phrases the documents repeat ('nte' → 'night-time economy', 'cp' → 'child
+    protection'): a fallback for chat shortenings of things the documents never write as a name. Only a phrase that
+    clearly dominates its initials, and is used at least twice, is kept."""
+    counts: dict[str, dict[str, int]] = {}
+    for text in texts:
+        for run in _LOWER_RUN.findall(text):
+            tokens = run.split()
+            for a in range(len(tokens) - 1):
+                for b in range(a + 2, min(a + 3, len(tokens)) + 1):
+                    window = tokens[a:b]
+                    if any(w in small for w in window):
+                        break
+                    key = "".join(p[0] for w in window for p in w.split("-"))
+                    if 2 <= len(key) <= 5:
+                        names = counts.setdefault(key, {})
+                        phrase = " ".join(window)
+                        names[phrase] = names.get(phrase, 0) + 1
+    out: dict[str, str] = {}
+    for key, names in counts.items():
+        ranked = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))
+        if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            out[key] = ranked[0][0]
+    return out

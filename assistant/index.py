@@ -15,11 +15,13 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from assistant.analysis import identifiers
-from assistant.glossary import learn_acronyms, learn_initialisms
+from assistant.glossary import learn_acronyms, learn_initialisms, learn_phrase_initialisms
 from assistant.kb_store import ManifestEntry
 from assistant.text import STOPWORDS, stem, terms
 from assistant.vectorstore import collection_name
 from ingestion.models import DocumentInfo
+
+_ROW_KEYS = re.compile(r"(?:^|; )[^:;]{1,40}: ")
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,9 @@ class LoadedKB:
         self.vocab = sorted(self.idf)  # sorted: a typo equally close to two terms is repaired the same way every run
         self.acronyms = learn_acronyms((c.kind, c.text) for c in chunks)
         self.initialisms = learn_initialisms(c.text for c in chunks)
+        # A table's column names ("current period") repeat on every row: only its values are phrases people use.
+        self.phrase_initialisms = learn_phrase_initialisms(
+            (_ROW_KEYS.sub("; ", c.text) if c.kind == "table_row" else c.text for c in chunks), STOPWORDS)
         self.bm25 = bm25s.BM25()
         if chunks:
             self.bm25.index(self.chunk_terms, show_progress=False)
@@ -126,7 +131,8 @@ class LoadedKB:
             # Written in capitals ("DA forum") it is an acronym even when it is also a word.
             if (not meaning and ordinary is not None and key not in self.idf and key not in STOPWORDS
                     and ((3 <= len(key) <= 5 and not ordinary(key)) or (len(key) <= 5 and word.isupper()))):
-                meaning = self.initialisms.get(key)  # a shortening made up in chat ('csf'): the documents' name
+                # A shortening made up in chat ('csf'): the documents' name, else a phrase they repeat ('nte').
+                meaning = self.initialisms.get(key) or self.phrase_initialisms.get(key)
             if meaning and (word.isupper() or key not in self.idf or len(key) >= 3):
                 extra.append(meaning)
                 alternatives[stem(key)] = terms(meaning)

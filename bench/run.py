@@ -98,6 +98,8 @@ def main() -> None:
              "first score 54%, tuned on since)", EVAL / "eastbrook-fresh.jsonl"),
             ("Second blind batch, 12 multi-hop (tests/eval/eastbrook-fresh2.jsonl; first score 60%, tuned on since)",
              EVAL / "eastbrook-fresh2.jsonl"),
+            ("Third blind batch, written in session 4: 10 multi-hop, 8 near-miss unanswerable "
+             "(tests/eval/eastbrook-fresh3.jsonl; first score 38%, tuned on since)", EVAL / "eastbrook-fresh3.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
@@ -113,6 +115,14 @@ def main() -> None:
                     "'E3(a)' numbering. Its first score, before any change for it, was 40% (16/40).", ""]
             lines, _ = measure(EVAL / "kb3", [("kb3 questions (tests/eval/kb3-questions.jsonl)",
                                                EVAL / "kb3-questions.jsonl")], Path(tmp) / "kb3")
+            out += lines
+        if (EVAL / "kb4").is_dir():
+            out += ["## Fourth knowledge base, written blind in session 4 (tests/eval/kb4)", "",
+                    "Kelderby & Rooke: 'Section 3 —' and '2.3.1' numbering, 'Item 5 —' minutes with decision boxes, "
+                    "'Term: meaning' glossary lines, pipe tables, hand-made PDFs, BRAG action plan. Its first score, "
+                    "before any change for it, was 60% (24/40).", ""]
+            lines, _ = measure(EVAL / "kb4", [("kb4 questions (tests/eval/kb4-questions.jsonl)",
+                                               EVAL / "kb4-questions.jsonl")], Path(tmp) / "kb4")
             out += lines
     for section in sorted((REPO_ROOT / "bench" / "results").glob("*.md")):
         if section.name != "README.md":

@@ -72,6 +72,21 @@ def test_chat_shortenings_are_matched_to_the_documents_own_names_by_initials() -
     assert "qp" not in found
 
 
+def test_chat_shortenings_of_everyday_phrases_are_matched_when_one_phrase_dominates() -> None:
+    from assistant.glossary import learn_phrase_initialisms
+    from assistant.text import STOPWORDS
+
+    texts = ["Violence in the night-time economy rose.", "Patrols cover the night-time economy at weekends.",
+             "A child protection conference was held.", "Disputes about child protection thresholds.",
+             "case panel met"]
+    found = learn_phrase_initialisms(texts, STOPWORDS)
+    assert found["nte"] == "night-time economy"  # hyphenated words give one initial each
+    assert found["cp"] == "child protection"
+    close = learn_phrase_initialisms(["care plan reviewed", "care plan agreed", "case panel met", "case panel sat",
+                                      "case panel closed"], STOPWORDS)
+    assert "cp" not in close  # no phrase clearly dominates its initials
+
+
 def test_asking_about_the_old_document_names_it_and_its_naming_words_are_not_evidence_terms() -> None:
     from assistant.analysis import year_spans
 
@@ -135,6 +150,7 @@ def test_how_often_a_body_meets_wants_a_frequency_of_its_meetings() -> None:
     assert "meeting_frequency" in analyse("how often does the widget board meet").answer_types
     assert type_match(("meeting_frequency",), "Board: Widget Board; Meets: March, June, September, December") == 1.0
     assert type_match(("meeting_frequency",), "Partners use the widget pathway every day.") == 0.0
+    assert type_match(("meeting_frequency",), "4.2 Frequency: monthly, on the first Wednesday.") == 1.0
 
 
 def test_a_fact_about_another_subject_is_off_focus() -> None:
@@ -172,6 +188,8 @@ def test_a_remark_after_the_question_is_not_a_second_question() -> None:
 
     assert len(split_parts("when does the gizmo group meet? need to get something on the agenda")) == 1
     assert len(split_parts("which form for the widget panel? also whats the number for the hub")) == 2
+    # The remark's words are not terms the evidence must hold.
+    assert "agenda" not in analyse("when does the gizmo group meet? need to get something on the agenda").terms
 
 
 def test_chat_months_with_two_digit_years_read_as_dates() -> None:
