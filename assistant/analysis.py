@@ -28,12 +28,18 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("timescale", re.compile(r"\b(how long|how quickly|how soon|timescale|time ?frame|within|response time|"
                              r"how many (?:working )?(?:days|hours|weeks|months))\b", re.I)),
     ("frequency", re.compile(r"\b(how often|how frequently|how regularly|frequency|"
+                             r"(?:what|which) (?:months?|days?) (?:does|do|is|are)\b[^?]{0,40}\bmeet|"
                              r"when (?:does|do) (?!.*\bnext\b)(?:[\w-]+ ){1,4}meet)\b", re.I)),
     ("role", re.compile(r"\b(who|whom|whose|owner|owns|chair|chairs|lead|responsible|contact|escalate to)\b", re.I)),
     ("ownership", re.compile(r"\b(owns?|owner|responsib\w*|take (?:it )?over|take it off|hand(?:s|ed)? (?:it )?over|"
                              r"handoff|hand-off|still (?:on )?me|still mine|who has the case)\b", re.I)),
     ("consent", re.compile(r"\b(consent|agree|permission|refus\w*|won'?t agree|declin\w*|without (?:their|them))\b",
                            re.I)),
+    # "which board does the PTG report to", "what is it governed by": the body above it.
+    ("governance", re.compile(r"\b(reports? (?:up )?(?:in)?to|reporting (?:in)?to|governed|governance|overseen|"
+                              r"oversees|accountable to|answerable to|sits? (?:under|within)|"
+                              r"(?:which|what) (?:board|group|body|committee) "
+                              r"(?:owns|is (?:it|that|this) (?:under|in)))\b", re.I)),
     ("status", re.compile(r"\b(done|complete[d]?|status|still|progress|how are we doing|on track|rag|update)\b",
                           re.I)),
     ("steps", re.compile(r"\b(how do i|how to|what do i do|what now|what should i|process|steps|refer)\b", re.I)),
@@ -57,7 +63,7 @@ def year_spans(text: str) -> set[tuple[str, str]]:
 
 # "who chairs the board", "who's the lead for", "who is the owner of": the role relation asked about.
 _RELATION = re.compile(r"\bwho(?:'s|s| is| are)?\s+(?:the\s+|currently\s+|now\s+)?"
-                       r"(chair|lead|manag|coordinat|head)\w*\b", re.I)
+                       r"((?:vice|deputy|co)[- ]?chair|chair|lead|manag|coordinat|head)\w*\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,7 @@ def _document_reference(question: str) -> set[str]:
 
 def _relation(question: str) -> str:
     match = _RELATION.search(question)
-    return match.group(1).lower() if match else ""
+    return re.sub(r"[- ]", "-", match.group(1).lower()) if match else ""
 
 
 def analyse(question: str) -> Analysis:

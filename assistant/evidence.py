@@ -45,12 +45,16 @@ OWNERSHIP = re.compile(r"\b(?:owns?|owner|responsib\w*|until|from the point|rema
                        r"lead(?:s)? (?:on|the)|allocated)\b", re.I)
 CONSENT = re.compile(r"\b(?:consent|agree\w*|without (?:their|the person's)|declin\w*|refus\w*)\b", re.I)
 
+# "Reports to: ASB Board", "Governance: Violence & Exploitation Board", "overseen by", "a sub-group of".
+GOVERNANCE = re.compile(r"\breport(?:s|ing)?\s+(?:in)?to\b|\bgovern(?:ance|ed\s+by)\b|\boverseen\s+by\b|"
+                        r"\baccountable\s+to\b|\bsub-?group\s+of\b|\bown(?:ing|er)\s+board\b", re.I)
+
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "ownership": OWNERSHIP, "consent": CONSENT,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
     "timescale": TIMESCALE, "frequency": FREQUENCY, "meeting_frequency": MEETING_FREQUENCY,
     "role": ROLE,
-    "status": STATUS,
+    "status": STATUS, "governance": GOVERNANCE,
 }
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 
@@ -126,7 +130,7 @@ def states_relation(relation: str, text: str) -> bool:
     (role): …", "the lead is …" (not merely the role's name, as in "the Chair welcomed members")."""
     if not relation:
         return False
-    stem = "(?:lead|led)" if relation == "lead" else re.escape(relation)
+    stem = "(?:lead|led)" if relation == "lead" else re.escape(relation).replace("\\-", "[- ]?")
     pattern = (rf"\b{stem}\w*(?:\s*\([^)]*\))?\s*:\s*\S|\b{stem}\w*\s+by\b|\bis\s+(?:the\s+)?{stem}\w*\b|"
                rf"\b{stem}\w*\s+is\b|\b{stem}s\s+(?:the|it|this|each)\b")
     return re.search(pattern, text, re.I) is not None

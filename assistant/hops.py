@@ -22,13 +22,19 @@ _NAME = re.compile(r"\b[A-Z][\w'-]+(?:\s+(?:of|and|&|for|the)?\s*[A-Z][\w'-]+)+"
 _QUESTION_WORDS = frozenset(["what", "whats", "which", "who", "whos", "where", "when", "how", "why", "is", "are",
                              "does", "do", "did", "can", "could", "should", "would", "will"])
 _ASKS_WHO = re.compile(r"\b(?:who|whom|whos|who's|which|where)\b", re.I)
-_ASKS_WHICH = re.compile(r"\b(?:which|what)\s+([a-z]+)\b(?!\s+(?:is|are|was|do|does|did)\b)", re.I)
+# "which board is it governed by" asks for a body as surely as "which board owns it".
+_ASKS_WHICH = re.compile(r"\b(?:which|what)\s+(?:(board|group|panel|team|service|body|committee|forum|agency|unit|hub)|"
+                         r"([a-z]+)\b(?!\s+(?:is|are|was|do|does|did)\b))", re.I)
 _PERSON = re.compile(r"\b(?:their|they|them|he|she|his|her|theirs)\b", re.I)
 MAX_NAMES = 2
 
 
 def _content(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS and w.lower() not in _QUESTION_WORDS]
+
+
+def _asked_noun(which: re.Match[str]) -> str:
+    return (which.group(1) or which.group(2)).lower()
 
 
 def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
@@ -52,9 +58,11 @@ def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
         # the first part found; "who holds the case and which schedule covers IT" points at its subject.
         found = bool(names) and ((_PERSON.search(part) and _ASKS_WHO.search(previous_part)) or which is not None)
         if found:
-            carried.extend(dict.fromkeys(names[:MAX_NAMES]))
+            # "which board … and who chairs that board": the names the answer gave that are boards come first.
+            asked = [n for n in names if which is not None and _asked_noun(which) in n.lower()]
+            carried.extend(dict.fromkeys((asked or names)[:MAX_NAMES]))
             if which is not None:
-                carried.append(which.group(1))
+                carried.append(_asked_noun(which))
         else:
             carried.extend(w for w in _content(previous_part) if w.lower() not in part.lower())
     if not carried:

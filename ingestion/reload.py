@@ -126,7 +126,8 @@ class Reloader:
             with contextlib.suppress(Exception):
                 self.chroma.delete_collection(collection_name(gen_id))
             collection = self.chroma.create_collection(collection_name(gen_id), embedding_function=None,
-                                                       metadata={"hnsw:space": "cosine"})
+                                                       metadata={"hnsw:space": "cosine", "hnsw:search_ef": 200,
+                                                                 "hnsw:construction_ef": 200})
             old_collection = self.chroma.get_collection(collection_name(current.id)) if current else None
             entries = self._index(prepared, by_source, collection, old_collection, summary, progress, gen_id)
         except Exception:

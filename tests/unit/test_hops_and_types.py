@@ -199,3 +199,30 @@ def test_chat_months_with_two_digit_years_read_as_dates() -> None:
     assert expand("how many cases apr 25 to feb 26") == "how many cases April 2025 to February 2026"
     assert expand("SEP 25 plan") == "SEP 25 plan"  # capitals: an organisation's initials
     assert not analyse(expand("cases apr 25 to feb 26")).ids
+
+
+def test_which_board_it_reports_to_wants_a_governance_line() -> None:
+    assert "governance" in analyse("gizmo group reports into which board?").answer_types
+    assert "governance" in analyse("widget pathway - which board is it governed by").answer_types
+    assert type_match(("governance",), "Owner: Widget Lead · Governance: Gizmo Board") == 1.0
+    assert type_match(("governance",), "The Widget Panel reports to the Gizmo Board.") == 1.0
+    assert type_match(("governance",), "The Widget Panel meets monthly.") == 0.0
+
+
+def test_who_is_vice_chair_asks_for_the_vice_chair_stated() -> None:
+    from assistant.evidence import states_relation
+
+    relation = analyse("and who's vice chair of that board").relation
+    assert relation == "vice-chair"
+    assert states_relation(relation, "Board: Gizmo Board; Chair: Head of Widgets; Vice-chair: Superintendent")
+    assert not states_relation(relation, "Board: Gizmo Board; Chair: Head of Widgets")
+
+
+def test_that_board_points_at_the_board_the_first_part_found() -> None:
+    answer = ("Version: 2.2 Owner: Widget Coordinator, Gizmo Service Governance: Widget Delivery Group, reporting to "
+              "the Quayside Gizmo Board")
+    carried = carried_context("widget pathway - which board is it governed by", answer,
+                              "what months does that board meet")
+    assert "Quayside Gizmo Board" in carried
+    assert "Widget Coordinator" not in carried
+    assert "meeting_frequency" in analyse("what months does that board meet (Quayside Gizmo Board)").answer_types
