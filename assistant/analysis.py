@@ -10,7 +10,7 @@ from assistant.text import STOPWORDS, stem, terms
 _ID = re.compile(r"\b([A-Za-z]{1,5})[- ]?(\d{1,3}[a-z]?)\b")
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("phone", re.compile(r"\b(phone|number (?:do i|to) (?:call|ring)|call(?!-)|ring(?!-)|telephone|tel|helpline|"
-                         r"24 ?h(?:ou)?r)\b", re.I)),
+                         r"24 ?h(?:ou)?r|(?:their|his|her|its|contact) number(?! of))\b", re.I)),
     ("email", re.compile(r"\b(e-?mail|mailbox|address (?:to|do i) send)\b", re.I)),
     ("definition", re.compile(r"\b(stand for|stands for|acronym|what does \w+ mean|meaning of|abbreviation)\b", re.I)),
     ("number", re.compile(r"\b(how many|how much|number of|percentage|per ?cent|rate|target|figure|total|count|"
@@ -25,7 +25,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                         r"\bname of the form\b", re.I)),
     ("date", re.compile(r"\b(when|what date|which date|deadline|by when|due|start(?:ed)?|since when|what year)\b",
                         re.I)),
-    ("timescale", re.compile(r"\b(how long|how quickly|how soon|timescale|time ?frame|within|response time|"
+    ("timescale", re.compile(r"\b(how long|how quickly|how soon|how fast|timescale|time ?frame|within|response time|"
                              r"how many (?:working )?(?:days|hours|weeks|months))\b", re.I)),
     ("frequency", re.compile(r"\b(how often|how frequently|how regularly|frequency|"
                              r"(?:what|which) (?:months?|days?) (?:does|do|is|are)\b[^?]{0,40}\bmeet|"
@@ -103,8 +103,20 @@ def split_parts(question: str) -> list[str]:
     parts = [p for i, p in enumerate(parts) if i == 0 or not _after_question(question, p)
              or re.match(r"(?:(?:also|and|plus|btw|then|oh)\s+)*" + _QUESTION_WORDS, p.strip(), re.I)
              or p.rstrip().endswith("?")]
-    parts = [p.strip(" ?,") for p in parts if p and len(p.split()) >= 3]
+    # A short tail ("+ how fast?") belongs to the part before it.
+    merged: list[str] = []
+    for p in (p.strip(" ?,") for p in parts if p):
+        if merged and len(p.split()) < 3 and _after_plus(question, p):
+            merged[-1] = f"{merged[-1]}, {p}"
+        else:
+            merged.append(p)
+    parts = [p for p in merged if len(p.split()) >= 3]
     return parts if len(parts) > 1 else [question]
+
+
+def _after_plus(question: str, part: str) -> bool:
+    at = question.find(part)
+    return at > 0 and question[:at].rstrip().endswith("+")
 
 
 def _after_question(question: str, part: str) -> bool:

@@ -22,7 +22,7 @@ from assistant.prompts import Prompts
 from assistant.row_mentions import row_mention
 from assistant.settings import Settings
 from assistant.shorthand import Shorthand
-from assistant.text import STOPWORDS, stem, terms, words
+from assistant.text import STOPWORDS, names_together, stem, terms, words
 from assistant.weighting import (
     KEY_IDF,
     diverse,
@@ -196,16 +196,15 @@ class Answerer:
         """A specific name the question turns on (an uncommon word, rare in the knowledge base) that none of the
         best evidence mentions means the evidence is about something else: 'the phone number for Hollinsford MASH'
         must not be answered with Eastbrook's MASH."""
-        pool: set[str] = set()
         # A glossary entry that names the thing only says what it is: it is not evidence about it.
         # (For a two-part question, the evidence each part chose is in the pool too: each part names its own.)
-        for s in [s for s in scored if not is_definition(kb, s.unit.chunk)][:NAME_POOL] + parts:
-            pool |= set(kb.chunk_terms[kb.by_id[s.unit.chunk.id]])
+        pool = [kb.chunk_terms[kb.by_id[s.unit.chunk.id]]
+                for s in [s for s in scored if not is_definition(kb, s.unit.chunk)][:NAME_POOL] + parts]
         rare = self._rare(analysis)
         weights = term_weights(kb, analysis, rare, self._common(analysis))
         for t in rare:
             w = weights.get(t, 0.0)
-            if w >= KEY_IDF and not present(t, pool, alts):
+            if w >= KEY_IDF and not any(t in seq or (t in alts and names_together(seq, alts[t])) for seq in pool):
                 return True
         return topic_unknown(kb, analysis.text, self.embedder.is_common_word)
 
@@ -296,9 +295,9 @@ class Answerer:
 
     def _names_all(self, kb: LoadedKB, analysis: Analysis, weights: dict[str, float], s: Scored,
                    alts: dict[str, list[str]]) -> bool:
-        """The unit's passage names every specific thing the question turns on (an acronym by all its words)."""
-        have = set(kb.chunk_terms[kb.by_id[s.unit.chunk.id]])
-        return all(t in have or (t in alts and all(a in have for a in alts[t]))
+        """The unit's passage names every specific thing the question turns on (an acronym by its full name)."""
+        seq = kb.chunk_terms[kb.by_id[s.unit.chunk.id]]
+        return all(t in seq or (t in alts and names_together(seq, alts[t]))
                    for t in self._rare(analysis) if weights.get(t, 0.0) >= KEY_IDF)
 
     def _gather(self, kb: LoadedKB, analysis: Analysis, lead: Scored, scored: list[Scored],

@@ -23,6 +23,8 @@ def learn_acronyms(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
             pairs = [p.partition(": ")[2] or p for p in text.split("; ")]
             if len(pairs) >= 2 and _ACRONYM.match(pairs[0]) and sum(ch.isupper() for ch in pairs[0]) >= 2:
                 meaning = re.split(r"[.:;(]", pairs[1], maxsplit=1)[0].strip()
+                if len(meaning.split()) > 10:  # "Domestic Abuse Related Death Review, the current name for …"
+                    meaning = meaning.split(",", 1)[0].strip()
                 if 2 <= len(meaning.split()) <= 10 and _initials_fit(pairs[0], meaning):
                     found.setdefault(pairs[0].lower(), meaning)
             continue

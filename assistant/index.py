@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from assistant.analysis import identifiers
 from assistant.glossary import learn_acronyms, learn_initialisms, learn_phrase_initialisms
 from assistant.kb_store import ManifestEntry
-from assistant.text import STOPWORDS, stem, terms
+from assistant.text import STOPWORDS, name_terms, stem, terms
 from assistant.vectorstore import collection_name
 from ingestion.models import DocumentInfo
 
@@ -135,7 +135,7 @@ class LoadedKB:
                 meaning = self.initialisms.get(key) or self.phrase_initialisms.get(key)
             if meaning and (word.isupper() or key not in self.idf or len(key) >= 3):
                 extra.append(meaning)
-                alternatives[stem(key)] = terms(meaning)
+                alternatives[stem(key)] = name_terms(meaning)
         return (question + (" (" + "; ".join(extra) + ")" if extra else "")), alternatives
 
     def repair(self, qterms: list[str]) -> list[str]:

@@ -54,3 +54,18 @@ _MONTH_SHORT["sept"] = stem("september")
 def terms(text: str) -> list[str]:
     """Stemmed content terms (stopwords removed)."""
     return [_MONTH_SHORT.get(w) or stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def name_terms(name: str) -> list[str]:
+    """A name's words, each once: 'Multi-Agency Risk Management' is three words, not the six terms the tokenizer
+    makes of it (so a passage that merely says 'multi-agency' does not hold most of the name)."""
+    return list(dict.fromkeys(stem(w) for w in _TOKEN.findall(name.lower()) if w not in STOPWORDS))
+
+
+def names_together(seq: list[str], name: list[str]) -> bool:
+    """The name's words appear together in the term sequence (within a few terms of each other), not scattered
+    through the passage: 'Multi-Agency Risk Management' is not held by 'multi-agency tasking … risk … manager'."""
+    if not name:
+        return False
+    window = 2 * len(name) + 2  # a hyphenated word is several terms ('multi-agency', 'multiagency', 'multi', …)
+    return any(all(n in seq[i:i + window] for n in name) for i, t in enumerate(seq) if t == name[0])

@@ -226,3 +226,28 @@ def test_that_board_points_at_the_board_the_first_part_found() -> None:
     assert "Quayside Gizmo Board" in carried
     assert "Widget Coordinator" not in carried
     assert "meeting_frequency" in analyse("what months does that board meet (Quayside Gizmo Board)").answer_types
+
+
+def test_an_acronym_is_held_by_its_full_name_written_together_not_by_scattered_words() -> None:
+    from assistant.text import name_terms, names_together, terms
+
+    name = name_terms("Multi-Agency Widget Management")
+    assert len(name) == 3  # the hyphenated word counts once
+    assert names_together(terms("Refer to the Multi-Agency Widget Management meeting."), name)
+    assert not names_together(terms("Multi-Agency Tasking covers widget risks; the Manager chairs it."), name)
+
+
+def test_a_glossary_meaning_with_a_long_aside_keeps_the_name_before_the_comma() -> None:
+    from assistant.glossary import learn_acronyms
+
+    found = learn_acronyms([("table_row", "Term: GWR; Meaning: Gizmo Widget Review, the current name for what were "
+                                          "called widget incident reviews under the old arrangements")])
+    assert found["gwr"] == "Gizmo Widget Review"
+
+
+def test_their_number_asks_for_a_phone_and_a_short_tail_joins_the_part_before() -> None:
+    assert "phone" in analyse("who chairs the gizmo panel, and whats their number").answer_types
+    assert "phone" not in analyse("whats the number of gizmo referrals").answer_types
+    parts = analyse("widget panel said some refused - how many, and what should be sent instead + how fast?").parts
+    assert len(parts) == 2 and parts[1].endswith("how fast")
+    assert "timescale" in analyse(parts[1]).answer_types
