@@ -196,10 +196,12 @@ class Answerer:
         """A specific name the question turns on (an uncommon word, rare in the knowledge base) that none of the
         best evidence mentions means the evidence is about something else: 'the phone number for Hollinsford MASH'
         must not be answered with Eastbrook's MASH."""
-        # A glossary entry that names the thing only says what it is: it is not evidence about it.
+        # A glossary entry that names the thing only says what it is: it is not evidence about it (unless that is
+        # what is asked).
         # (For a two-part question, the evidence each part chose is in the pool too: each part names its own.)
         pool = [kb.chunk_terms[kb.by_id[s.unit.chunk.id]]
-                for s in [s for s in scored if not is_definition(kb, s.unit.chunk)][:NAME_POOL] + parts]
+                for s in [s for s in scored if "definition" in analysis.answer_types
+                          or not is_definition(kb, s.unit.chunk)][:NAME_POOL] + parts]
         rare = self._rare(analysis)
         weights = term_weights(kb, analysis, rare, self._common(analysis))
         for t in rare:

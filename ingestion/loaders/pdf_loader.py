@@ -175,6 +175,31 @@ class _PageParser:
         self.end_table()
 
 
+_DETAILS_LINE = re.compile(r"^(?:Version|Date|Owner|Approved|Effective|Status|Review)\b|^v?\d+(?:\.\d+)+\b", re.I)
+_DOC_WORD = re.compile(r"\b(?:pathway|strategy|plan|protocol|minutes|guidance|terms of reference|agreement|policy|"
+                       r"procedure|assessment|report|framework)\b", re.I)
+
+
+def _lead_title(lines: list[str]) -> str:
+    """A first page without a short title block: the opening lines before the document's details ("Version 3.1,
+    …"), starting from the line that names the kind of document when an organisation's banner comes first, with
+    a wrapped line ("… adults at" / "home") joined back."""
+    head: list[str] = []
+    for line in (x.strip() for x in lines):
+        if not line:
+            continue
+        if _DETAILS_LINE.match(line) or len(head) == 4:
+            break
+        head.append(re.sub(r"\s{2,}", " ", line))
+    start = next((i for i, line in enumerate(head) if _DOC_WORD.search(line)), 0)
+    title = head[start] if head else ""
+    for line in head[start + 1:]:
+        if not line[:1].islower():
+            break
+        title = f"{title} {line}"
+    return title if 10 <= len(title) <= 160 else ""
+
+
 def load(raw: bytes, source: str) -> LoadedDocument:
     try:
         reader = PdfReader(io.BytesIO(raw))
@@ -207,6 +232,6 @@ def load(raw: bytes, source: str) -> LoadedDocument:
         else:
             break
     meta_title = (reader.metadata.title if reader.metadata else None) or ""
-    title = meta_title.strip() or " ".join(title_lines) or source
+    title = meta_title.strip() or " ".join(title_lines) or _lead_title(page_lines[0]) or source
     return LoadedDocument(source=source, fmt="pdf", title=title[:200], blocks=outline.blocks,
                           meta={"pages": str(len(pages))})

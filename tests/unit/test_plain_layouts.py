@@ -82,3 +82,13 @@ def test_a_closed_service_means_out_of_hours() -> None:
 
 def test_a_service_that_has_not_made_contact_is_a_referral_not_picked_up() -> None:
     assert "not_picked_up" in asked_fields("the gizmo service still hasnt contacted my client after a week - who now")
+
+
+def test_a_pdf_without_a_title_block_takes_its_title_from_the_line_naming_the_document() -> None:
+    from ingestion.loaders.pdf_loader import _lead_title
+
+    lines = ["Quayside Community Safety Partnership — Widget Delivery Group",
+             "Gizmo Pathway: widget harm and the exploitation of adults at", "home",
+             "Version 3.1, 1 April 2026. Owner: Widget Coordinator."]
+    assert _lead_title(lines) == "Gizmo Pathway: widget harm and the exploitation of adults at home"
+    assert _lead_title(["Version 2.0", "Some text"]) == ""
