@@ -135,6 +135,17 @@ def _without_remark(question: str) -> str:
     return head + mark
 
 
+# "has X signed yet?", "tresham cctv - is it still going ahead?", "did the board ever agree …": a yes/no question
+# about where something stands now (not "X still hasn't called back, who do I escalate to").
+_STATUS_QUESTION = re.compile(r"(?:^\s*|\s[-–:,]\s*)"
+                              r"(?:is|are|has|have|had|did|does|do|was|were|will|can|could|should)\b[^?]*"
+                              r"\b(?:still|yet|now|ever|any more|anymore|currently)\b|\byet\b", re.I)
+
+
+def asks_status(question: str) -> bool:
+    return bool(_STATUS_QUESTION.search(question))
+
+
 def _document_reference(question: str) -> set[str]:
     """Terms that only say which document is meant ('old', '2021-24', 'strategy'): the choice of document answers
     them, so the evidence inside it is not expected to repeat them."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.analysis import Analysis, analyse
+from assistant.analysis import Analysis, analyse, asks_status
 from assistant.corroboration import corroborating
 from assistant.embedding import Embedder
 from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
@@ -17,7 +17,7 @@ from assistant.glossary import defines_term
 from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB, row_key
 from assistant.models import Answer, Citation, DocumentPointer
-from assistant.priors import apply_priors
+from assistant.priors import KPI_TYPE, apply_priors
 from assistant.prompts import Prompts
 from assistant.row_mentions import row_mention
 from assistant.settings import Settings
@@ -51,6 +51,7 @@ NAME_POOL = 2
 CANDIDATES = 10
 ASKS_PLACE = re.compile(r"\b(?:which|what)\s+(?:para(?:graph)?|section|clause|article|part)\b", re.I)
 ID_SUPPORT = 0.5
+NEWER_LEAD = 0.85  # how close a later document's unit must score to replace an older lead on a 'still/yet' question
 FALLBACK_LEAD = 0.8  # how close a runner-up must score to lead when the best unit cannot answer
 TYPED_LEAD = 0.9  # how close a part's unit holding the asked kind of fact must score to answer it instead
 
@@ -258,6 +259,7 @@ class Answerer:
                     pick = next((c for c in fresh[:UNIT_RERANK] if type_match(typed, c.unit.text) == 1.0
                                  and c.score >= TYPED_LEAD * pick.score), pick)
                 if pick is not None:
+                    pick = self._newer(kb, pa, pick, fresh, alts)
                     chosen.append(pick)
                     # A short part ("who puts in what") is judged with the subject it carries.
                     supports.append(self._blend(self.support(kb, pa, pick.unit.chunk, alts), pick, pa))
@@ -281,7 +283,8 @@ class Answerer:
                                    and self._names_all(kb, analysis, weights, s, alts)
                                    and self._blend(self.support(kb, analysis, s.unit.chunk, alts), s, analysis)
                                    >= self.settings.abstain_threshold]
-            for lead in leads:
+            newer = self._newer(kb, analysis, leads[0], scored, alts)
+            for lead in ([newer] if newer is not leads[0] else []) + leads:
                 chosen = self._gather(kb, analysis, lead, scored, weights)
                 lead_passage = [c for c in chosen if c.unit.chunk.id == lead.unit.chunk.id
                                 and c.coverage >= 0.5 * lead.coverage]
@@ -294,6 +297,25 @@ class Answerer:
         answer.citations.extend(corroborating(kb, [c.unit for c in chosen], fused,
                                               lambda chunk: self.support(kb, analysis, chunk, alts)))
         return answer
+
+    def _newer(self, kb: LoadedKB, analysis: Analysis, lead: Scored, candidates: list[Scored],
+               alts: dict[str, list[str]]) -> Scored:
+        """'Has X signed yet?', 'is it still …?': a close runner-up from a later document about the same thing is
+        the news (the minutes recording the signature beat the action log that was waiting for it). KPI rows stay:
+        the scorecard is the current figure, whatever later minutes quote."""
+        lead_doc = kb.documents[lead.unit.chunk.source]
+        if (not asks_status(analysis.text) or analysis.wants_old or not lead_doc.date
+                or lead_doc.doc_type == KPI_TYPE):
+            return lead
+        strict = tuple(t for t in analysis.answer_types if t in STRICT_TYPES)
+        weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
+        for s in candidates[:UNIT_RERANK]:
+            doc = kb.documents[s.unit.chunk.source]
+            if (doc.date > lead_doc.date and doc.status != "superseded" and s.score >= NEWER_LEAD * lead.score
+                    and (not strict or type_match(strict, s.unit.text) == 1.0)
+                    and self._names_all(kb, analysis, weights, s, alts)):
+                return s
+        return lead
 
     def _names_all(self, kb: LoadedKB, analysis: Analysis, weights: dict[str, float], s: Scored,
                    alts: dict[str, list[str]]) -> bool:

@@ -13,6 +13,7 @@ ASKED_OLD_WEIGHT = 1.5
 NEWEST_WEIGHT = 1.08  # the latest minutes or plan of its kind wins a near tie
 MONTH_WEIGHT = 1.4  # "what did the board agree in nov": the meeting of that month
 MEETING_TYPE = "minutes"
+KPI_TYPE = "kpi data"  # the document-type rules name the scorecard so
 
 
 def apply_priors(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> None:

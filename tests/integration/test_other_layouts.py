@@ -54,3 +54,12 @@ def test_a_later_decision_on_an_action_follows_its_row(real_assistant: Assistant
     later = [c for c in answer.citations[1:] if c.document_type == "minutes"
              and (c.document_date or "") > (lead.document_date or "")]
     assert later and "SYV-23" in later[0].snippet
+
+
+def test_a_has_it_happened_yet_question_is_answered_from_the_latest_document_on_it(kb3: Assistant) -> None:
+    answer = kb3.ask("has tidewater signed isp-03 yet? can we share tenancy info w them")
+    kb = kb3.knowledge_base()
+    mentioning = {c.source for c in kb.chunks if "Tidewater" in c.text and "ISP-03" in c.text}
+    newest = max(kb.documents[s].date for s in mentioning if kb.documents[s].status != "superseded")
+    assert not answer.abstained
+    assert answer.citations[0].document_date == newest, [(c.source, c.document_date) for c in answer.citations]

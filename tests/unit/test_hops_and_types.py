@@ -251,3 +251,12 @@ def test_their_number_asks_for_a_phone_and_a_short_tail_joins_the_part_before() 
     parts = analyse("widget panel said some refused - how many, and what should be sent instead + how fast?").parts
     assert len(parts) == 2 and parts[1].endswith("how fast")
     assert "timescale" in analyse(parts[1]).answer_types
+
+
+def test_a_yes_no_question_about_now_asks_for_the_status_but_a_stuck_case_story_does_not() -> None:
+    from assistant.analysis import asks_status
+
+    assert asks_status("has the gizmo board signed the widget protocol yet")
+    assert asks_status("widget cctv - is it still going ahead?")
+    assert asks_status("did the board ever agree the gizmo money")
+    assert not asks_status("the widget hub still hasnt called my client back, who do i escalate to")
