@@ -17,7 +17,9 @@ from assistant.glossary import defines_term
 from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB, row_key
 from assistant.models import Answer, Citation, DocumentPointer
-from assistant.priors import KPI_TYPE, apply_priors
+from assistant.months import meeting_not_held
+from assistant.periods import other_period
+from assistant.priors import KPI_TYPE, MEETING_TYPE, apply_priors
 from assistant.prompts import Prompts
 from assistant.row_mentions import row_mention
 from assistant.settings import Settings
@@ -231,7 +233,8 @@ class Answerer:
         vecs = self.embedder.embed([expanded, *part_texts])
         fused = self.retrieve(kb, analysis, vecs[0], expanded)
         scored = self.score_units(kb, analysis, fused, alts, qvec=vecs[0])
-        if not scored:
+        if not scored or meeting_not_held(question, [d.date for d in kb.documents.values()
+                                                      if d.doc_type == MEETING_TYPE]):
             return self._abstain(kb, analysis, fused)
         chosen: list[Scored] = []
         supports: list[float] = []
@@ -293,6 +296,8 @@ class Answerer:
                     break
             else:
                 return self._abstain(kb, analysis, fused)  # no evidence holds the kind of fact asked, on its subject
+            if set(strict) & {"count", "money"} and other_period(analysis.text, chosen[0].unit):
+                return self._abstain(kb, analysis, fused)  # a figure for another year than the one asked
         answer = self._compose(kb, analysis, chosen, min(supports))
         answer.citations.extend(corroborating(kb, [c.unit for c in chosen], fused,
                                               lambda chunk: self.support(kb, analysis, chunk, alts)))

@@ -38,3 +38,13 @@ def dated_in(iso_date: str, asked: set[tuple[int, int | None]]) -> bool:
         return False
     year, month = int(iso_date[:4]), int(iso_date[5:7])
     return any(month == m and (y is None or y == year) for m, y in asked)
+
+
+_ASKS_DECISION = re.compile(r"\b(?:decide[ds]?|decision|agree[ds]?|approve[ds]?|resolve[ds]?|sign(?:ed)? off)\b", re.I)
+
+
+def meeting_not_held(question: str, meeting_dates: list[str]) -> bool:
+    """'What did the board decide in June 2026?' when no meeting record is dated in June 2026: the documents hold
+    no such meeting, so any decision found elsewhere would answer a different question."""
+    asked = months_asked(question)
+    return bool(asked) and bool(_ASKS_DECISION.search(question)) and not any(dated_in(d, asked) for d in meeting_dates)

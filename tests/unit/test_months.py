@@ -25,3 +25,28 @@ def test_dated_in_checks_month_and_year() -> None:
 def test_short_months_match_long_months() -> None:
     assert terms("apr 25 to feb 26") == terms("April 25 to February 26")
     assert "sep" in terms("SEP Executive Board")  # an organisation's initials, not September
+
+
+def test_a_decision_in_a_month_with_no_meeting_record_is_not_held() -> None:
+    from assistant.months import meeting_not_held
+
+    minutes = ["2026-03-10", "2026-04-23"]
+    assert meeting_not_held("what did the gizmo board decide in june 2026 re widgets?", minutes)
+    assert not meeting_not_held("what did the gizmo board decide in april about widgets?", minutes)
+    assert not meeting_not_held("how many widgets were fixed in june 2026?", minutes)  # not a decision
+
+
+def test_a_figure_for_another_year_than_the_one_asked_is_another_period() -> None:
+    from assistant.evidence import Unit
+    from assistant.index import IndexedChunk
+    from assistant.periods import other_period
+
+    def unit(text: str) -> Unit:
+        chunk = IndexedChunk(id="c", source="s", text=text, context="", section="", page=None, row_id="",
+                             kind="table_row", order=0)
+        return Unit(chunk, text, frozenset())
+
+    assert other_period("gizmo grant for 26/27 - how much?", unit("Stream: Gizmo grant; 2025-26 amount: £1,036,000"))
+    assert not other_period("gizmo grant for 25/26?", unit("Stream: Gizmo grant; 2025-26 amount: £1,036,000"))
+    assert not other_period("widgets in 2025-26?", unit("Widgets: 41; current period: Apr 2025-Mar 2026"))
+    assert not other_period("how much is the gizmo grant", unit("2025-26 amount: £1,036,000"))
