@@ -261,6 +261,12 @@ class Answerer:
                     # "how much was the grant": a close second holding an amount answers this part.
                     pick = next((c for c in fresh[:UNIT_RERANK] if type_match(typed, c.unit.text) == 1.0
                                  and c.score >= TYPED_LEAD * pick.score), pick)
+                if pick is not None and pa.relation and not states_relation(pa.relation, pick.unit.text):
+                    # "who chairs the clinic and when does it meet": the chair must be stated, not guessed.
+                    pick = next((c for c in fresh[:UNIT_RERANK] if states_relation(pa.relation, c.unit.text)
+                                 and c.score >= TYPED_LEAD * pick.score), None)
+                    if pick is None:
+                        return self._abstain(kb, analysis, fused)
                 if pick is not None:
                     pick = self._newer(kb, pa, pick, fresh, alts)
                     chosen.append(pick)

@@ -63,3 +63,9 @@ def test_a_has_it_happened_yet_question_is_answered_from_the_latest_document_on_
     newest = max(kb.documents[s].date for s in mentioning if kb.documents[s].status != "superseded")
     assert not answer.abstained
     assert answer.citations[0].document_date == newest, [(c.source, c.document_date) for c in answer.citations]
+
+
+def test_a_two_part_question_whose_who_chairs_part_no_document_states_is_refused(real_assistant: Assistant) -> None:
+    # The corpus describes the stalking clinic (monthly) but names no chair for it.
+    answer = real_assistant.ask("who chairs the stalking clinic and what day of the month is it?")
+    assert answer.abstained and not answer.citations
