@@ -44,6 +44,10 @@ def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
     lowered = [w.lower() for w in prev_words]
     for noun in _DEFINITE.findall(part):
         noun_l = noun.lower()
+        # "… and who chairs the group in charge of it" after a row saying "owner group: EVDG": that group.
+        cell = re.search(rf"(?:^|;\s*)[^:;]*\b{re.escape(noun_l)}\b[^:;]*:\s*([^;]+)", previous_answer, re.I)
+        if cell and noun_l not in previous_part.lower():
+            return cell.group(1).strip()  # the row names it: nothing else of the first part is needed
         if noun_l in STOPWORDS or noun_l not in lowered or noun_l in part.lower().split()[:1]:
             continue
         at = lowered.index(noun_l)

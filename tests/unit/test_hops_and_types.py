@@ -260,3 +260,8 @@ def test_a_yes_no_question_about_now_asks_for_the_status_but_a_stuck_case_story_
     assert asks_status("widget cctv - is it still going ahead?")
     assert asks_status("did the board ever agree the gizmo money")
     assert not asks_status("the widget hub still hasnt called my client back, who do i escalate to")
+
+
+def test_the_group_in_charge_of_it_is_the_group_the_first_answers_row_names() -> None:
+    row = "PI-07: indicator: Referrals to the Gizmo Panel; current value: 61; owner group: WDG; note: Q1"
+    assert carried_context("gizmo referrals this yr", row, "who chairs the group thats in charge of it") == "WDG"
