@@ -37,7 +37,9 @@ def term_weights(kb: LoadedKB, analysis: Analysis, rare: set[str] | None = None,
             # An everyday word ('sent', 'still') can be rare in a small knowledge base without being what the
             # question is about; names and terms of art keep their full weight.
             out[t] = idf * (COMMON_WORD_WEIGHT if common and t in common and t not in analysis.entities else 1.0)
-        elif (raw in entities or raw in (rare or set())) and raw.isalpha() and not kb.has_prefix(raw):
+        elif ((raw in entities or raw in (rare or set())) and raw.isalpha() and not kb.has_prefix(raw)
+              and (len(raw) > 2 or raw in kb.acronyms or raw in kb.initialisms)):
+            # (Two letters the documents never use or define, "HA", are shorthand for something they spell out.)
             out[t] = KEY_IDF  # a name or acronym the documents never mention (not a shortening: 'coord')
         elif raw.isalpha() and len(raw) > 2:
             out[t] = UNSEEN_WEIGHT  # an ordinary word the documents never use: weak evidence of a different topic

@@ -69,3 +69,11 @@ def test_a_two_part_question_whose_who_chairs_part_no_document_states_is_refused
     # The corpus describes the stalking clinic (monthly) but names no chair for it.
     answer = real_assistant.ask("who chairs the stalking clinic and what day of the month is it?")
     assert answer.abstained and not answer.citations
+
+
+def test_two_letter_shorthand_the_documents_spell_out_does_not_block_an_answer(real_assistant: Assistant) -> None:
+    # "HA" is never written in the corpus (it says "Housing Association"): it must not count as an unknown name.
+    answer = real_assistant.ask("brookside HA still hasnt signed the DA reciprocal transfer protocol - what did exec "
+                                "board decide, and what do we do with brookside tenants meanwhile?")
+    assert not answer.abstained
+    assert any(c.document_type == "minutes" for c in answer.citations)
