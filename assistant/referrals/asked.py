@@ -57,6 +57,13 @@ _COMPILED = tuple((key, re.compile(pattern, re.IGNORECASE)) for key, pattern in 
 # "how many referrals…", "latest number for the year": a count, not a phone number.
 _COUNT = re.compile(r"\b(?:how many|number of|total|figures?|per cent|percentage|rate|latest|so far)\b", re.IGNORECASE)
 
+# "how long do we keep EMP records", "retention period for case files".
+_RETENTION = re.compile(r"\b(?:keep|kept|retain\w*|retention|hold on to|hang on to|stor(?:e|ed|ing)|delet\w*|"
+                        r"destroy\w*|"
+                        r"dispos\w*)\b[^?]*\b(?:records?|files?|data|information|notes|minutes|logs?)\b|"
+                        r"\b(?:records?|files?|data|information|notes)\b[^?]*\b(?:kept|retained|stored|deleted|"
+                        r"destroyed)\b", re.IGNORECASE)
+
 
 def asked_fields(question: str) -> tuple[str, ...]:
     """The field keys a question asks for, narrative fields before contact details (empty: not a referral
@@ -64,6 +71,8 @@ def asked_fields(question: str) -> tuple[str, ...]:
     found = [key for key, pattern in _COMPILED if pattern.search(question)]
     if "phone" in found and _COUNT.search(question):
         found.remove("phone")
+    if "timescales" in found and _RETENTION.search(question):
+        found.remove("timescales")  # how long records are kept is information governance, not a referral's pace
     return tuple(found)
 
 

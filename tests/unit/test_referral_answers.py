@@ -195,3 +195,10 @@ def test_a_pathway_is_named_by_its_title_or_its_form() -> None:
             ] == [riverside.source]
     assert named_pathways(directory, kb, "hillside housing - how do I refer?")[0].pathway is other  # type: ignore[arg-type]
     assert named_pathways(directory, kb, "which form do I use?") == []  # type: ignore[arg-type]
+
+
+def test_how_long_records_are_kept_is_not_a_referral_timescale() -> None:
+    from assistant.referrals.asked import asked_fields
+
+    assert "timescales" not in asked_fields("how long do we keep gizmo panel records for?")
+    assert "timescales" in asked_fields("how long does the gizmo hub take to respond to a referral")
