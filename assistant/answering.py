@@ -41,6 +41,7 @@ UNIT_DENSE_WEIGHT = 0.35
 UNIT_CACHE_SIZE = 50_000
 SIM_FLOOR, SIM_CEIL = 0.25, 0.7
 SAME_PASSAGE = 0.12
+LIST_ITEMS = 3  # lines that follow a chosen lead-in line ending in a colon
 GLOSSARY_WEIGHT = 0.8
 # Kinds of answer whose absence from the evidence means "not answered" ("when" often asks for a condition instead).
 STRICT_TYPES = ("phone", "email", "form", "timescale", "frequency", "meeting_frequency", "count", "money",
@@ -354,6 +355,7 @@ class Answerer:
             if sum(len(c.unit.text) for c in chosen) + len(s.unit.text) > self.settings.answer_max_chars:
                 continue
             chosen.append(s)
+        chosen = self._with_items(chosen)
         mention = row_mention(kb, weights, lead.unit, set().union(*(c.unit.terms for c in chosen)),
                               {c.unit.text for c in chosen})
         if mention is not None:
@@ -363,6 +365,27 @@ class Answerer:
                 chosen.pop()
             chosen.append(follow)
         return chosen
+
+    def _with_items(self, chosen: list[Scored]) -> list[Scored]:
+        """A chosen line that ends in a colon ("… consent, except where:") says nothing without the lines that
+        follow it in its passage: they come with it, and the weakest other units make room."""
+        out = list(chosen)
+        for c in chosen:
+            if not c.unit.text.rstrip().endswith(":"):
+                continue
+            units = units_of(c.unit.chunk)
+            at = next((i for i, u in enumerate(units) if u.text == c.unit.text), None)
+            if at is None:
+                continue
+            items = [Scored(u, c.score, c.coverage, c.chunk_score) for u in units[at + 1:at + 1 + LIST_ITEMS]
+                     if u.text not in (x.unit.text for x in out)]
+            spot = out.index(c) + 1
+            out[spot:spot] = items
+            protected = {id(x) for x in (out[0], c, *items)}
+            while (sum(len(x.unit.text) for x in out) > self.settings.answer_max_chars
+                   and any(id(x) not in protected for x in out)):
+                out.remove(next(x for x in reversed(out) if id(x) not in protected))
+        return out
 
     def _compose(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored], support: float) -> Answer:
         citations: list[Citation] = []

@@ -39,6 +39,7 @@ QUESTION_TYPE = "referral"
 CLOSE_NAMES = 0.8  # a pathway named at least this share as strongly as the best makes the best unclear
 BUDGET_CHARS = 480  # the passages of an answer; with the pathway name and markers it stays under ~600 characters
 MAX_PER_FIELD = 3
+MAX_ITEMS = 4  # list items shown under a picked lead-in line
 CONTEXT_FIELDS = ("out_of_hours", "not_picked_up", "how_to_refer")  # fields that hold contact details
 DETAIL_BONUS = 0.3  # a sentence holding the asked contact detail ranks above one that only reads alike
 WORD_BONUS = 0.2  # ... and one sharing the question's words above one that does not
@@ -253,6 +254,14 @@ def _pick(service: ReferralService, p: Pathway, key: str, qvec: np.ndarray, qter
         lead = sentences[i].lead
         if lead is not None and lead not in picked:
             picked.append(lead)
+    for i in list(picked):
+        items = [j for j, x in enumerate(sentences) if x.lead == i][:MAX_ITEMS]
+        if sentences[i].text.endswith(":") and items and not set(items) & set(picked):
+            # "… consent, except where:" says nothing without its items: they displace the weakest other picks.
+            keep = {i, *(j for held in holders.values() for j in held if j in picked)}
+            while sum(len(sentences[j].text) for j in (*picked, *items)) > budget and set(picked) - keep:
+                picked.remove(min(set(picked) - keep, key=lambda j: score[j]))
+            picked.extend(items)
     return [sentences[i] for i in sorted(picked)]
 
 

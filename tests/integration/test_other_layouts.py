@@ -77,3 +77,9 @@ def test_two_letter_shorthand_the_documents_spell_out_does_not_block_an_answer(r
                                 "board decide, and what do we do with brookside tenants meanwhile?")
     assert not answer.abstained
     assert any(c.document_type == "minutes" for c in answer.citations)
+
+
+def test_a_line_ending_in_a_colon_comes_with_the_lines_it_introduces(kb3: Assistant) -> None:
+    answer = kb3.ask("19yo prob being exploited but wont consent to emp referral. can i still send it")
+    assert not answer.abstained
+    assert not re.search(r":\s*\[\d+\]", answer.answer), answer.answer  # no lead-in left hanging
