@@ -389,7 +389,7 @@ class Answerer:
 
     def _compose(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored], support: float) -> Answer:
         citations: list[Citation] = []
-        parts: list[str] = []
+        parts: list[tuple[str, int]] = []
         asks_place = bool(ASKS_PLACE.search(analysis.text))
         for s in chosen:
             chunk = s.unit.chunk
@@ -411,8 +411,10 @@ class Answerer:
                 text = f"({chunk.section}) {text}"  # "which para covers …": the answer is the paragraph's number
             if doc.status == "superseded":
                 text = f"(from the superseded {doc.title}) {text}"
-            parts.append(f"{text} [{n}]")
-        return Answer(answer=" ".join(parts), abstained=False, citations=citations, answer_id=uuid.uuid4().hex,
+            parts.append((text, n))
+        # One marker per run of units from the same passage ("… except where: there is a risk …; … [1]").
+        runs = [f"{t} [{n}]" if i + 1 == len(parts) or parts[i + 1][1] != n else t for i, (t, n) in enumerate(parts)]
+        return Answer(answer=" ".join(runs), abstained=False, citations=citations, answer_id=uuid.uuid4().hex,
                       question_type=",".join(analysis.answer_types))
 
     def _abstain(self, kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> Answer:
