@@ -14,6 +14,7 @@ NEWEST_WEIGHT = 1.08  # the latest minutes or plan of its kind wins a near tie
 MONTH_WEIGHT = 1.4  # "what did the board agree in nov": the meeting of that month
 MEETING_TYPE = "minutes"
 KPI_TYPE = "kpi data"  # the document-type rules name the scorecard so
+KPI_WEIGHT = 1.3
 
 
 def apply_priors(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> None:
@@ -21,6 +22,7 @@ def apply_priors(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> N
     recent = recency(kb)
     lift = 0.25 if analysis.wants_current else 0.06
     spans = year_spans(analysis.text)
+    latest_figure = analysis.wants_current and bool({"number", "count"} & set(analysis.answer_types))
     months = months_asked(analysis.text)
     if len(months) > 1:
         months = set()  # "apr 25 to feb 26" is a period, not a meeting
@@ -39,3 +41,5 @@ def apply_priors(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> N
         fused[idx] *= 1.0 + lift * recent.get(doc.source, 0.0)
         if months and doc.doc_type == MEETING_TYPE and dated_in(doc.date, months):
             fused[idx] *= MONTH_WEIGHT
+        if latest_figure and doc.doc_type == KPI_TYPE:
+            fused[idx] *= KPI_WEIGHT  # "latest number": the scorecard, not an older figure quoted in minutes

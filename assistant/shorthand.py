@@ -41,5 +41,5 @@ class Shorthand:
         if self._pattern is None:
             return text
         # Only lower-case shorthand: 'RE' or 'U' written in capitals may be a real acronym.
-        return self._pattern.sub(lambda m: self.mapping[m.group(1).lower()] if m.group(1).islower() else m.group(1),
-                                 text)
+        return self._pattern.sub(lambda m: m.group(1) if any(ch.isupper() for ch in m.group(1))
+                                 else self.mapping[m.group(1).lower()], text)

@@ -95,6 +95,11 @@ def diverse(kb: LoadedKB, ranking: list[tuple[int, float]], k: int,
     return out
 
 
+# Words that say what is wanted about the topic ("knife crime latest number"), not the topic itself.
+_ASKING = frozenset(["latest", "current", "currently", "newest", "recent", "update", "updates", "status", "progress",
+                     "figure", "figures", "number", "numbers", "total", "totals", "stats", "statistics", "trend"])
+
+
 def topic_unknown(kb: LoadedKB, question: str, ordinary: Callable[[str], bool]) -> bool:
     """'forced marriage - who do we refer to': the topic a chat question leads with holds a word no document
     uses (a full dictionary word, not chat shorthand or a typo), so the documents are not about it."""
@@ -102,7 +107,8 @@ def topic_unknown(kb: LoadedKB, question: str, ordinary: Callable[[str], bool]) 
     if len(topic) < 2 or len(topic[0].split()) > TOPIC_WORDS:
         return False
     for word in words(topic[0]):
-        if (len(word) >= TOPIC_WORD_MIN and word.isalpha() and word not in STOPWORDS and ordinary(word)
+        if (len(word) >= TOPIC_WORD_MIN and word.isalpha() and word not in STOPWORDS and word not in _ASKING
+                and ordinary(word)
                 and not kb.idf_of(kb.repair([stem(word)])[0]) and not kb.has_prefix(word)):
             return True
     return False

@@ -265,3 +265,14 @@ def test_a_yes_no_question_about_now_asks_for_the_status_but_a_stuck_case_story_
 def test_the_group_in_charge_of_it_is_the_group_the_first_answers_row_names() -> None:
     row = "PI-07: indicator: Referrals to the Gizmo Panel; current value: 61; owner group: WDG; note: Q1"
     assert carried_context("gizmo referrals this yr", row, "who chairs the group thats in charge of it") == "WDG"
+
+
+def test_symbols_and_ordinals_in_chat_are_written_out_but_capitals_are_kept() -> None:
+    from assistant.settings import REPO_ROOT
+    from assistant.shorthand import Shorthand
+
+    shorthand = Shorthand.load(REPO_ROOT / "knowledge" / "rules" / "chat-shorthand.yaml")
+    assert shorthand.expand("widget crime latest # - worse?") == "widget crime latest number - worse?"
+    assert shorthand.expand("3rd party gizmo reports") == "third party gizmo reports"
+    assert shorthand.expand("sent it RE the U form") == "sent it RE the U form"
+    assert "number" in analyse("widget crime latest number - worse?").answer_types
