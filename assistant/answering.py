@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -215,9 +217,10 @@ class Answerer:
         return topic_unknown(kb, analysis.text, self.embedder.is_common_word)
 
     def support(self, kb: LoadedKB, analysis: Analysis, chunk: IndexedChunk,
-                alts: dict[str, list[str]] | None = None) -> float:
+                alts: dict[str, list[str]] | None = None, weights: dict[str, float] | None = None) -> float:
         """Share of the question's information (IDF-weighted) that the evidence chunk actually holds."""
-        weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
+        if weights is None:
+            weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
         if not weights:
             return 0.0
         have = set(kb.chunk_terms[kb.by_id[chunk.id]])
@@ -287,14 +290,18 @@ class Answerer:
         else:
             # The best unit may hold the right kind of fact about something else, or no such fact, while a close
             # runner-up holds it about the thing asked ("when does the VRU group meet": its own frequency line).
-            leads = [scored[0]] + [s for s in scored[1:UNIT_RERANK] if s.score >= FALLBACK_LEAD * scored[0].score
-                                   and (not strict or type_match(strict, s.unit.text) == 1.0)
-                                   and (not analysis.relation or states_relation(analysis.relation, s.unit.text))
-                                   and self._names_all(kb, analysis, weights, s, alts)
-                                   and self._blend(self.support(kb, analysis, s.unit.chunk, alts), s, analysis)
-                                   >= self.settings.abstain_threshold]
-            newer = self._newer(kb, analysis, leads[0], scored, alts)
-            for lead in ([newer] if newer is not leads[0] else []) + leads:
+            def runners_up() -> Iterator[Scored]:  # looked at only when the best unit cannot answer
+                for s in scored[1:UNIT_RERANK]:
+                    if (s.score >= FALLBACK_LEAD * scored[0].score
+                            and (not strict or type_match(strict, s.unit.text) == 1.0)
+                            and (not analysis.relation or states_relation(analysis.relation, s.unit.text))
+                            and self._names_all(kb, analysis, weights, s, alts)
+                            and self._blend(self.support(kb, analysis, s.unit.chunk, alts, weights), s, analysis)
+                            >= self.settings.abstain_threshold):
+                        yield s
+
+            newer = self._newer(kb, analysis, scored[0], scored, alts)
+            for lead in itertools.chain([newer] if newer is not scored[0] else [], [scored[0]], runners_up()):
                 chosen = self._gather(kb, analysis, lead, scored, weights)
                 lead_passage = [c for c in chosen if c.unit.chunk.id == lead.unit.chunk.id
                                 and c.coverage >= 0.5 * lead.coverage]
@@ -307,7 +314,7 @@ class Answerer:
                 return self._abstain(kb, analysis, fused)  # a figure for another year than the one asked
         answer = self._compose(kb, analysis, chosen, min(supports))
         answer.citations.extend(corroborating(kb, [c.unit for c in chosen], fused,
-                                              lambda chunk: self.support(kb, analysis, chunk, alts)))
+                                              lambda chunk: self.support(kb, analysis, chunk, alts, weights)))
         return answer
 
     def _newer(self, kb: LoadedKB, analysis: Analysis, lead: Scored, candidates: list[Scored],

@@ -97,6 +97,7 @@ class LoadedKB:
         n = max(len(chunks), 1)
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self.vocab = sorted(self.idf)  # sorted: a typo equally close to two terms is repaired the same way every run
+        self._repaired: dict[str, str] = {}
         self.acronyms = learn_acronyms((c.kind, c.text) for c in chunks)
         self.initialisms = learn_initialisms(c.text for c in chunks)
         # A table's column names ("current period") repeat on every row: only its values are phrases people use.
@@ -145,8 +146,10 @@ class LoadedKB:
             if t in self.idf or len(t) < 5 or t.isdigit():
                 out.append(t)
                 continue
-            match = process.extractOne(t, self.vocab, scorer=fuzz.ratio, score_cutoff=84)
-            out.append(match[0] if match else t)
+            if t not in self._repaired:  # the same chat words come back in question after question
+                match = process.extractOne(t, self.vocab, scorer=fuzz.ratio, score_cutoff=84)
+                self._repaired[t] = match[0] if match else t
+            out.append(self._repaired[t])
         return out
 
     def keyword_search(self, qterms: list[str], k: int) -> list[tuple[int, float]]:
