@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import re
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
 from assistant.analysis import Analysis, analyse, asks_status
+from assistant.answer_text import Scored, abstention, compose
 from assistant.corroboration import corroborating
 from assistant.embedding import Embedder
 from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
@@ -18,7 +17,7 @@ from assistant.focus import off_focus
 from assistant.glossary import defines_term
 from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB, row_key
-from assistant.models import Answer, Citation, DocumentPointer
+from assistant.models import Answer
 from assistant.months import meeting_not_held
 from assistant.periods import other_period
 from assistant.priors import KPI_TYPE, MEETING_TYPE, apply_priors
@@ -54,20 +53,10 @@ RELATION_BONUS = 0.3
 CHANGE_BONUS = 0.15
 NAME_POOL = 2
 CANDIDATES = 10
-ASKS_PLACE = re.compile(r"\b(?:which|what)\s+(?:para(?:graph)?|section|clause|article|part)\b", re.I)
 ID_SUPPORT = 0.5
 NEWER_LEAD = 0.85  # how close a later document's unit must score to replace an older lead on a 'still/yet' question
 FALLBACK_LEAD = 0.8  # how close a runner-up must score to lead when the best unit cannot answer
 TYPED_LEAD = 0.9  # how close a part's unit holding the asked kind of fact must score to answer it instead
-
-
-@dataclass(frozen=True)
-class Scored:
-    unit: Unit
-    score: float
-    coverage: float
-    chunk_score: float
-    similarity: float = 0.0  # cosine of the unit (with its context) to the question, when measured
 
 
 class Answerer:
@@ -312,7 +301,7 @@ class Answerer:
                 return self._abstain(kb, analysis, fused)  # no evidence holds the kind of fact asked, on its subject
             if set(strict) & {"count", "money"} and other_period(analysis.text, chosen[0].unit):
                 return self._abstain(kb, analysis, fused)  # a figure for another year than the one asked
-        answer = self._compose(kb, analysis, chosen, min(supports))
+        answer = compose(kb, analysis, chosen, self.settings.answer_max_chars)
         answer.citations.extend(corroborating(kb, [c.unit for c in chosen], fused,
                                               lambda chunk: self.support(kb, analysis, chunk, alts, weights)))
         return answer
@@ -394,49 +383,5 @@ class Answerer:
                 out.remove(next(x for x in reversed(out) if id(x) not in protected))
         return out
 
-    def _compose(self, kb: LoadedKB, analysis: Analysis, chosen: list[Scored], support: float) -> Answer:
-        citations: list[Citation] = []
-        parts: list[tuple[str, int]] = []
-        asks_place = bool(ASKS_PLACE.search(analysis.text))
-        for s in chosen:
-            chunk = s.unit.chunk
-            doc = kb.documents[chunk.source]
-            key = (chunk.source, chunk.page, chunk.section)
-            n = next((i for i, c in enumerate(citations, 1) if (c.source, c.page, c.section) == key), 0)
-            if not n:
-                citations.append(Citation(source=chunk.source, page=chunk.page, section=chunk.section,
-                                          snippet=s.unit.text, score=round(min(1.0, s.score), 3), title=doc.title,
-                                          row_id=chunk.row_id, document_type=doc.doc_type, document_date=doc.date,
-                                          version=doc.version, status=doc.status))
-                n = len(citations)
-            text = s.unit.text
-            if s is chosen[0] and chunk.kind == "table_row" and len(chunk.text) <= self.settings.answer_max_chars:
-                text = strip_instructions(chunk.text)
-            if chunk.row_id and not text.startswith(chunk.row_id):
-                text = f"{chunk.row_id}: {text}"
-            elif asks_place and chunk.section and chunk.section not in text:
-                text = f"({chunk.section}) {text}"  # "which para covers …": the answer is the paragraph's number
-            if doc.status == "superseded":
-                text = f"(from the superseded {doc.title}) {text}"
-            parts.append((text, n))
-        # One marker per run of units from the same passage ("… except where: there is a risk …; … [1]").
-        runs = [f"{t} [{n}]" if i + 1 == len(parts) or parts[i + 1][1] != n else t for i, (t, n) in enumerate(parts)]
-        return Answer(answer=" ".join(runs), abstained=False, citations=citations, answer_id=uuid.uuid4().hex,
-                      question_type=",".join(analysis.answer_types))
-
     def _abstain(self, kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> Answer:
-        related: list[DocumentPointer] = []
-        for idx, _ in sorted(fused.items(), key=lambda kv: -kv[1]):
-            chunk = kb.chunks[idx]
-            if any(r.source == chunk.source for r in related):
-                continue
-            related.append(DocumentPointer(source=chunk.source, title=kb.documents[chunk.source].title,
-                                           section=chunk.section))
-            if len(related) == 3:
-                break
-        text = self.prompts.get("abstain")
-        if related:
-            text += " " + self.prompts.get("abstain_pointers") + " " + "; ".join(
-                f"{r.title}" + (f" ({r.section})" if r.section else "") for r in related)
-        return Answer(answer=text, abstained=True, citations=[], related=related, answer_id=uuid.uuid4().hex,
-                      question_type=",".join(analysis.answer_types))
+        return abstention(kb, analysis, fused, self.prompts)

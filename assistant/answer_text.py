@@ -1,0 +1,76 @@
+"""The answer's text: chosen evidence units as a short cited answer, or a plain refusal with pointers."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from assistant.analysis import Analysis
+from assistant.evidence import Unit
+from assistant.index import LoadedKB
+from assistant.models import Answer, Citation, DocumentPointer
+from assistant.prompts import Prompts
+from ingestion.screening import strip_instructions
+
+ASKS_PLACE = re.compile(r"\b(?:which|what)\s+(?:para(?:graph)?|section|clause|article|part)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Scored:
+    unit: Unit
+    score: float
+    coverage: float
+    chunk_score: float
+    similarity: float = 0.0  # cosine of the unit (with its context) to the question, when measured
+
+
+def compose(kb: LoadedKB, analysis: Analysis, chosen: list[Scored], max_chars: int) -> Answer:
+    """The chosen units as a short answer, each run of units from one passage followed by its citation marker."""
+    citations: list[Citation] = []
+    parts: list[tuple[str, int]] = []
+    asks_place = bool(ASKS_PLACE.search(analysis.text))
+    for s in chosen:
+        chunk = s.unit.chunk
+        doc = kb.documents[chunk.source]
+        key = (chunk.source, chunk.page, chunk.section)
+        n = next((i for i, c in enumerate(citations, 1) if (c.source, c.page, c.section) == key), 0)
+        if not n:
+            citations.append(Citation(source=chunk.source, page=chunk.page, section=chunk.section,
+                                      snippet=s.unit.text, score=round(min(1.0, s.score), 3), title=doc.title,
+                                      row_id=chunk.row_id, document_type=doc.doc_type, document_date=doc.date,
+                                      version=doc.version, status=doc.status))
+            n = len(citations)
+        text = s.unit.text
+        if s is chosen[0] and chunk.kind == "table_row" and len(chunk.text) <= max_chars:
+            text = strip_instructions(chunk.text)
+        if chunk.row_id and not text.startswith(chunk.row_id):
+            text = f"{chunk.row_id}: {text}"
+        elif asks_place and chunk.section and chunk.section not in text:
+            text = f"({chunk.section}) {text}"  # "which para covers …": the answer is the paragraph's number
+        if doc.status == "superseded":
+            text = f"(from the superseded {doc.title}) {text}"
+        parts.append((text, n))
+    # One marker per run of units from the same passage ("… except where: there is a risk …; … [1]").
+    runs = [f"{t} [{n}]" if i + 1 == len(parts) or parts[i + 1][1] != n else t for i, (t, n) in enumerate(parts)]
+    return Answer(answer=" ".join(runs), abstained=False, citations=citations, answer_id=uuid.uuid4().hex,
+                  question_type=",".join(analysis.answer_types))
+
+
+def abstention(kb: LoadedKB, analysis: Analysis, fused: dict[int, float], prompts: Prompts) -> Answer:
+    """The plain "not in the documents" answer, with the three nearest documents as pointers."""
+    related: list[DocumentPointer] = []
+    for idx, _ in sorted(fused.items(), key=lambda kv: -kv[1]):
+        chunk = kb.chunks[idx]
+        if any(r.source == chunk.source for r in related):
+            continue
+        related.append(DocumentPointer(source=chunk.source, title=kb.documents[chunk.source].title,
+                                       section=chunk.section))
+        if len(related) == 3:
+            break
+    text = prompts.get("abstain")
+    if related:
+        text += " " + prompts.get("abstain_pointers") + " " + "; ".join(
+            f"{r.title}" + (f" ({r.section})" if r.section else "") for r in related)
+    return Answer(answer=text, abstained=True, citations=[], related=related, answer_id=uuid.uuid4().hex,
+                  question_type=",".join(analysis.answer_types))
