@@ -25,7 +25,7 @@ from assistant.prompts import Prompts
 from assistant.row_mentions import row_mention
 from assistant.settings import Settings
 from assistant.shorthand import Shorthand
-from assistant.text import STOPWORDS, names_together, stem, terms, words
+from assistant.text import STOPWORDS, holds_name, stem, terms, words
 from assistant.weighting import (
     KEY_IDF,
     diverse,
@@ -201,7 +201,7 @@ class Answerer:
         weights = term_weights(kb, analysis, rare, self._common(analysis))
         for t in rare:
             w = weights.get(t, 0.0)
-            if w >= KEY_IDF and not any(t in seq or (t in alts and names_together(seq, alts[t])) for seq in pool):
+            if w >= KEY_IDF and not any(holds_name(t, seq, alts) for seq in pool):
                 return True
         return topic_unknown(kb, analysis.text, self.embedder.is_common_word)
 
@@ -329,7 +329,7 @@ class Answerer:
                    alts: dict[str, list[str]]) -> bool:
         """The unit's passage names every specific thing the question turns on (an acronym by its full name)."""
         seq = kb.chunk_terms[kb.by_id[s.unit.chunk.id]]
-        return all(t in seq or (t in alts and names_together(seq, alts[t]))
+        return all(holds_name(t, seq, alts)
                    for t in self._rare(analysis) if weights.get(t, 0.0) >= KEY_IDF)
 
     def _gather(self, kb: LoadedKB, analysis: Analysis, lead: Scored, scored: list[Scored],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from assistant.analysis import Analysis
 from assistant.evidence import Unit, states_relation, type_match
 from assistant.index import LoadedKB
-from assistant.text import names_together, terms
+from assistant.text import holds_name, terms
 
 # Words that ask for a kind of answer rather than name a subject.
 CUE_TERMS = frozenset(terms(
@@ -31,13 +31,9 @@ def focus_coverage(kb: LoadedKB, weights: dict[str, float], unit: Unit, alts: di
         return 1.0
     context = kb.chunk_terms[kb.by_id[unit.chunk.id]]
     own = terms(unit.text)
-    held = sum(w * max(_holds(t, own, alts), CONTEXT_SHARE * _holds(t, context, alts)) for t, w in focus.items())
+    held = sum(w * max(float(holds_name(t, own, alts)), CONTEXT_SHARE * holds_name(t, context, alts))
+               for t, w in focus.items())
     return held / total
-
-
-def _holds(term: str, seq: list[str], alts: dict[str, list[str]]) -> float:
-    """The subject term, or the full name an acronym stands for, written together (not its words scattered)."""
-    return 1.0 if term in seq or (term in alts and names_together(seq, alts[term])) else 0.0
 
 
 def off_focus(kb: LoadedKB, weights: dict[str, float], analysis: Analysis, strict: tuple[str, ...],

@@ -69,3 +69,8 @@ def names_together(seq: list[str], name: list[str]) -> bool:
         return False
     window = 2 * len(name) + 2  # a hyphenated word is several terms ('multi-agency', 'multiagency', 'multi', …)
     return any(all(n in seq[i:i + window] for n in name) for i, t in enumerate(seq) if t == name[0])
+
+
+def holds_name(term: str, seq: list[str], alts: dict[str, list[str]]) -> bool:
+    """The passage's terms hold the term, or the full name an acronym stands for written together."""
+    return term in seq or (term in alts and names_together(seq, alts[term]))
