@@ -28,10 +28,11 @@ QUESTION_TYPE = "escalation"
 # The question is about escalating, outright: it says so, or names a level or a stuck case.
 _ESCALATION = re.compile(
     r"\bescalat\w*|\b(?:level|lvl|lev|stage|tier)\s*\d\b|\bwhich (?:level|stage)\b|\bstuck[- ]case", re.I)
-# A stuck case described without the word: professionals disagree, refuse, or nothing moves.
+# A stuck case described without the word: professionals disagree, refuse, or nothing moves (a person who refuses
+# help is the case, not a stuck one).
 _STUCK = re.compile(
     r"\b(?:stuck|going nowhere|got nowhere|getting nowhere|not (?:being )?picked up|no response|not responding|"
-    r"refus\w*|(?:won'?t|will not|can'?t|cannot|couldn'?t|do not|don'?t) agree|disagree\w*|dispute\w*|"
+    r"refus\w*(?! (?:help|support|services?|to engage|treatment|care)\b)|(?:won'?t|will not|can'?t|cannot|couldn'?t|do not|don'?t) agree|disagree\w*|dispute\w*|"
     r"at an impasse|blocked|"
     r"red (?:at |for )?(?:\d|two|three) (?:\w+ )?meetings?)\b", re.I)
 # It asks who (or where, or which level) the case goes to next.
@@ -41,12 +42,16 @@ _ASKS_WHO = re.compile(
     r"\b(?:can|do|should|could) (?:i|we) (?:use|escalate)\b", re.I)
 # "who do I call / refer to" is a referral or contact question, not a stuck case, unless it says "escalate".
 _CONTACT = re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact|refer|tell|email)\b", re.I)
+# "... and how long do they get": the level's response time, which the router's answer gives.
+_HOW_LONG = re.compile(r"\bhow (?:long|quick(?:ly)?|fast|soon)\b|\btimescales?\b|\bresponse time\b|\bdeadline\b",
+                       re.I)
 
 
 def is_escalation_question(question: str) -> bool:
     """True when the question asks who (or which level) a stuck case goes to next (and nothing else: a two-part
-    question is answered part by part from the documents)."""
-    if not _ASKS_WHO.search(question) or len(split_parts(question)) > 1:
+    question is answered part by part from the documents, unless its other parts ask only how long they get)."""
+    parts = split_parts(question)
+    if not _ASKS_WHO.search(parts[0]) or not all(_HOW_LONG.search(p) for p in parts[1:]):
         return False
     if _ESCALATION.search(question):
         return True
@@ -71,10 +76,11 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
     if decision.topic_id is None or decision.confidence < MIN_CONFIDENCE:
         return None
     stale = stale_warning_for_documents(rules, documents)
-    return compose(decision, evidence, [*evidence.warnings, *([stale] if stale else [])])
+    return compose(decision, evidence, [*evidence.warnings, *([stale] if stale else [])],
+                   asks_time=bool(_HOW_LONG.search(question)))
 
 
-def compose(decision: RouteDecision, evidence: Answer, warnings: list[str]) -> Answer:
+def compose(decision: RouteDecision, evidence: Answer, warnings: list[str], asks_time: bool = False) -> Answer:
     """``describe(decision)`` cited to the protocol, the next step up, and the evidence that names the owner."""
     citations = list(decision.citations)
     marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
@@ -86,6 +92,9 @@ def compose(decision: RouteDecision, evidence: Answer, warnings: list[str]) -> A
         if here.response_time:
             parts.append(f"If it is not resolved within {here.response_time}, it goes to {after.name}: "
                          f"{after.owner.role}.")
+    elif asks_time and decision.ladder and decision.ladder[0].response_time:
+        here = decision.ladder[0]
+        parts.append(f"{here.name} responds within {here.response_time}.")
     for extra in _corroborating(decision, evidence.citations):
         if all((c.source, c.page, c.section) != (extra.source, extra.page, extra.section) for c in citations):
             citations.append(extra)

@@ -135,7 +135,22 @@ def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer) -> bool:
 
 def _details_in(p: Pathway, key: str, asked: tuple[str, ...]) -> set[str]:
     """The pathway's own values of a contact detail, where the question asks for it (out of hours, …)."""
-    return {v for f in _context(p, asked) for c in p.evidence.get(f, []) for v in _DETAILS[key](c.text)}
+    return {v for f in _detail_fields(p, asked) for c in p.evidence.get(f, []) for v in _DETAILS[key](c.text)}
+
+
+def _values(p: Pathway, key: str, fields: tuple[str, ...]) -> set[str]:
+    return {v for f in fields for c in p.evidence.get(f, []) for v in _DETAILS[key](c.text)}
+
+
+def _detail_fields(p: Pathway, asked: tuple[str, ...]) -> tuple[str, ...]:
+    """The asked field that holds contacts, and how to refer as well when it alone gives an asked detail ("what
+    time does the MASH shut, and who do I ring after": opening hours are with how to refer, the night number
+    with out of hours)."""
+    own = _context(p, asked)
+    if "how_to_refer" not in own and any(not _values(p, k, own) and _values(p, k, ("how_to_refer",))
+                                         for k in details(asked)):
+        return (*own, "how_to_refer")
+    return own
 
 
 def _stated(p: Pathway, key: str, asked: tuple[str, ...]) -> bool:
@@ -172,7 +187,7 @@ def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, a
     and, for what happens next, the owner; cited to the pathway's sections."""
     fields = list(narrative(asked)) or list(_context(p, asked))
     if details(asked):
-        fields = list(dict.fromkeys([*fields, *_context(p, asked)]))
+        fields = list(dict.fromkeys([*fields, *_detail_fields(p, asked)]))
     if "next_steps" in fields and "handoff" not in fields and p.fields["handoff"].stated:
         fields.append("handoff")  # what happens next names the owner too
     qvec = service.embedder.embed([kb.expand(question)[0]])[0]

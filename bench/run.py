@@ -20,6 +20,21 @@ from bench import slack_latency
 
 SHARED = REPO_ROOT.parent / "shared"
 EVAL = REPO_ROOT / "tests" / "eval"
+# The other knowledge bases: folder (questions in <folder>-questions.jsonl), heading, what is new in its shape.
+OTHER_KBS = (
+    ("kb2", "Second knowledge base in another shape", ""),
+    ("kb3", "Third knowledge base in another shape",
+     "Plain-text minutes and pathway, Markdown written as text, hand-made PDFs, 'Article 2.b' and 'E3(a)' numbering. "
+     "Its first score, before any change for it, was 40% (16/40)."),
+    ("kb4", "Fourth knowledge base, written blind in session 4",
+     "Kelderby & Rooke: 'Section 3 —' and '2.3.1' numbering, 'Item 5 —' minutes with decision boxes, 'Term: meaning' "
+     "glossary lines, pipe tables, hand-made PDFs, BRAG action plan. Its first score, before any change for it, was "
+     "60% (24/40)."),
+    ("kb5", "Fifth knowledge base, written blind in session 5",
+     "Safer Fenmarsh: lettered sections and 'Paragraph 14' numbers, 'A1.2' and '3.04' clauses, 'Schedule 2 Part 3', "
+     "'Min 26/041' minutes in fixed-width text, HTML accordions, 'Box 1' Markdown, dot-leader glossary, a long-format "
+     "scorecard (one row per measure per quarter). Its first score, before any change for it, was 40% (16/40)."),
+)
 KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
          "unanswerable"]
 
@@ -100,30 +115,18 @@ def main() -> None:
              EVAL / "eastbrook-fresh2.jsonl"),
             ("Third blind batch, written in session 4: 10 multi-hop, 8 near-miss unanswerable "
              "(tests/eval/eastbrook-fresh3.jsonl; first score 38%, tuned on since)", EVAL / "eastbrook-fresh3.jsonl"),
+            ("Fourth blind batch, written in session 5: 10 multi-hop, 8 near-miss unanswerable "
+             "(tests/eval/eastbrook-fresh4.jsonl; first score 36%, tuned on since)", EVAL / "eastbrook-fresh4.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
         out += slack_latency.report(assistant, SHARED / "corpus" / "dev-questions.jsonl")
-        if (EVAL / "kb2").is_dir():
-            out += ["## Second knowledge base in another shape (tests/eval/kb2)", ""]
-            lines, _ = measure(EVAL / "kb2", [("kb2 questions (tests/eval/kb2-questions.jsonl)",
-                                               EVAL / "kb2-questions.jsonl")], Path(tmp) / "kb2")
-            out += lines
-        if (EVAL / "kb3").is_dir():
-            out += ["## Third knowledge base in another shape (tests/eval/kb3)", "",
-                    "Plain-text minutes and pathway, Markdown written as text, hand-made PDFs, 'Article 2.b' and "
-                    "'E3(a)' numbering. Its first score, before any change for it, was 40% (16/40).", ""]
-            lines, _ = measure(EVAL / "kb3", [("kb3 questions (tests/eval/kb3-questions.jsonl)",
-                                               EVAL / "kb3-questions.jsonl")], Path(tmp) / "kb3")
-            out += lines
-        if (EVAL / "kb4").is_dir():
-            out += ["## Fourth knowledge base, written blind in session 4 (tests/eval/kb4)", "",
-                    "Kelderby & Rooke: 'Section 3 —' and '2.3.1' numbering, 'Item 5 —' minutes with decision boxes, "
-                    "'Term: meaning' glossary lines, pipe tables, hand-made PDFs, BRAG action plan. Its first score, "
-                    "before any change for it, was 60% (24/40).", ""]
-            lines, _ = measure(EVAL / "kb4", [("kb4 questions (tests/eval/kb4-questions.jsonl)",
-                                               EVAL / "kb4-questions.jsonl")], Path(tmp) / "kb4")
-            out += lines
+        for name, heading, note in OTHER_KBS:
+            if (EVAL / name).is_dir():
+                out += [f"## {heading} (tests/eval/{name})", "", *([note, ""] if note else [])]
+                lines, _ = measure(EVAL / name, [(f"{name} questions (tests/eval/{name}-questions.jsonl)",
+                                                  EVAL / f"{name}-questions.jsonl")], Path(tmp) / name)
+                out += lines
     for section in sorted((REPO_ROOT / "bench" / "results").glob("*.md")):
         if section.name != "README.md":
             out += ["", section.read_text(encoding="utf-8").strip(), ""]

@@ -15,13 +15,15 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("out_of_hours", r"\bout[- ]of[- ]hours?\b|\bafter hours\b|\bovernight\b|\bweekends?\b|\bbank holidays?\b|"
                      r"\b(?:evenings?|nights?)\b|\b24 ?(?:/ ?7|hrs?|hours?|h)\b|\boutside (?:office|working|opening) "
                      r"hours\b|\bwhen (?:they(?:'re| are)|it(?:'s| is)) closed\b|"
-                     r"\b(?:is|are|'s|'re|s) (?:shut|closed)\b"),
+                     r"\b(?:is|are|'s|'re|s) (?:shut|closed)\b|\b(?:ring|call|phone|contact) (?:\w+ )?after\b|"
+                     r"\bafter (?:that|they|it) (?:shut|close)s?\b|\bgetting late\b"),
     ("handoff", r"\bwho(?:'?s|se|m)? (?:owns?|got|has|holds|leads|is (?:responsible|leading|the lead)|responsible|"
                 r"in charge)\b|\bown(?:s|er|ership)?\b|\bresponsib\w+|\bhand(?:s|ed)?[- ]?(?:it |them |the case )?"
                 r"(?:over|off)\b|\bhandoff\b|\btakes? (?:it |the case |them )?(?:off|over)\b|\bstill (?:on|with|down "
                 r"to) (?:me|them|us|you|him|her)\b|\bstill me\b|\blead professional\b|\bcase (?:worker|owner)\b|"
                 r"\bwho (?:actually |then |now )?(?:submits|makes|sends|completes|does) (?:it|this|the)\b|"
-                r"\b(?:me|us) or (?:the|them)\b"),
+                r"\b(?:me|us) or (?:the|them)\b|\bin charge of (?:the |this |that )?(?:case|it|them|him|her)\b|"
+                r"\b(?:comes?|go(?:es)?|passed) back to (?:me|us)\b"),
     ("not_picked_up", r"\bnot (?:been )?(?:picked up|acknowledged|answered)\b|\bno (?:reply|response|answer|"
                       r"acknowledg\w*)\b|\bnot heard (?:back|anything)\b|\bheard nothing\b|\bchas(?:e|ing)\b|"
                       r"\bignored\b|\bnobody (?:picks?|has picked) (?:it )?up\b|"
@@ -65,6 +67,12 @@ _RETENTION = re.compile(r"\b(?:keep|kept|retain\w*|retention|hold on to|hang on 
                         r"destroyed)\b", re.IGNORECASE)
 
 
+# "they say the kid isn't eligible": the screening's outcome is reported, so what happens then is asked, not the
+# criteria.
+_RULED_OUT = re.compile(r"\b(?:says?|said|decided|found|told (?:me|us)|screened (?:\w+ ){0,4}and say)\b(?: that)?"
+                        r"(?: \w+){0,4} (?:isn'?t|is not|not|wasn'?t|was not|isnt|wasnt) eligible\b", re.IGNORECASE)
+
+
 def asked_fields(question: str) -> tuple[str, ...]:
     """The field keys a question asks for, narrative fields before contact details (empty: not a referral
     question)."""
@@ -73,6 +81,8 @@ def asked_fields(question: str) -> tuple[str, ...]:
         found.remove("phone")
     if "timescales" in found and _RETENTION.search(question):
         found.remove("timescales")  # how long records are kept is information governance, not a referral's pace
+    if "criteria" in found and _RULED_OUT.search(question):
+        found = [k for k in found if k != "criteria"] + (["handoff"] if "handoff" not in found else [])
     return tuple(found)
 
 

@@ -48,14 +48,17 @@ def test_escalation_questions_and_only_they_are_recognised(question: dict[str, A
 @pytest.mark.parametrize("text", [
     "how long does level 2 have to respond?", "what happens if nobody acknowledges an escalation?",
     "who chairs the DASV board?", "who do I contact if a victim refuses support?",
-    "how many stuck case escalations were there in May?"])
+    "how many stuck case escalations were there in May?",
+    "client keeps refusing help and is going to the panel - who is in charge of the case then?",
+    "who chairs the escalation group and when does it meet?"])
 def test_questions_about_escalation_that_ask_no_owner_are_left_alone(text: str) -> None:
     assert not is_escalation_question(text)
 
 
 @pytest.mark.parametrize("text", [
     "which level do I go to if managers can't agree on a CCE case?", "where do i escalate a housing dispute",
-    "housing transfer stuck for weeks. Escalation?", "council won't agree the funding, who decides?"])
+    "housing transfer stuck for weeks. Escalation?", "council won't agree the funding, who decides?",
+    "already at level 2 and the landlord still refuses to act. who's level 3 and how long do they get?"])
 def test_stuck_cases_in_other_words(text: str) -> None:
     assert is_escalation_question(text)
 
@@ -115,3 +118,13 @@ def test_outside_the_protocol_names_the_other_route() -> None:
     answer = compose(decision, Answer(answer="", abstained=True), [])
     assert decision.outside_protocol and "outside the stuck case protocol" in answer.answer
     assert "Head of Adult Safeguarding" in answer.answer
+
+
+def test_how_long_the_next_level_gets_is_part_of_the_answer() -> None:
+    docs = [Doc(RULES.protocol.file, RULES.protocol.sha256, RULES.protocol.title)]
+    answer = answer_escalation(_Service(), docs,  # type: ignore[arg-type]
+                               "DA case already went to level 2, still stuck. who's level 3 and how long do they get?",
+                               Answer(answer="", abstained=True))
+    assert answer is not None and answer.question_type == "escalation"
+    top = RULES.levels[-1]
+    assert top.name in answer.answer and f"within {top.response_time}" in answer.answer

@@ -61,6 +61,9 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("what do I do out of hours?", {"out_of_hours"}),
     ("it's a bank holiday weekend, who do I call?", {"out_of_hours", "phone"}),
     ("no reply after two days, what now?", {"not_picked_up", "next_steps"}),
+    ("she's going to the panel - once it's there who is in charge of the case?", {"handoff"}),
+    ("they screened it and say he isn't eligible, does it come back to me?", {"handoff"}),
+    ("what time do they shut? it's getting late, who do i ring after", {"out_of_hours", "phone", "hours"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
