@@ -136,6 +136,15 @@ def _without_remark(question: str) -> str:
     return head + mark
 
 
+def situation_terms(question: str) -> set[str]:
+    """Terms only in the statements that set the scene before the question ("farm worker says the gangmaster has
+    his passport. what band is that?"): the case's details, which the documents are not expected to name."""
+    sentences = [x for x in re.split(r"(?<=[.!])\s+", question.strip()) if x.strip()]
+    scene = [x for x in sentences[:-1] if "?" not in x and not re.match(_QUESTION_WORDS, x.strip(), re.I)]
+    asked = set(terms(" ".join(x for x in sentences if x not in scene)))
+    return set(terms(" ".join(scene))) - asked
+
+
 # "has X signed yet?", "tresham cctv - is it still going ahead?", "did the board ever agree …": a yes/no question
 # about where something stands now (not "X still hasn't called back, who do I escalate to").
 _STATUS_QUESTION = re.compile(r"(?:^\s*|\s[-–:,]\s*)"

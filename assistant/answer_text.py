@@ -7,13 +7,17 @@ import uuid
 from dataclasses import dataclass
 
 from assistant.analysis import Analysis
-from assistant.evidence import Unit
+from assistant.evidence import Unit, units_of
 from assistant.index import LoadedKB
 from assistant.models import Answer, Citation, DocumentPointer
 from assistant.prompts import Prompts
 from ingestion.screening import strip_instructions
 
+LIST_ITEMS = 3  # lines that follow a chosen lead-in line ending in a colon
 ASKS_PLACE = re.compile(r"\b(?:which|what)\s+(?:para(?:graph)?|section|clause|article|part)\b", re.I)
+# "what band is that", "which tier": the answer is the heading of the passage (when the heading says that word).
+ASKS_HEADING = re.compile(r"\b(?:which|what)\s+(band|tier|level|stage|step|category|priority|theme|schedule|annex|"
+                          r"appendix|strand|grade)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -25,11 +29,34 @@ class Scored:
     similarity: float = 0.0  # cosine of the unit (with its context) to the question, when measured
 
 
+def with_items(chosen: list[Scored], max_chars: int) -> list[Scored]:
+    """A chosen line that ends in a colon ("… consent, except where:") says nothing without the lines that
+    follow it in its passage: they come with it, and the weakest other units make room."""
+    out = list(chosen)
+    for c in chosen:
+        if not c.unit.text.rstrip().endswith(":"):
+            continue
+        units = units_of(c.unit.chunk)
+        at = next((i for i, u in enumerate(units) if u.text == c.unit.text), None)
+        if at is None:
+            continue
+        items = [Scored(u, c.score, c.coverage, c.chunk_score) for u in units[at + 1:at + 1 + LIST_ITEMS]
+                 if u.text not in (x.unit.text for x in out)]
+        spot = out.index(c) + 1
+        out[spot:spot] = items
+        protected = {id(x) for x in (out[0], c, *items)}
+        while (sum(len(x.unit.text) for x in out) > max_chars
+               and any(id(x) not in protected for x in out)):
+            out.remove(next(x for x in reversed(out) if id(x) not in protected))
+    return out
+
+
 def compose(kb: LoadedKB, analysis: Analysis, chosen: list[Scored], max_chars: int) -> Answer:
     """The chosen units as a short answer, each run of units from one passage followed by its citation marker."""
     citations: list[Citation] = []
     parts: list[tuple[str, int]] = []
     asks_place = bool(ASKS_PLACE.search(analysis.text))
+    heading_word = (m.group(1).lower() if (m := ASKS_HEADING.search(analysis.text)) else "")
     for s in chosen:
         chunk = s.unit.chunk
         doc = kb.documents[chunk.source]
@@ -46,7 +73,8 @@ def compose(kb: LoadedKB, analysis: Analysis, chosen: list[Scored], max_chars: i
             text = strip_instructions(chunk.text)
         if chunk.row_id and not text.startswith(chunk.row_id):
             text = f"{chunk.row_id}: {text}"
-        elif asks_place and chunk.section and chunk.section not in text:
+        elif chunk.section and chunk.section not in text and (
+                asks_place or (heading_word and re.search(rf"\b{heading_word}\b", chunk.section, re.I))):
             text = f"({chunk.section}) {text}"  # "which para covers …": the answer is the paragraph's number
         if doc.status == "superseded":
             text = f"(from the superseded {doc.title}) {text}"

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from assistant.analysis import Analysis, analyse, asks_status
-from assistant.answer_text import Scored, abstention, compose
+from assistant.analysis import Analysis, analyse, asks_status, situation_terms
+from assistant.answer_text import Scored, abstention, compose, with_items
 from assistant.corroboration import corroborating
 from assistant.embedding import Embedder
 from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
@@ -42,7 +42,6 @@ UNIT_DENSE_WEIGHT = 0.35
 UNIT_CACHE_SIZE = 50_000
 SIM_FLOOR, SIM_CEIL = 0.25, 0.7
 SAME_PASSAGE = 0.12
-LIST_ITEMS = 3  # lines that follow a chosen lead-in line ending in a colon
 GLOSSARY_WEIGHT = 0.8
 # Kinds of answer whose absence from the evidence means "not answered" ("when" often asks for a condition instead).
 STRICT_TYPES = ("phone", "email", "form", "timescale", "frequency", "meeting_frequency", "count", "money",
@@ -56,6 +55,7 @@ CANDIDATES = 10
 ID_SUPPORT = 0.5
 NEWER_LEAD = 0.85  # how close a later document's unit must score to replace an older lead on a 'still/yet' question
 FALLBACK_LEAD = 0.8  # how close a runner-up must score to lead when the best unit cannot answer
+PART_LEAD = 0.75  # how close a better-backed unit must score to answer a part whose best unit is weakly backed
 TYPED_LEAD = 0.9  # how close a part's unit holding the asked kind of fact must score to answer it instead
 
 
@@ -89,6 +89,9 @@ class Answerer:
                 named = {t for t in name if kb.idf_of(t) > 1.0}
                 if len(named) >= 2 and len(named & qset) >= 0.6 * len(named):
                     fused[idx] += 1.0 / rrf  # the question names this row (its indicator, action or topic)
+        if "definition" in analysis.answer_types:
+            for idx in {idx for t in analysis.entities for idx in kb.defined_in.get(t, [])}:
+                fused[idx] = fused.get(idx, 0.0) + 2.0 / rrf  # the glossary entry for the acronym asked about
         apply_priors(kb, analysis, fused)
         return fused
 
@@ -199,7 +202,8 @@ class Answerer:
                           or not is_definition(kb, s.unit.chunk)][:NAME_POOL] + parts]
         rare = self._rare(analysis)
         weights = term_weights(kb, analysis, rare, self._common(analysis))
-        for t in rare:
+        # A name in the question itself, or written as a name, must be found; the scene's other details need not.
+        for t in rare - (situation_terms(analysis.text) - set(analysis.entities)):
             w = weights.get(t, 0.0)
             if w >= KEY_IDF and not any(holds_name(t, seq, alts) for seq in pool):
                 return True
@@ -262,9 +266,22 @@ class Answerer:
                         return self._abstain(kb, analysis, fused)
                 if pick is not None:
                     pick = self._newer(kb, pa, pick, fresh, alts)
-                    chosen.append(pick)
                     # A short part ("who puts in what") is judged with the subject it carries.
-                    supports.append(self._blend(self.support(kb, pa, pick.unit.chunk, alts), pick, pa))
+                    backed = self._blend(self.support(kb, pa, pick.unit.chunk, alts), pick, pa)
+                    if backed < self.settings.abstain_threshold:
+                        # The best unit for this part is weakly backed (often a neighbour of the first part's
+                        # answer, held back as a repeat): a close unit that holds the part's words answers it.
+                        for c in fresh[1:UNIT_RERANK]:
+                            if c.score < PART_LEAD * pick.score:
+                                break
+                            if typed and type_match(typed, c.unit.text) < 1.0:
+                                continue
+                            b = self._blend(self.support(kb, pa, c.unit.chunk, alts), c, pa)
+                            if b >= self.settings.abstain_threshold:
+                                pick, backed = c, b
+                                break
+                    chosen.append(pick)
+                    supports.append(backed)
         if not chosen:
             chosen.append(scored[0])
             supports.append(self._blend(self.support(kb, analysis, scored[0].unit.chunk, alts), scored[0], analysis))
@@ -351,7 +368,7 @@ class Answerer:
             if sum(len(c.unit.text) for c in chosen) + len(s.unit.text) > self.settings.answer_max_chars:
                 continue
             chosen.append(s)
-        chosen = self._with_items(chosen)
+        chosen = with_items(chosen, self.settings.answer_max_chars)
         mention = row_mention(kb, weights, lead.unit, set().union(*(c.unit.terms for c in chosen)),
                               {c.unit.text for c in chosen})
         if mention is not None:
@@ -361,27 +378,6 @@ class Answerer:
                 chosen.pop()
             chosen.append(follow)
         return chosen
-
-    def _with_items(self, chosen: list[Scored]) -> list[Scored]:
-        """A chosen line that ends in a colon ("… consent, except where:") says nothing without the lines that
-        follow it in its passage: they come with it, and the weakest other units make room."""
-        out = list(chosen)
-        for c in chosen:
-            if not c.unit.text.rstrip().endswith(":"):
-                continue
-            units = units_of(c.unit.chunk)
-            at = next((i for i, u in enumerate(units) if u.text == c.unit.text), None)
-            if at is None:
-                continue
-            items = [Scored(u, c.score, c.coverage, c.chunk_score) for u in units[at + 1:at + 1 + LIST_ITEMS]
-                     if u.text not in (x.unit.text for x in out)]
-            spot = out.index(c) + 1
-            out[spot:spot] = items
-            protected = {id(x) for x in (out[0], c, *items)}
-            while (sum(len(x.unit.text) for x in out) > self.settings.answer_max_chars
-                   and any(id(x) not in protected for x in out)):
-                out.remove(next(x for x in reversed(out) if id(x) not in protected))
-        return out
 
     def _abstain(self, kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> Answer:
         return abstention(kb, analysis, fused, self.prompts)

@@ -32,7 +32,8 @@ _ESCALATION = re.compile(
 # help is the case, not a stuck one).
 _STUCK = re.compile(
     r"\b(?:stuck|going nowhere|got nowhere|getting nowhere|not (?:being )?picked up|no response|not responding|"
-    r"refus\w*(?! (?:help|support|services?|to engage|treatment|care)\b)|(?:won'?t|will not|can'?t|cannot|couldn'?t|do not|don'?t) agree|disagree\w*|dispute\w*|"
+    r"refus\w*(?! (?:help|support|services?|to engage|treatment|care)\b)|"
+    r"(?:won'?t|will not|can'?t|cannot|couldn'?t|do not|don'?t) agree|disagree\w*|dispute\w*|"
     r"at an impasse|blocked|"
     r"red (?:at |for )?(?:\d|two|three) (?:\w+ )?meetings?)\b", re.I)
 # It asks who (or where, or which level) the case goes to next.

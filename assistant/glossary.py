@@ -11,8 +11,9 @@ from collections.abc import Iterable
 _INLINE = re.compile(r"\b((?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|the|&|on|in|to)\s+)*){1,7}[A-Z][\w'’-]*)"
                      r"\s+\(([A-Z][A-Za-z]{1,7})\)")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]{1,7}s?$")
-# A glossary written as lines: "SSDG (local) – Safer Streets Delivery Group." or "IOM: Integrated Offender Management".
-_LINE = re.compile(r"^([A-Z][A-Za-z&]{1,7}s?)\b(?:\s*\([^)]{1,20}\))?\s*(?:[–—:]|-\s)\s*(.+)$")
+# A glossary written as lines: "SSDG (local) – Safer Streets Delivery Group.", "IOM: Integrated Offender Management" or
+# "EDS ........ Emergency Duty Service".
+_LINE = re.compile(r"^([A-Z][A-Za-z&]{1,7}s?)\b(?:\s*\([^)]{1,20}\))?\s*(?:[–—:]|-\s|\.{3,})\s*(.+)$")
 
 
 def learn_acronyms(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -31,7 +32,7 @@ def learn_acronyms(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
         for line in text.split("\n"):
             match = _LINE.match(line.strip())
             if match and sum(ch.isupper() for ch in match.group(1)) >= 2:
-                meaning = re.split(r"[.:;(,]", match.group(2), maxsplit=1)[0].strip()
+                meaning = re.split(r"[.:;(,]|\s[-–—]\s", match.group(2), maxsplit=1)[0].strip()
                 if meaning.lower().startswith("the "):
                     meaning = meaning[4:]
                 if 2 <= len(meaning.split()) <= 10 and _initials_fit(match.group(1), meaning):
@@ -41,6 +42,16 @@ def learn_acronyms(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
             if short.upper().rstrip("S").startswith(initials[: max(2, len(short) - 2)][:2]):
                 found.setdefault(short.lower(), full.strip())
     return found
+
+
+def defined_terms(kind: str, text: str) -> set[str]:
+    """The acronyms a chunk defines: a glossary row's first cell, or a glossary line's term."""
+    if kind == "table_row":
+        first = text.split("; ", 1)[0]
+        first = first.partition(": ")[2] or first
+        return {first.lower()} if _ACRONYM.match(first) else set()
+    return {m.group(1).lower() for line in text.split("\n") if (m := _LINE.match(line.strip()))
+            and sum(ch.isupper() for ch in m.group(1)) >= 2}
 
 
 def _initials_fit(acronym: str, meaning: str) -> bool:

@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from assistant.analysis import identifiers
-from assistant.glossary import learn_acronyms, learn_initialisms, learn_phrase_initialisms
+from assistant.glossary import defined_terms, learn_acronyms, learn_initialisms, learn_phrase_initialisms
 from assistant.kb_store import ManifestEntry
 from assistant.text import STOPWORDS, name_terms, stem, terms
 from assistant.vectorstore import collection_name
@@ -99,6 +99,11 @@ class LoadedKB:
         self.vocab = sorted(self.idf)  # sorted: a typo equally close to two terms is repaired the same way every run
         self._repaired: dict[str, str] = {}
         self.acronyms = learn_acronyms((c.kind, c.text) for c in chunks)
+        # Where each known acronym is defined (a glossary line or row): "what does X stand for" reads it there.
+        self.defined_in: dict[str, list[int]] = {}
+        for i, c in enumerate(chunks):
+            for term in defined_terms(c.kind, c.text) & self.acronyms.keys():
+                self.defined_in.setdefault(term, []).append(i)
         self.initialisms = learn_initialisms(c.text for c in chunks)
         # A table's column names ("current period") repeat on every row: only its values are phrases people use.
         self.phrase_initialisms = learn_phrase_initialisms(

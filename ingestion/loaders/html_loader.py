@@ -12,6 +12,7 @@ from ingestion.models import LoadedDocument
 
 _BOILERPLATE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "template", "iframe", "form", "svg")
 _BOILERPLATE_HINT = re.compile(r"cookie|breadcrumb|banner|skip-link|site-nav|menu|consent", re.IGNORECASE)
+SUMMARY_LEVEL = 2
 _BLOCK_TAGS = {"p", "li", "dt", "dd", "blockquote", "pre", "figcaption", "caption"}
 
 
@@ -34,6 +35,9 @@ def _walk(el: Tag, outline: Outline) -> None:
         name = child.name
         if re.fullmatch(r"h[1-6]", name):
             outline.add_heading(int(name[1]), child.get_text(" "))
+        elif name == "summary":
+            # An accordion's <details><summary> is a section heading on pages that use no <h2> for it.
+            outline.add_heading(SUMMARY_LEVEL, child.get_text(" "))
         elif name == "table":
             rows = [[c.get_text(" ") for c in tr.find_all(["th", "td"])] for tr in child.find_all("tr")]
             caption = child.find("caption")

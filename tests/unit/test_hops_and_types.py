@@ -276,3 +276,24 @@ def test_symbols_and_ordinals_in_chat_are_written_out_but_capitals_are_kept() ->
     assert shorthand.expand("3rd party gizmo reports") == "third party gizmo reports"
     assert shorthand.expand("sent it RE the U form") == "sent it RE the U form"
     assert "number" in analyse("widget crime latest number - worse?").answer_types
+
+
+def test_a_glossary_with_dot_leaders_teaches_acronyms_and_says_where_each_is_defined() -> None:
+    from assistant.glossary import defined_terms, learn_acronyms
+
+    text = ("ZQH ......... Zebra Quay Hub - the county's night service\nPLX ......... Partnership Liaison Exchange\n"
+            "Band A / B ... The two bands")
+    acronyms = learn_acronyms([("paragraph", text)])
+    assert acronyms["zqh"] == "Zebra Quay Hub" and acronyms["plx"] == "Partnership Liaison Exchange"
+    assert defined_terms("paragraph", text) >= {"zqh", "plx"}
+    assert defined_terms("table_row", "Term: PLX; Meaning: Partnership Liaison Exchange") == {"plx"}
+    assert not defined_terms("paragraph", "The hub meets weekly.")
+
+
+def test_the_scene_before_the_question_is_the_cases_details() -> None:
+    from assistant.analysis import situation_terms
+
+    scene = situation_terms("tenant says the lodger took his wallet. which team is that + how fast do i refer?")
+    assert {"lodger", "wallet"} <= scene
+    assert not {"team", "fast"} & scene
+    assert situation_terms("whats the number for the hollinsford hub?") == set()

@@ -49,3 +49,15 @@ def test_markdown_heading_path_becomes_section() -> None:
     block = next(b for b in doc.blocks if b.text == "Text about adults.")
     assert block.section == "2.1 Adults"
     assert block.heading_path == ("Title", "2. Scope", "2.1 Adults")
+
+
+def test_html_accordion_summaries_are_section_headings() -> None:
+    from ingestion.loaders.html_loader import load as load_html
+
+    page = ("<html><body><main><h1>Pathway</h1><details><summary>4. How to refer</summary><p>Send form QX-2 to the "
+            "hub.</p></details><details><summary>6. Out of hours</summary><p>Ring the duty line.</p></details>"
+            "</main></body></html>")
+    doc = load_html(page, "p.html")
+    refer = next(b for b in doc.blocks if "QX-2" in b.text)
+    night = next(b for b in doc.blocks if "duty line" in b.text)
+    assert refer.section == "4. How to refer" and night.section == "6. Out of hours"
