@@ -136,13 +136,18 @@ def _without_remark(question: str) -> str:
     return head + mark
 
 
-def situation_terms(question: str) -> set[str]:
-    """Terms only in the statements that set the scene before the question ("farm worker says the gangmaster has
-    his passport. what band is that?"): the case's details, which the documents are not expected to name."""
+def scene_and_ask(question: str) -> tuple[str, str]:
+    """The statements that set the scene before the question ("farm worker says the gangmaster has his passport.")
+    and the rest ("what band is that?")."""
     sentences = [x for x in re.split(r"(?<=[.!])\s+", question.strip()) if x.strip()]
     scene = [x for x in sentences[:-1] if "?" not in x and not re.match(_QUESTION_WORDS, x.strip(), re.I)]
-    asked = set(terms(" ".join(x for x in sentences if x not in scene)))
-    return set(terms(" ".join(scene))) - asked
+    return " ".join(scene), " ".join(x for x in sentences if x not in scene)
+
+
+def situation_terms(question: str) -> set[str]:
+    """Terms only in the scene: the case's details, which the documents are not expected to name."""
+    scene, ask = scene_and_ask(question)
+    return set(terms(scene)) - set(terms(ask))
 
 
 # "has X signed yet?", "tresham cctv - is it still going ahead?", "did the board ever agree …": a yes/no question

@@ -316,8 +316,10 @@ class Answerer:
                     break
             else:
                 return self._abstain(kb, analysis, fused)  # no evidence holds the kind of fact asked, on its subject
-            if set(strict) & {"count", "money"} and other_period(analysis.text, chosen[0].unit):
+            if ({"count", "money", "number"} & set(analysis.answer_types) and not analysis.wants_old
+                    and other_period(analysis.text, chosen[0].unit)):
                 return self._abstain(kb, analysis, fused)  # a figure for another year than the one asked
+                # ("the old 2021-24 strategy" names a document, not the figure's year)
         answer = compose(kb, analysis, chosen, self.settings.answer_max_chars)
         answer.citations.extend(corroborating(kb, [c.unit for c in chosen], fused,
                                               lambda chunk: self.support(kb, analysis, chunk, alts, weights)))

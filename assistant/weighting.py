@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.analysis import Analysis
+from assistant.analysis import Analysis, identifiers
 from assistant.glossary import is_glossary_list
 from assistant.index import IndexedChunk, LoadedKB
 from assistant.text import STOPWORDS, stem, words
@@ -98,6 +98,9 @@ def diverse(kb: LoadedKB, ranking: list[tuple[int, float]], k: int,
 # Words that say what is wanted about the topic ("knife crime latest number"), not the topic itself.
 _ASKING = frozenset(["latest", "current", "currently", "newest", "recent", "update", "updates", "status", "progress",
                      "figure", "figures", "number", "numbers", "total", "totals", "stats", "statistics", "trend"])
+# Words that say when the scene happened ("sent it this morning - who owns it now?"), not what it is about.
+_WHEN = frozenset(["morning", "afternoon", "evening", "tonight", "yesterday", "today", "tomorrow", "weekend",
+                   "earlier", "lunchtime", "overnight"])
 
 
 def topic_unknown(kb: LoadedKB, question: str, ordinary: Callable[[str], bool]) -> bool:
@@ -106,8 +109,11 @@ def topic_unknown(kb: LoadedKB, question: str, ordinary: Callable[[str], bool]) 
     topic = re.split(r"\s[-–—:]\s", question, maxsplit=1)
     if len(topic) < 2 or len(topic[0].split()) > TOPIC_WORDS:
         return False
+    if any(i in kb.row_ids or i in kb.lead_ids for i in identifiers(topic[0])):
+        return False  # it names a form or an action the documents hold
     for word in words(topic[0]):
         if (len(word) >= TOPIC_WORD_MIN and word.isalpha() and word not in STOPWORDS and word not in _ASKING
+                and word not in _WHEN
                 and ordinary(word)
                 and not kb.idf_of(kb.repair([stem(word)])[0]) and not kb.has_prefix(word)):
             return True

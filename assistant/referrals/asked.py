@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.analysis import scene_and_ask
+
 # Contact details are asked for inside a field ("out of hours … what number"), so they are kept apart.
 DETAIL_KEYS = frozenset(("form", "email", "phone", "hours"))
 
@@ -56,6 +58,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("hours", r"\bopen(?:ing)?(?: hours| times)?\b|\bwhat times?\b|\bwhen (?:is|are) (?:it|they) open\b"),
 )
 _COMPILED = tuple((key, re.compile(pattern, re.IGNORECASE)) for key, pattern in _PATTERNS)
+_COMPILED_BY_KEY = dict(_COMPILED)
 # "how many referrals…", "latest number for the year": a count, not a phone number.
 _COUNT = re.compile(r"\b(?:how many|number of|total|figures?|per cent|percentage|rate|latest|so far)\b", re.IGNORECASE)
 
@@ -81,6 +84,9 @@ def asked_fields(question: str) -> tuple[str, ...]:
         found.remove("phone")
     if "timescales" in found and _RETENTION.search(question):
         found.remove("timescales")  # how long records are kept is information governance, not a referral's pace
+    if "criteria" in found and not _COMPILED_BY_KEY["criteria"].search(ask := scene_and_ask(question)[1]) and any(
+            pattern.search(ask) for _key, pattern in _COMPILED):
+        found.remove("criteria")  # "dash score 11, no car. where do i send it?": the score describes the case
     if "criteria" in found and _RULED_OUT.search(question):
         found = [k for k in found if k != "criteria"] + (["handoff"] if "handoff" not in found else [])
     return tuple(found)

@@ -297,3 +297,22 @@ def test_the_scene_before_the_question_is_the_cases_details() -> None:
     assert {"lodger", "wallet"} <= scene
     assert not {"team", "fast"} & scene
     assert situation_terms("whats the number for the hollinsford hub?") == set()
+
+
+def test_a_score_in_the_scene_is_the_cases_detail_not_a_threshold_question() -> None:
+    from assistant.referrals.asked import asked_fields
+
+    assert set(asked_fields("victim out past the fen, risk score 11, no car. where do i send the referral?")) == {
+        "how_to_refer", "email"}
+    assert "criteria" in asked_fields("risk score 11 - does that meet the threshold?")
+
+
+def test_a_scene_that_names_a_known_form_is_not_an_unknown_topic() -> None:
+    from types import SimpleNamespace
+
+    from assistant.weighting import topic_unknown
+
+    kb = SimpleNamespace(row_ids={}, lead_ids={"QX2": [0]}, idf_of=lambda t: 0.0, repair=lambda ts: ts,
+                         has_prefix=lambda w: False)
+    assert not topic_unknown(kb, "sent a qx2 this morning - who owns it?", lambda w: True)  # type: ignore[arg-type]
+    assert topic_unknown(kb, "forced marriage - who do we refer to?", lambda w: True)  # type: ignore[arg-type]
