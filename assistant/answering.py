@@ -11,6 +11,7 @@ import numpy as np
 from assistant.analysis import Analysis, analyse, asks_status, situation_terms
 from assistant.answer_text import Scored, abstention, compose, with_items
 from assistant.corroboration import corroborating
+from assistant.counting import counted_noun, counts
 from assistant.embedding import Embedder
 from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
 from assistant.focus import off_focus
@@ -306,13 +307,15 @@ class Answerer:
                             >= self.settings.abstain_threshold):
                         yield s
 
+            noun = counted_noun(analysis.text) if "count" in strict else ()
             newer = self._newer(kb, analysis, scored[0], scored, alts)
             for lead in itertools.chain([newer] if newer is not scored[0] else [], [scored[0]], runners_up()):
                 chosen = self._gather(kb, analysis, lead, scored, weights)
                 lead_passage = [c for c in chosen if c.unit.chunk.id == lead.unit.chunk.id
                                 and c.coverage >= 0.5 * lead.coverage]
-                if (not strict or any(type_match(strict, c.unit.text) == 1.0 for c in lead_passage)) and not off_focus(
-                        kb, weights, analysis, strict, [c.unit for c in chosen], alts):
+                if ((not strict or any(type_match(strict, c.unit.text) == 1.0 for c in lead_passage))
+                        and (not noun or any(counts(c.unit, noun) for c in lead_passage))
+                        and not off_focus(kb, weights, analysis, strict, [c.unit for c in chosen], alts)):
                     break
             else:
                 return self._abstain(kb, analysis, fused)  # no evidence holds the kind of fact asked, on its subject

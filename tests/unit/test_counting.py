@@ -1,0 +1,28 @@
+"""A count answers 'how many X' only when it counts X."""
+
+from __future__ import annotations
+
+from assistant.counting import counted_noun, counts
+from assistant.evidence import Unit
+from assistant.index import IndexedChunk
+
+
+def _unit(text: str, kind: str = "paragraph") -> Unit:
+    chunk = IndexedChunk(id="c", source="s.md", text=text, context="", section="1", page=None, row_id="", kind=kind,
+                         order=0)
+    return Unit(chunk, text, frozenset())
+
+
+def test_the_counted_noun_is_read_only_from_a_short_phrase() -> None:
+    assert counted_noun("how many dispersal orders have police used this yr?") == ("order",)
+    assert counted_noun("how many staff (FTE) in the team?") == ("staff", "fte")
+    assert counted_noun("how many ppl on the cohort atm") == ()
+    assert counted_noun("training - how many done") == ()
+
+
+def test_a_number_beside_another_thing_is_not_a_count_of_what_was_asked() -> None:
+    noun = counted_noun("how many dispersal orders have police used?")
+    assert not counts(_unit("It identified disproportionate use of dispersal orders. There were 9,840 ASB calls."),
+                      noun)
+    assert counts(_unit("Police issued 12 dispersal orders in the town centre."), noun)
+    assert counts(_unit("Measure: Dispersal orders issued; Current: 12", kind="table_row"), noun)
