@@ -18,6 +18,8 @@ _STOP = (r"have|has|had|did|do|does|are|is|were|was|will|would|can|could|in|on|a
 _WORD = r"(?!(?:" + _STOP + r")\b)"
 _HOW_MANY = re.compile(r"\bhow many\s+((?:" + _WORD + r"[\w'-]+\s+)?" + _WORD + r"[a-z][\w'-]*)"
                        r"(?:\s*\(([\w' -]{2,20})\))?(?=\s+(?:" + _STOP + r")\b|\s*[?,.;:!(-]|$)", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z][\w'-]*")
 NEAR = 4  # words between the number and the counted noun ("41 local events", "heard 748 cases")
 # Words that only say the count is of people, which a passage writes in many ways ("29 completed").
 _GENERIC = frozenset({"people", "ppl", "person", "persons", "individuals", "ones", "times", "of"})
@@ -41,11 +43,13 @@ def counts(unit: Unit, nouns: tuple[str, ...]) -> bool:
     its figure being in another cell)."""
     if not nouns:
         return True
-    tokens = words(unit.text)
-    stems = [stem(t) for t in tokens]
-    if not set(nouns) & set(stems):
+    if not set(nouns) & {stem(t) for t in words(unit.text)}:
         return False
     if unit.chunk.kind == "table_row":
         return True
-    numbers = [i for i, t in enumerate(tokens) if COUNT.fullmatch(t)]
-    return any(abs(i - j) <= NEAR for i, s in enumerate(stems) if s in nouns for j in numbers)
+    for sentence in _SENTENCE.split(unit.text):
+        tokens = _TOKEN.findall(sentence.lower())
+        numbers = [i for i, t in enumerate(tokens) if COUNT.fullmatch(t)]
+        if any(abs(i - j) <= NEAR for i, t in enumerate(tokens) if stem(t) in nouns for j in numbers):
+            return True
+    return False
