@@ -47,7 +47,8 @@ CONSENT = re.compile(r"\b(?:consent|agree\w*|without (?:their|the person's)|decl
 
 # "Reports to: ASB Board", "Governance: Violence & Exploitation Board", "overseen by", "a sub-group of".
 GOVERNANCE = re.compile(r"\breport(?:s|ing)?\s+(?:in)?to\b|\bgovern(?:ance|ed\s+by)\b|\boverseen\s+by\b|"
-                        r"\baccountable\s+to\b|\bsub-?group\s+of\b|\bown(?:ing|er)\s+board\b", re.I)
+                        r"\baccountable\s+to\b|\bsub-?group\s+of\b|"
+                        r"\b(?:own(?:ing|er)|lead(?:ing)?)\s+(?:board|group|body|committee|forum)\b", re.I)
 
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "ownership": OWNERSHIP, "consent": CONSENT,

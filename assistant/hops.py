@@ -46,7 +46,9 @@ def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
         noun_l = noun.lower()
         # "… and who chairs the group in charge of it" after a row saying "owner group: EVDG": that group.
         cell = re.search(rf"(?:^|;\s*)[^:;]*\b{re.escape(noun_l)}\b[^:;]*:\s*([^;]+)", previous_answer, re.I)
-        if cell and noun_l not in previous_part.lower():
+        # ("which group owns it and who chairs that group": the row's owner group cell answered the first part.)
+        asked_here = (which := _ASKS_WHICH.search(previous_part)) is not None and _asked_noun(which) == noun_l
+        if cell and (noun_l not in previous_part.lower() or asked_here):
             return cell.group(1).strip()  # the row names it: nothing else of the first part is needed
         if noun_l in STOPWORDS or noun_l not in lowered or noun_l in part.lower().split()[:1]:
             continue

@@ -316,3 +316,9 @@ def test_a_scene_that_names_a_known_form_is_not_an_unknown_topic() -> None:
                          has_prefix=lambda w: False)
     assert not topic_unknown(kb, "sent a qx2 this morning - who owns it?", lambda w: True)  # type: ignore[arg-type]
     assert topic_unknown(kb, "forced marriage - who do we refer to?", lambda w: True)  # type: ignore[arg-type]
+
+
+def test_which_group_owns_it_then_its_chair_carries_the_rows_owner_group() -> None:
+    row = "Ref: QZ-03; What we will do: Run a clinic; Accountable officer: Detective Inspector; Owner group: QHG"
+    assert carried_context("clinic action is stalled - which group owns it", row, "who chairs that group") == "QHG"
+    assert type_match(("governance",), row) == 1.0
