@@ -13,9 +13,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                          r"24 ?h(?:ou)?r|(?:their|his|her|its|contact) number(?! of))\b", re.I)),
     ("email", re.compile(r"\b(e-?mail|mailbox|address (?:to|do i) send)\b", re.I)),
     ("definition", re.compile(r"\b(stand for|stands for|acronym|what does \w+ mean|meaning of|abbreviation)\b", re.I)),
-    ("number", re.compile(r"\b(how many|how much|number of|latest (?:number|no|figure)s?|"
-                          r"percentage|per ?cent|rate|target|figure|total|count|"
-                          r"fine|penalty|fee|fte|budget|cost|funding|allocated|value|score)\b", re.I)),
+    ("number", re.compile(r"\b(how many|how much|number of|latest (?:number|no|figure)s?|numbers|"
+                          r"percentage|per ?cent|rate|target|figures?|total|count|"
+                          r"fine|penalty|fee|fte|budget|cost|funding|allocated|value|score)\b|%", re.I)),
     # "how many" wants a count (a percentage or a year is not one); money questions want an amount.
     ("count", re.compile(r"\bhow many\b(?!\s+(?:percent|per cent|%))", re.I)),
     ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding|"

@@ -20,10 +20,32 @@ def spans_in(text: str) -> set[tuple[str, str]]:
     return year_spans(text) | {(a, b) for a, b in _MONTH_RANGE.findall(text) if int(a) < int(b) <= int(a) + 1}
 
 
+# "Q3 2026/27", "q3": a quarter of a year.
+_QUARTER = re.compile(r"\bq([1-4])\b", re.I)
+
+
 def other_period(question: str, unit: Unit) -> bool:
-    """The question names a year span and the unit (with its row or passage) names periods, none of them it."""
+    """The question names a year span (or a quarter) and the unit (with its row or passage) names periods, none
+    of them the one asked."""
     asked = year_spans(question)
+    quarters = set(_QUARTER.findall(question))
+    held_quarters = set(_QUARTER.findall(unit.text)) | set(_QUARTER.findall(unit.chunk.text))
+    if quarters and held_quarters and not quarters & held_quarters:
+        return True  # "the Q3 figure" is not the Q2 row
     if not asked:
         return False
     held = spans_in(unit.text) | spans_in(unit.chunk.text)
     return bool(held) and not held & asked
+
+
+# "Q2 2026/27", "Q1 2026": the reporting period of a scorecard row, as (year the period starts in, quarter).
+_ROW_QUARTER = re.compile(r"\bQ([1-4])\s+(?:20)?(\d\d)(?:\s*[/-]\s*(?:20)?\d\d)?\b", re.I)
+
+
+def row_period(text: str) -> tuple[int, int] | None:
+    match = _ROW_QUARTER.search(text)
+    return (int(match.group(2)), int(match.group(1))) if match else None
+
+
+def asks_quarter(question: str) -> bool:
+    return bool(_QUARTER.search(question))

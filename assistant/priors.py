@@ -4,8 +4,9 @@ its kind, recency when the question wants the current position) and a month the 
 from __future__ import annotations
 
 from assistant.analysis import Analysis, year_spans
-from assistant.index import LoadedKB
+from assistant.index import LoadedKB, row_key
 from assistant.months import dated_in, months_asked
+from assistant.periods import asks_quarter, row_period
 from assistant.weighting import newest_by_type, recency
 
 SUPERSEDED_WEIGHT = 0.35  # a superseded document is kept for "what changed" but loses to the current one
@@ -15,6 +16,7 @@ MONTH_WEIGHT = 1.4  # "what did the board agree in nov": the meeting of that mon
 MEETING_TYPE = "minutes"
 KPI_TYPE = "kpi data"  # the document-type rules name the scorecard so
 KPI_WEIGHT = 1.3
+EARLIER_ROW = 0.8  # a scorecard row for an earlier quarter than another row of the same measure
 
 
 def apply_priors(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> None:
@@ -43,3 +45,21 @@ def apply_priors(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> N
             fused[idx] *= MONTH_WEIGHT
         if latest_figure and doc.doc_type == KPI_TYPE:
             fused[idx] *= KPI_WEIGHT  # "latest number": the scorecard, not an older figure quoted in minutes
+
+
+def prefer_latest_rows(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> None:
+    """A scorecard with one row per measure per quarter: unless a quarter is asked for, the measure's latest
+    quarter answers, so an earlier row hands its score to it."""
+    if asks_quarter(analysis.text):
+        return
+    for idx in list(fused):
+        chunk = kb.chunks[idx]
+        period = row_period(chunk.text) if chunk.kind == "table_row" and chunk.row_id else None
+        if period is None:
+            continue
+        same = [j for j in kb.row_ids.get(row_key(chunk.row_id), []) if kb.chunks[j].source == chunk.source]
+        dated = [(p, j) for j in same if (p := row_period(kb.chunks[j].text)) is not None]
+        latest_period, latest = max(dated)
+        if latest_period > period:
+            fused[latest] = max(fused.get(latest, 0.0), fused[idx])
+            fused[idx] *= EARLIER_ROW

@@ -322,3 +322,16 @@ def test_which_group_owns_it_then_its_chair_carries_the_rows_owner_group() -> No
     row = "Ref: QZ-03; What we will do: Run a clinic; Accountable officer: Detective Inspector; Owner group: QHG"
     assert carried_context("clinic action is stalled - which group owns it", row, "who chairs that group") == "QHG"
     assert type_match(("governance",), row) == 1.0
+
+
+def test_quarters_name_periods_of_scorecard_rows() -> None:
+    from assistant.periods import asks_quarter, row_period
+
+    assert row_period("kpi id: K9; period: Q2 2026/27; result: 948") == (26, 2)
+    assert row_period("kpi id: K9; period: Q1 2026/27") < row_period("period: Q2 2026/27")  # type: ignore[operator]
+    assert asks_quarter("hare coursing figure for q3?") and not asks_quarter("latest figure?")
+
+
+def test_a_percent_sign_or_numbers_ask_for_a_figure() -> None:
+    assert "number" in analyse("whats the latest %?").answer_types
+    assert "number" in analyse("fly tipping numbers so far this yr?").answer_types
