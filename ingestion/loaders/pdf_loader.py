@@ -22,6 +22,8 @@ _HEADING1 = re.compile(r"^(\d{1,2})\.\s+([A-Z][^\n]{0,90})$")
 _HEADING2 = re.compile(r"^(\d{1,2}\.\d{1,2})\s+([A-Z][^\n]{0,80})$")
 _APPENDIX = re.compile(r"^(Appendix|Annex|Part|Schedule)\s+[A-Z0-9]+\b.{0,80}$")
 _BULLET = re.compile(r"^\s*(?:[•▪◦‣∙·-]|\(?[a-z]\)|\d+\))\s+")
+_CLAUSE = re.compile(r"§?\d{1,2}(?:\.\d{1,2})+")
+FULL_ROW = 0.6  # share of a table's columns a line must fill to start a row of its own
 _PAGE_NO = re.compile(r"\bPage \d+ of \d+\b|^\s*-?\s*\d+\s*-?\s*$", re.IGNORECASE)
 
 
@@ -48,6 +50,11 @@ def _margin(lines: list[str]) -> int:
     return min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
 
 
+def _opens_row(cell: str) -> bool:
+    """A row identifier: "B4", "SYV-16", "§3.2", "3.1"."""
+    return bool(row_id(cell.lstrip("§#")) or _CLAUSE.fullmatch(cell))
+
+
 def _rows(lines: list[str]) -> list[list[str]]:
     """Turn a table's layout lines into rows of cells by column position.
 
@@ -61,6 +68,7 @@ def _rows(lines: list[str]) -> list[list[str]]:
         return []
     margin = _margin(content)
     blank_separated = any(not x.strip() for x in lines[lines.index(content[0]):])
+    cols = [s for s, _ in _segments(content[0])]
     groups: list[list[str]] = []
     current: list[str] = []
     for line in lines:
@@ -70,13 +78,17 @@ def _rows(lines: list[str]) -> list[list[str]]:
             current = []
             continue
         indent = len(line) - len(line.lstrip())
-        if current and not blank_separated and indent <= margin + 1:
+        # Where blank lines separate rows, two short rows can still sit on adjacent lines: a line at the margin
+        # that opens with a row identifier ("B4", "§3.2") and fills most columns starts a row (a wrapped cell's
+        # second line does not open with an identifier).
+        segs = _segments(line)
+        full = bool(segs) and _opens_row(segs[0][1]) and len(segs) >= max(2, FULL_ROW * len(cols))
+        if current and indent <= margin + 1 and (not blank_separated or full):
             groups.append(current)
             current = []
         current.append(line)
     if current:
         groups.append(current)
-    cols = [s for s, _ in _segments(groups[0][0])]
     rows = []
     for group in groups:
         cells = [""] * len(cols)

@@ -61,3 +61,23 @@ def test_html_accordion_summaries_are_section_headings() -> None:
     refer = next(b for b in doc.blocks if "QX-2" in b.text)
     night = next(b for b in doc.blocks if "duty line" in b.text)
     assert refer.section == "4. How to refer" and night.section == "6. Out of hours"
+
+
+def test_pdf_table_rows_on_adjacent_lines_stay_apart_while_wrapped_cells_join() -> None:
+    from ingestion.loaders.pdf_loader import _rows
+
+    lines = [" Ref    Measure                      Baseline    Lead group",
+             "",
+             " B2     Hare coursing incidents      212         RWCG",
+             "        (September to March)",
+             "",
+             " B3     Fly-tipping incidents        1,874       RWCG",
+             " B4     Repeat MARAC cases           31%         HHG",
+             "",
+             " Safer Fenmarsh                     Quarterly   Board",
+             " Board  strategy"]
+    rows = _rows(lines)
+    assert ["B3", "Fly-tipping incidents", "1,874", "RWCG"] in rows
+    assert ["B4", "Repeat MARAC cases", "31%", "HHG"] in rows
+    assert ["B2", "Hare coursing incidents (September to March)", "212", "RWCG"] in rows
+    assert any(r[0].startswith("Safer Fenmarsh Board") for r in rows)  # a wrapped first cell is one row
