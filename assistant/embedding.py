@@ -27,6 +27,9 @@ class Embedder(Protocol):
         ...
 
 
+_INFLECTIONS = ("s", "es", "ed", "d", "ing", "er", "ers")
+
+
 class LocalSentenceTransformer:
     """sentence-transformers model shipped inside a Python package (offline, no hub)."""
 
@@ -45,8 +48,12 @@ class LocalSentenceTransformer:
 
     def is_common_word(self, word: str) -> bool:
         word = word.lower()
-        # A plural or possessive of an ordinary word ("tuesdays", "officers") is ordinary too.
-        return word in self._vocab or (len(word) > 3 and word.endswith("s") and word[:-1] in self._vocab)
+        if word in self._vocab:
+            return True
+        # An inflection of an ordinary word ("tuesdays", "axed", "growers", "cuckooing") is ordinary too.
+        return len(word) > 3 and any(word.endswith(suffix) and (word[:-len(suffix)] in self._vocab
+                                                                or word[:-len(suffix)] + "e" in self._vocab)
+                                     for suffix in _INFLECTIONS)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -335,3 +335,12 @@ def test_quarters_name_periods_of_scorecard_rows() -> None:
 def test_a_percent_sign_or_numbers_ask_for_a_figure() -> None:
     assert "number" in analyse("whats the latest %?").answer_types
     assert "number" in analyse("fly tipping numbers so far this yr?").answer_types
+
+
+def test_an_inflection_of_an_ordinary_word_is_ordinary_but_a_place_name_is_not() -> None:
+    from assistant.embedding import LocalSentenceTransformer
+
+    model = LocalSentenceTransformer.__new__(LocalSentenceTransformer)
+    model._vocab = {"axe", "grow", "officer", "tuesday", "cuckoo"}  # type: ignore[attr-defined]
+    assert all(model.is_common_word(w) for w in ("axed", "growers", "officers", "tuesdays", "cuckooing"))
+    assert not model.is_common_word("wrayford") and not model.is_common_word("gangmaster")
