@@ -254,6 +254,14 @@ class Answerer:
                 part_scored = self.score_units(kb, pa, self.retrieve(kb, pa, vec, part_texts[i]), alts, others,
                                                avoid={c.unit.chunk.id for c in chosen}, qvec=vec)
                 fresh = [c for c in part_scored if c.unit.text not in (x.unit.text for x in chosen)]
+                if part_scored and part_scored[0] not in fresh and part_scored[0].unit.chunk.kind == "table_row":
+                    # The unit already chosen answers this part too (one action row gives its owner and its due
+                    # date), even held back as a repeat: nothing is added, and it is judged for this part as well.
+                    same = part_scored[0]
+                    backed = self._blend(self.support(kb, pa, same.unit.chunk, alts), same, pa)
+                    if backed >= self.settings.abstain_threshold and (not fresh or same.score >= fresh[0].score):
+                        supports.append(backed)
+                        continue
                 pick = fresh[0] if fresh else None
                 typed = tuple(t for t in pa.answer_types if t in STRICT_TYPES)
                 if pick is not None and typed and type_match(typed, pick.unit.text) < 1.0:
@@ -308,7 +316,7 @@ class Answerer:
                             >= self.settings.abstain_threshold):
                         yield s
 
-            noun = counted_noun(analysis.text) if "count" in strict else ()
+            noun = counted_noun(analysis.text, alts) if "count" in strict else ()
             newer = self._newer(kb, analysis, scored[0], scored, alts)
             for lead in itertools.chain([newer] if newer is not scored[0] else [], [scored[0]], runners_up()):
                 chosen = self._gather(kb, analysis, lead, scored, weights)

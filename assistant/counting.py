@@ -16,26 +16,35 @@ _STOP = (r"have|has|had|did|do|does|are|is|were|was|will|would|can|could|in|on|a
 # Only a short phrase followed by a function word or a stop is read ("how many dispersal orders have …"); without a
 # parser, "how many directorates sent theirs back" names no noun safely, and is left alone.
 _WORD = r"(?!(?:" + _STOP + r")\b)"
-_HOW_MANY = re.compile(r"\bhow many\s+((?:" + _WORD + r"[\w'-]+\s+)?" + _WORD + r"[a-z][\w'-]*)"
-                       r"(?:\s*\(([\w' -]{2,20})\))?(?=\s+(?:" + _STOP + r")\b|\s*[?,.;:!(-]|$)", re.I)
+_HOW_MANY = re.compile(r"\bhow many\s+((?:" + _WORD + r"[\w'-]+\s+){0,2}" + _WORD + r"[a-z][\w'-]*)"
+                       r"(?:\s*\(([\w' -]{2,20})\))?(?=\s+(?:" + _STOP + r")\b|\s*[?,.;:!(]|\s+[-–]\s|$)", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
-_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z][\w'-]*")
-NEAR = 4  # words between the number and the counted noun ("41 local events", "heard 748 cases")
+_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[a-z][\w'-]*")
+NEAR = 6  # words between the number and the counted noun ("41 local events", "heard 748 cases")
 # Words that only say the count is of people, which a passage writes in many ways ("29 completed").
 _GENERIC = frozenset({"people", "ppl", "person", "persons", "individuals", "ones", "times", "of"})
 
 
-def counted_noun(question: str) -> tuple[str, ...]:
-    """The stems of the noun a 'how many' question counts, and of a short name given with it in brackets ("staff
-    (FTE)"); empty when it names none, or only people."""
+def counted_noun(question: str, alts: dict[str, list[str]] | None = None) -> tuple[str, ...]:
+    """The stems of the noun a 'how many' question counts, of a short name given with it in brackets ("staff
+    (FTE)") and, for an acronym ("CPNs"), of the last word of its full name ("notices", from ``alts``, the
+    question's acronyms written out); empty when it names none, or only people."""
     match = _HOW_MANY.search(question)
     if not match:
         return ()
-    word = match.group(1).split()[-1].lower()
+    written = match.group(1).split()[-1]
+    word = written.lower()
     if word in _GENERIC or word in STOPWORDS:
         return ()
+    if re.fullmatch(r"[A-Z]{2,6}s?", written) and not (alts or {}).get(stem(word)):
+        return ()  # an acronym the documents never write out: its count cannot be checked by its words
     alias = match.group(2).split()[-1].lower() if match.group(2) else ""
-    return (stem(word), *([stem(alias)] if alias else []))
+    out = [stem(w) for w in (word, alias) if w]
+    for t in list(out):
+        full = (alts or {}).get(t) or (alts or {}).get(t[:-1] if t.endswith("s") else t)
+        if full:
+            out.append(full[-1])
+    return tuple(dict.fromkeys(out))
 
 
 def counts(unit: Unit, nouns: tuple[str, ...]) -> bool:

@@ -9,6 +9,7 @@ import snowballstemmer
 
 from assistant.months import MONTH_NAMES
 
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,6})s\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*|£[0-9][0-9,.]*")
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -36,6 +37,7 @@ def stem(token: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-cased tokens; ids like syv-16 are kept whole and also split, so 'SYV16' and 'SYV-16' meet."""
     out: list[str] = []
+    text = _ACRONYM_PLURAL.sub(r"\1", text)  # "HMOs", "IDVAs": the acronym itself
     for tok in _TOKEN.findall(text.lower().replace("’", "'").replace("'s ", " ")):
         out.append(tok)
         if "-" in tok or "/" in tok:

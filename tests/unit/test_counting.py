@@ -16,7 +16,10 @@ def _unit(text: str, kind: str = "paragraph") -> Unit:
 def test_the_counted_noun_is_read_only_from_a_short_phrase() -> None:
     assert counted_noun("how many dispersal orders have police used this yr?") == ("order",)
     assert counted_noun("how many staff (FTE) in the team?") == ("staff", "fte")
+    assert counted_noun("how many QPNs were issued?", {"qpns": ["quiet", "protect", "notic"]}) == ("qpns", "notic")
+    assert counted_noun("how many QPNs were issued?") == ()  # an acronym the documents never write out
     assert counted_noun("how many ppl on the cohort atm") == ()
+    assert counted_noun("How many third-party reporting centres are there?") == ("centr",)
     assert counted_noun("training - how many done") == ()
 
 

@@ -344,3 +344,9 @@ def test_an_inflection_of_an_ordinary_word_is_ordinary_but_a_place_name_is_not()
     model._vocab = {"axe", "grow", "officer", "tuesday", "cuckoo"}  # type: ignore[attr-defined]
     assert all(model.is_common_word(w) for w in ("axed", "growers", "officers", "tuesdays", "cuckooing"))
     assert not model.is_common_word("wrayford") and not model.is_common_word("gangmaster")
+
+
+def test_an_acronyms_plural_is_the_acronym() -> None:
+    from assistant.text import terms
+
+    assert "hmo" in terms("Joint inspections of 40 HMOs") and "hmo" in terms("the hmo inspections")
