@@ -93,7 +93,7 @@ def identifiers(text: str) -> list[str]:
     return out
 
 
-_QUESTION_WORDS = r"(?:what|whats|what's|when|who|whos|who's|where|which|how|is|are|does|do|can)\b"
+_QUESTION_WORDS = r"(?:what|whats|what's|when|who|whos|who's|where|which|how|is|are|does|do|did|has|have|can)\b"
 
 
 def split_parts(question: str) -> list[str]:

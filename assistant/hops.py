@@ -27,6 +27,7 @@ _ASKS_WHICH = re.compile(r"\b(?:which|what)\s+(?:(board|group|panel|team|service
                          r"([a-z]+)\b(?!\s+(?:is|are|was|do|does|did)\b))", re.I)
 _PERSON = re.compile(r"\b(?:their|they|them|he|she|his|her|theirs)\b", re.I)
 MAX_NAMES = 2
+_TOPIC = re.compile(r"^(.{3,80}?)\s[-–—:]\s")  # "focused deterrence pilot - which sna rec was it"
 
 
 def _content(text: str) -> list[str]:
@@ -57,7 +58,9 @@ def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
         phrase = [w for w in prev_words[max(0, at - 2):at] if w.lower() not in STOPWORDS
                   and w.lower() not in _QUESTION_WORDS]
         carried.extend([*phrase, noun])
-    if _PRONOUN.search(part) or re.search(r"\bthe (?:number|phone|e-?mail|address|contact)\b", part, re.I):
+    # "what's the number" is a contact's; "the number we were meant to train" is a figure.
+    if _PRONOUN.search(part) or re.search(r"\bthe (?:number|phone|e-?mail|address|contact)\b"
+                                          r"(?!\s+(?:of|we|they|you|that|which|who)\b)", part, re.I):
         names = [n for n in _NAME.findall(previous_answer) if n.lower() not in previous_part.lower()]
         which = _ASKS_WHICH.search(previous_part)
         # "who chairs the panel and what's THEIR number" and "which board owns it and who chairs IT" point at what
@@ -73,6 +76,8 @@ def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
             carried.extend(w for w in _content(previous_part) if w.lower() not in part.lower())
     if not carried:
         # No reference back, but the two parts share a subject ("adult safeguarding concern - when does the hub own
-        # it and when does an enquiry officer take over"): the first part's words keep the search on it.
-        carried.extend(w for w in _content(previous_part) if w.lower() not in part.lower())
+        # it and when does an enquiry officer take over"): the subject the chat leads with, or else the first part's
+        # words, keep the search on it (not what the first part asked about: "which sna rec was it").
+        topic = _TOPIC.match(previous_part)
+        carried.extend(w for w in _content(topic.group(1) if topic else previous_part) if w.lower() not in part.lower())
     return " ".join(dict.fromkeys(carried))

@@ -350,3 +350,17 @@ def test_an_acronyms_plural_is_the_acronym() -> None:
     from assistant.text import terms
 
     assert "hmo" in terms("Joint inspections of 40 HMOs") and "hmo" in terms("the hmo inspections")
+
+
+def test_a_second_part_without_reference_carries_the_topic_the_chat_leads_with() -> None:
+    first = "quiet streets pilot - which plan rec was it"
+    assert carried_context(first, "No.: R8; Recommendation: Pilot quiet streets", "which areas are the groups from") \
+        == "quiet streets pilot"
+    # "the number we were meant to train" is a figure, not a contact's number.
+    carried = carried_context("door training - which rec is that", "No.: R9; Lead: Community Safety",
+                              "did we hit the number we were meant to train")
+    assert "Community" not in carried and "door" in carried
+
+
+def test_and_did_starts_a_second_question() -> None:
+    assert len(analyse("which rec is that and did we hit the number").parts) == 2
