@@ -12,6 +12,7 @@ from assistant.analysis import Analysis
 from assistant.evidence import Unit, states_relation, type_match
 from assistant.index import LoadedKB
 from assistant.text import holds_name, terms
+from assistant.weighting import KEY_IDF
 
 # Words that ask for a kind of answer rather than name a subject.
 CUE_TERMS = frozenset(terms(
@@ -20,6 +21,7 @@ CUE_TERMS = frozenset(terms(
     "cost costs budget funding amount figure when date time long quickly who name named"))
 FOCUS_MIN = 0.25  # below this, the fact is about something else (measured on the tuning sets: answers ≥ 0.32)
 CONTEXT_SHARE = 0.6  # a focus word in the surrounding passage (its heading, the row's other cells) counts less
+KEY_SHARE = 0.5  # a rare focus word carrying this share of the subject's weight must be held
 
 
 def focus_coverage(kb: LoadedKB, weights: dict[str, float], unit: Unit, alts: dict[str, list[str]]) -> float:
@@ -33,6 +35,10 @@ def focus_coverage(kb: LoadedKB, weights: dict[str, float], unit: Unit, alts: di
     own = terms(unit.text)
     held = sum(w * max(float(holds_name(t, own, alts)), CONTEXT_SHARE * holds_name(t, context, alts))
                for t, w in focus.items())
+    key, key_weight = max(focus.items(), key=lambda kv: kv[1])
+    if key_weight >= max(KEY_IDF, KEY_SHARE * total) and not (holds_name(key, own, alts)
+                                                               or holds_name(key, context, alts)):
+        return 0.0  # the one word the subject turns on ("mediation" service) is nowhere near this fact
     return held / total
 
 

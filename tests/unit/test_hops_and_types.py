@@ -364,3 +364,19 @@ def test_a_second_part_without_reference_carries_the_topic_the_chat_leads_with()
 
 def test_and_did_starts_a_second_question() -> None:
     assert len(analyse("which rec is that and did we hit the number").parts) == 2
+
+
+def test_a_phone_beside_a_service_named_only_in_part_is_off_focus() -> None:
+    from types import SimpleNamespace
+
+    from assistant.evidence import Unit
+    from assistant.focus import off_focus
+
+    kb = SimpleNamespace(by_id={"a": 0}, chunk_terms=[["role", "head", "eastbrook", "youth", "servic", "phone"]])
+    row = Unit(SimpleNamespace(id="a"), "Role: Head of Eastbrook Youth Service; Phone: 020 7946 0600",
+               frozenset())
+    weights = {"eastbrook": 0.9, "mediat": 4.2, "servic": 1.4}  # "eastbrook mediation service - their number?"
+    question = analyse("eastbrook mediation service - whats their phone number?")
+    assert off_focus(kb, weights, question, ("phone",), [row], {})  # type: ignore[arg-type]
+    weights = {"eastbrook": 0.9, "youth": 4.2, "servic": 1.4}
+    assert not off_focus(kb, weights, analyse("eastbrook youth service - phone?"), ("phone",), [row], {})  # type: ignore[arg-type]
