@@ -63,7 +63,8 @@ def year_spans(text: str) -> set[tuple[str, str]]:
 
 
 # "who chairs the board", "who's the lead for", "who is the owner of": the role relation asked about.
-_RELATION = re.compile(r"\bwho(?:'s|s| is| are)?\s+(?:the\s+|currently\s+|now\s+)?"
+_RELATION = re.compile(r"\bwho(?:'s|s| is| are)?\s+(?:the\s+|currently\s+|now\s+)?(?:(?:new|independent|interim|"
+                       r"acting|current|named|board|panel|group|exec|executive|strategic)\s+)?"
                        r"((?:vice|deputy|co)[- ]?chair|chair|lead|manag|coordinat|head)\w*\b", re.I)
 
 
@@ -100,6 +101,8 @@ def split_parts(question: str) -> list[str]:
     """Split 'which schedule covers X, and when does the panel meet?' into its two questions."""
     # "how much funding + latest contact rate": chat joins two questions with "+" too ("&" is part of names).
     parts = re.split(r"\?\s+(?=\w)|,?\s+and\s+(?=" + _QUESTION_WORDS + r")|\s\+\s", question, flags=re.I)
+    # "sexual health clinic + police each think …": a plus inside the scene joins two names, not two questions.
+    parts = _rejoin_plus(question, parts)
     # "when does X meet? need to get something on the agenda": a remark after the question is context, not a part.
     parts = [p for i, p in enumerate(parts) if i == 0 or not _after_question(question, p)
              or re.match(r"(?:(?:also|and|plus|btw|then|oh)\s+)*" + _QUESTION_WORDS, p.strip(), re.I)
@@ -113,6 +116,18 @@ def split_parts(question: str) -> list[str]:
             merged.append(p)
     parts = [p for p in merged if len(p.split()) >= 3]
     return parts if len(parts) > 1 else [question]
+
+
+def _rejoin_plus(question: str, parts: list[str]) -> list[str]:
+    """Parts split at a '+' where neither side asks anything (no question word) are joined back."""
+    out: list[str] = []
+    for p in parts:
+        if (out and _after_plus(question, p) and not re.search(r"\b" + _QUESTION_WORDS + r"|\?", out[-1], re.I)
+                and not re.match(_QUESTION_WORDS, p.strip(), re.I)):
+            out[-1] = f"{out[-1]} + {p}"
+        else:
+            out.append(p)
+    return out
 
 
 def _after_plus(question: str, part: str) -> bool:

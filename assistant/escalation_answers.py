@@ -34,7 +34,8 @@ _STUCK = re.compile(
     r"\b(?:stuck|going nowhere|got nowhere|getting nowhere|not (?:being )?picked up|no response|not responding|"
     r"refus\w*(?! (?:help|support|services?|to engage|treatment|care)\b)|"
     r"(?:won'?t|will not|can'?t|cannot|couldn'?t|do not|don'?t) agree|disagree\w*|dispute\w*|"
-    r"at an impasse|blocked|"
+    r"at an impasse|blocked|deadlock\w*|stalemate|(?:batting|bouncing|passing|pushing) it back|"
+    r"each (?:think|thinks|say|says) the other|"
     r"red (?:at |for )?(?:\d|two|three) (?:\w+ )?meetings?)\b", re.I)
 # It asks who (or where, or which level) the case goes to next.
 _ASKS_WHO = re.compile(
@@ -46,17 +47,22 @@ _CONTACT = re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|cont
 # "... and how long do they get": the level's response time, which the router's answer gives.
 _HOW_LONG = re.compile(r"\bhow (?:long|quick(?:ly)?|fast|soon)\b|\btimescales?\b|\bresponse time\b|\bdeadline\b",
                        re.I)
+# "... and what number do I ring": the owner's contact details, which the router's answer gives too.
+_CONTACT_DETAIL = re.compile(r"\b(?:number|phone|ring|call|e-?mail|contact details?|direct line)\b", re.I)
 
 
 def is_escalation_question(question: str) -> bool:
     """True when the question asks who (or which level) a stuck case goes to next (and nothing else: a two-part
-    question is answered part by part from the documents, unless its other parts ask only how long they get)."""
+    question is answered part by part from the documents, unless its other parts ask only how long they get or
+    how to reach them)."""
     parts = split_parts(question)
-    if not _ASKS_WHO.search(parts[0]) or not all(_HOW_LONG.search(p) for p in parts[1:]):
+    if not _ASKS_WHO.search(parts[0]) or not all(_HOW_LONG.search(p) or _CONTACT_DETAIL.search(p)
+                                                  for p in parts[1:]):
         return False
-    if _ESCALATION.search(question):
+    # The stuck case is the first part's ("who chairs X, and their number if I escalate" asks about X).
+    if _ESCALATION.search(parts[0]):
         return True
-    return bool(_STUCK.search(question)) and not _CONTACT.search(question)
+    return bool(_STUCK.search(parts[0])) and not _CONTACT.search(question)
 
 
 def rules_apply(rules: EscalationRules, documents: Sequence[DocumentFingerprint]) -> bool:

@@ -50,7 +50,8 @@ def test_escalation_questions_and_only_they_are_recognised(question: dict[str, A
     "who chairs the DASV board?", "who do I contact if a victim refuses support?",
     "how many stuck case escalations were there in May?",
     "client keeps refusing help and is going to the panel - who is in charge of the case then?",
-    "who chairs the escalation group and when does it meet?"])
+    "who chairs the escalation group and when does it meet?",
+    "who chairs csep, and whats their number if i need to escalate to them at lvl 2?"])
 def test_questions_about_escalation_that_ask_no_owner_are_left_alone(text: str) -> None:
     assert not is_escalation_question(text)
 
@@ -58,7 +59,9 @@ def test_questions_about_escalation_that_ask_no_owner_are_left_alone(text: str) 
 @pytest.mark.parametrize("text", [
     "which level do I go to if managers can't agree on a CCE case?", "where do i escalate a housing dispute",
     "housing transfer stuck for weeks. Escalation?", "council won't agree the funding, who decides?",
-    "already at level 2 and the landlord still refuses to act. who's level 3 and how long do they get?"])
+    "already at level 2 and the landlord still refuses to act. who's level 3 and how long do they get?",
+    "clinic + police each think the other should refer. managers spoke, total deadlock. who picks this up next",
+    "housing dispute got nowhere after the head of service looked at it. next rung - who is it and what number?"])
 def test_stuck_cases_in_other_words(text: str) -> None:
     assert is_escalation_question(text)
 
