@@ -27,7 +27,14 @@ class Embedder(Protocol):
         ...
 
 
-_INFLECTIONS = ("s", "es", "ed", "d", "ing", "er", "ers")
+_INFLECTIONS = ("s", "es", "ed", "d", "ing", "er", "ers", "ization", "izations")
+# British to American spellings, for the model's (American) vocabulary: general English, no domain words.
+_SPELLINGS = ((r"isation", "ization"), (r"is(e|ed|es|ing)$", r"iz\1"), (r"yse", "yze"), (r"our", "or"),
+              (r"tre$", "ter"), (r"ogue$", "og"), (r"ence$", "ense"), (r"ae", "e"), (r"^enq", "inq"))
+
+
+def _american(word: str) -> list[str]:
+    return [re.sub(pattern, repl, word) for pattern, repl in _SPELLINGS if re.search(pattern, word)]
 
 
 class LocalSentenceTransformer:
@@ -50,7 +57,13 @@ class LocalSentenceTransformer:
         word = word.lower()
         if word in self._vocab:
             return True
-        # An inflection of an ordinary word ("tuesdays", "axed", "growers", "cuckooing") is ordinary too.
+        # An inflection of an ordinary word ("tuesdays", "axed", "growers", "cuckooing") is ordinary too, and so is
+        # a British spelling of one ("radicalisation", "enquiry").
+        return any(self._inflected(w) for w in dict.fromkeys([word, *_american(word)]))
+
+    def _inflected(self, word: str) -> bool:
+        if word in self._vocab:
+            return True
         return len(word) > 3 and any(word.endswith(suffix) and (word[:-len(suffix)] in self._vocab
                                                                 or word[:-len(suffix)] + "e" in self._vocab)
                                      for suffix in _INFLECTIONS)

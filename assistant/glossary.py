@@ -125,8 +125,9 @@ def learn_phrase_initialisms(texts: Iterable[str], small: frozenset[str]) -> dic
             for a in range(len(tokens) - 1):
                 for b in range(a + 2, min(a + 3, len(tokens)) + 1):
                     window = tokens[a:b]
-                    if any(w in small for w in window):
-                        break
+                    # A small word may sit inside the phrase ("violence with injury": vwi), not at either end.
+                    if window[0] in small or window[-1] in small or (len(window) == 2 and window[1] in small):
+                        continue
                     key = "".join(p[0] for w in window for p in w.split("-"))
                     if 2 <= len(key) <= 5:
                         names = counts.setdefault(key, {})

@@ -380,3 +380,19 @@ def test_a_phone_beside_a_service_named_only_in_part_is_off_focus() -> None:
     assert off_focus(kb, weights, question, ("phone",), [row], {})  # type: ignore[arg-type]
     weights = {"eastbrook": 0.9, "youth": 4.2, "servic": 1.4}
     assert not off_focus(kb, weights, analyse("eastbrook youth service - phone?"), ("phone",), [row], {})  # type: ignore[arg-type]
+
+
+def test_a_british_spelling_of_an_ordinary_word_is_ordinary() -> None:
+    from assistant.embedding import LocalSentenceTransformer
+
+    model = LocalSentenceTransformer.__new__(LocalSentenceTransformer)
+    model._vocab = {"inquiry", "organization", "radical", "behavior"}  # type: ignore[attr-defined]
+    assert all(model.is_common_word(w) for w in ("enquiry", "organisation", "radicalisation", "behaviour"))
+
+
+def test_initials_of_a_phrase_with_a_small_word_inside_are_learned() -> None:
+    from assistant.glossary import learn_phrase_initialisms
+    from assistant.text import STOPWORDS
+
+    texts = ["recorded violence with injury fell", "violence with injury rose", "the violence with injury rate"]
+    assert learn_phrase_initialisms(texts, STOPWORDS).get("vwi") == "violence with injury"
