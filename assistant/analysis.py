@@ -63,8 +63,9 @@ def year_spans(text: str) -> set[tuple[str, str]]:
 
 
 # "who chairs the board", "who's the lead for", "who is the owner of": the role relation asked about.
-_RELATION = re.compile(r"\bwho(?:'s|s| is| are)?\s+(?:the\s+|currently\s+|now\s+)?(?:(?:new|independent|interim|"
-                       r"acting|current|named|board|panel|group|exec|executive|strategic)\s+)?"
+_RELATION = re.compile(r"\bwho(?:'s|s| is| are)?\s+(?:actually\s+|really\s+)?(?:the\s+|currently\s+|now\s+)?"
+                       r"(?:(?:new|independent|interim|acting|current|named|board|panel|group|exec|executive|"
+                       r"strategic)\s+)?"
                        r"((?:vice|deputy|co)[- ]?chair|chair|lead|manag|coordinat|head)\w*\b", re.I)
 
 

@@ -54,11 +54,13 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
               r"\bsend (?:it|this|the \w+) to\b"),
     ("phone", r"\bphone\b|\b(?:contact|tel(?:ephone)?|helpline|duty|direct|24 ?h\w*) (?:no|number|line)\b|"
               r"\bwhat(?:'?s| is)?(?: the| their| a)? number\b|\bnumbers? (?:for|to (?:call|ring))\b|\btel\b|"
-              r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact)\b|\bcall\b|\bring\b"),
+              r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact)\b|\bcall\b|\bring\b|"
+              r"\+\s*(?:their |the |a )?(?:number|no\.?|phone)\b"),
     ("hours", r"\bopen(?:ing)?(?: hours| times)?\b|\bwhat times?\b|\bwhen (?:is|are) (?:it|they) open\b"),
 )
 _COMPILED = tuple((key, re.compile(pattern, re.IGNORECASE)) for key, pattern in _PATTERNS)
 _COMPILED_BY_KEY = dict(_COMPILED)
+_SCENE_FIELDS = ("criteria", "consent")  # fields a scene mentions as facts of the case
 # "how many referrals…", "latest number for the year": a count, not a phone number.
 _COUNT = re.compile(r"\b(?:how many|number of|total|figures?|per cent|percentage|rate|latest|so far)\b", re.IGNORECASE)
 
@@ -84,9 +86,11 @@ def asked_fields(question: str) -> tuple[str, ...]:
         found.remove("phone")
     if "timescales" in found and _RETENTION.search(question):
         found.remove("timescales")  # how long records are kept is information governance, not a referral's pace
-    if "criteria" in found and not _COMPILED_BY_KEY["criteria"].search(ask := scene_and_ask(question)[1]) and any(
-            pattern.search(ask) for _key, pattern in _COMPILED):
-        found.remove("criteria")  # "dash score 11, no car. where do i send it?": the score describes the case
+    ask = scene_and_ask(question)[1]
+    if any(pattern.search(ask) for _key, pattern in _COMPILED):
+        # "dash score 11, no car. where do i send it?", "sent it with her consent. who do i take it to now?": the
+        # scene describes the case; the question asks something else.
+        found = [k for k in found if k not in _SCENE_FIELDS or _COMPILED_BY_KEY[k].search(ask)]
     if "criteria" in found and _RULED_OUT.search(question):
         found = [k for k in found if k != "criteria"] + (["handoff"] if "handoff" not in found else [])
     return tuple(found)

@@ -396,3 +396,8 @@ def test_initials_of_a_phrase_with_a_small_word_inside_are_learned() -> None:
 
     texts = ["recorded violence with injury fell", "violence with injury rose", "the violence with injury rate"]
     assert learn_phrase_initialisms(texts, STOPWORDS).get("vwi") == "violence with injury"
+
+
+def test_who_actually_chairs_asks_for_the_chair_stated() -> None:
+    assert analyse("who actually chairs the panel? want to flag something").relation == "chair"
+    assert analyse("who's the independent chair for the review?").relation == "chair"

@@ -64,6 +64,8 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("she's going to the panel - once it's there who is in charge of the case?", {"handoff"}),
     ("they screened it and say he isn't eligible, does it come back to me?", {"handoff"}),
     ("what time do they shut? it's getting late, who do i ring after", {"out_of_hours", "phone", "hours"}),
+    ("sent it with her consent. still havent contacted her. who do i take it to now + number?",
+     {"not_picked_up", "phone"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
