@@ -27,6 +27,7 @@ from assistant.row_mentions import row_mention
 from assistant.settings import Settings
 from assistant.shorthand import Shorthand
 from assistant.text import STOPWORDS, holds_name, stem, terms, words
+from assistant.unit_vectors import UnitVectors
 from assistant.weighting import (
     KEY_IDF,
     diverse,
@@ -40,7 +41,6 @@ from ingestion.screening import strip_instructions
 
 UNIT_RERANK = 16  # units re-scored with the model at sentence level (cost: one small batch per question)
 UNIT_DENSE_WEIGHT = 0.35
-UNIT_CACHE_SIZE = 50_000
 SIM_FLOOR, SIM_CEIL = 0.25, 0.7
 SAME_PASSAGE = 0.12
 GLOSSARY_WEIGHT = 0.8
@@ -56,6 +56,7 @@ CANDIDATES = 10
 ID_SUPPORT = 0.5
 NEWER_LEAD = 0.85  # how close a later document's unit must score to replace an older lead on a 'still/yet' question
 FALLBACK_LEAD = 0.8  # how close a runner-up must score to lead when the best unit cannot answer
+WEAK_LEAD = 0.95  # how close a backed runner-up must score to lead instead of a weakly backed best unit
 PART_LEAD = 0.75  # how close a better-backed unit must score to answer a part whose best unit is weakly backed
 TYPED_LEAD = 0.9  # how close a part's unit holding the asked kind of fact must score to answer it instead
 
@@ -63,7 +64,7 @@ TYPED_LEAD = 0.9  # how close a part's unit holding the asked kind of fact must 
 class Answerer:
     def __init__(self, embedder: Embedder, settings: Settings, prompts: Prompts) -> None:
         self.embedder, self.settings, self.prompts = embedder, settings, prompts
-        self._unit_cache: dict[str, np.ndarray] = {}
+        self.unit_vectors = UnitVectors(embedder)
         self.shorthand = Shorthand.load(settings.rules_dir / "chat-shorthand.yaml")
 
     # -- retrieval ----------------------------------------------------------------------------------------
@@ -152,7 +153,7 @@ class Answerer:
         if qvec is not None and out:
             out.sort(key=lambda s: -s.score)
             head = out[:UNIT_RERANK]
-            sims = self._unit_vectors(kb, head) @ qvec
+            sims = self.unit_vectors(kb, [s.unit for s in head]) @ qvec
             out = [Scored(s.unit, s.score + UNIT_DENSE_WEIGHT * float(sim), s.coverage, s.chunk_score, float(sim))
                    for s, sim in zip(head, sims, strict=True)] + out[UNIT_RERANK:]
         out.sort(key=lambda s: -s.score)
@@ -167,20 +168,6 @@ class Answerer:
         semantic = min(1.0, max(0.0, (picked.similarity - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR)))
         own_row = row_key(picked.unit.chunk.row_id) in analysis.ids
         return max(lexical, 0.5 * lexical + 0.5 * semantic, ID_SUPPORT if own_row else 0.0)
-
-    def _unit_vectors(self, kb: LoadedKB, units: list[Scored]) -> np.ndarray:
-        """Unit embeddings: a unit that is its whole chunk reuses the chunk's indexed vector; a sentence inside a
-        longer chunk is embedded once and memoised (the same sentences come back across questions)."""
-        texts = [f"{s.unit.chunk.context}: {s.unit.text}" for s in units]
-        whole = [s.unit.text == s.unit.chunk.text.strip() for s in units]
-        missing = [t for t, w in dict.fromkeys(zip(texts, whole, strict=True)) if not w and t not in self._unit_cache]
-        if missing:
-            if len(self._unit_cache) > UNIT_CACHE_SIZE:
-                self._unit_cache.clear()
-            for text, vec in zip(missing, self.embedder.embed(missing), strict=True):
-                self._unit_cache[text] = vec
-        return np.stack([kb.vectors[kb.by_id[s.unit.chunk.id]] if w else self._unit_cache[t]
-                         for s, t, w in zip(units, texts, whole, strict=True)])
 
     def _common(self, analysis: Analysis) -> set[str]:
         return {stem(w) for w in words(analysis.text) if self.embedder.is_common_word(w)}
@@ -276,25 +263,18 @@ class Answerer:
                         return self._abstain(kb, analysis, fused)
                 if pick is not None:
                     pick = self._newer(kb, pa, pick, fresh, alts)
-                    # A short part ("who puts in what") is judged with the subject it carries.
-                    backed = self._blend(self.support(kb, pa, pick.unit.chunk, alts), pick, pa)
-                    if backed < self.settings.abstain_threshold:
-                        # The best unit for this part is weakly backed (often a neighbour of the first part's
-                        # answer, held back as a repeat): a close unit that holds the part's words answers it.
-                        for c in fresh[1:UNIT_RERANK]:
-                            if c.score < PART_LEAD * pick.score:
-                                break
-                            if typed and type_match(typed, c.unit.text) < 1.0:
-                                continue
-                            b = self._blend(self.support(kb, pa, c.unit.chunk, alts), c, pa)
-                            if b >= self.settings.abstain_threshold:
-                                pick, backed = c, b
-                                break
+                    # A short part ("who puts in what") is judged with the subject it carries; when its best unit
+                    # is weakly backed (often a neighbour of the first part's answer, held back as a repeat), a
+                    # close unit that holds the part's words answers it.
+                    pick, backed = self._backed(kb, pa, fresh, pick, PART_LEAD, alts, typed)
                     chosen.append(pick)
                     supports.append(backed)
         if not chosen:
-            chosen.append(scored[0])
-            supports.append(self._blend(self.support(kb, analysis, scored[0].unit.chunk, alts), scored[0], analysis))
+            # A close runner-up that holds the question's words leads instead of a weakly backed best unit.
+            lead, backed = self._backed(kb, analysis, scored, scored[0], WEAK_LEAD, alts)
+            scored = [lead, *(x for x in scored if x is not lead)]
+            chosen.append(lead)
+            supports.append(backed)
         if min(supports) < self.settings.abstain_threshold or self._names_missing(
                 kb, analysis, scored, alts, chosen if multi else []):
             return self._abstain(kb, analysis, fused)
@@ -336,6 +316,23 @@ class Answerer:
         answer.citations.extend(corroborating(kb, [c.unit for c in chosen], fused,
                                               lambda chunk: self.support(kb, analysis, chunk, alts, weights)))
         return answer
+
+    def _backed(self, kb: LoadedKB, analysis: Analysis, candidates: list[Scored], pick: Scored, lead: float,
+                alts: dict[str, list[str]], typed: tuple[str, ...] = ()) -> tuple[Scored, float]:
+        """``pick`` and how well the evidence backs it; if weakly, the first candidate scoring within ``lead`` of
+        it (holding the kind of fact asked, if ``typed``) that is backed."""
+        backed = self._blend(self.support(kb, analysis, pick.unit.chunk, alts), pick, analysis)
+        if backed >= self.settings.abstain_threshold:
+            return pick, backed
+        for c in candidates[:UNIT_RERANK]:
+            if c is pick or (typed and type_match(typed, c.unit.text) < 1.0):
+                continue
+            if c.score < lead * pick.score:
+                break
+            b = self._blend(self.support(kb, analysis, c.unit.chunk, alts), c, analysis)
+            if b >= self.settings.abstain_threshold:
+                return c, b
+        return pick, backed
 
     def _newer(self, kb: LoadedKB, analysis: Analysis, lead: Scored, candidates: list[Scored],
                alts: dict[str, list[str]]) -> Scored:
