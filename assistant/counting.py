@@ -19,7 +19,8 @@ _WORD = r"(?!(?:" + _STOP + r")\b)"
 _HOW_MANY = re.compile(r"\bhow many\s+((?:" + _WORD + r"[\w'-]+\s+){0,2}" + _WORD + r"[a-z][\w'-]*)"
                        r"(?:\s*\(([\w' -]{2,20})\))?(?=\s+(?:" + _STOP + r")\b|\s*[?,.;:!(]|\s+[-–]\s|$)", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
-_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[a-z][\w'-]*")
+# Times, percentages and amounts stay whole so that they are not read as counts.
+_TOKEN = re.compile(r"\d{1,2}[:.]\d{2}(?:am|pm)?\b|£?\d+(?:,\d{3})*(?:\.\d+)?%?|[a-z][\w'-]*")
 NEAR = 6  # words between the number and the counted noun ("41 local events", "heard 748 cases")
 # Words that only say the count is of people, which a passage writes in many ways ("29 completed").
 _GENERIC = frozenset({"people", "ppl", "person", "persons", "individuals", "ones", "times", "of"})
@@ -58,7 +59,26 @@ def counts(unit: Unit, nouns: tuple[str, ...]) -> bool:
         return True
     for sentence in _SENTENCE.split(unit.text):
         tokens = _TOKEN.findall(sentence.lower())
-        numbers = [i for i, t in enumerate(tokens) if COUNT.fullmatch(t)]
-        if any(abs(i - j) <= NEAR for i, t in enumerate(tokens) if stem(t) in nouns for j in numbers):
+        # A number followed by another plural noun counts that ("four incidents" is not a number of cameras).
+        numbers = [i for i, t in enumerate(tokens) if COUNT.fullmatch(t) and not _counts_other(tokens, i, nouns)]
+        if any(_counted(tokens, i, j) for i, t in enumerate(tokens) if stem(t) in nouns for j in numbers):
             return True
     return False
+
+
+def _counts_other(tokens: list[str], at: int, nouns: tuple[str, ...]) -> bool:
+    after = tokens[at + 1] if at + 1 < len(tokens) else ""
+    return len(after) > 3 and after.isalpha() and after.endswith("s") and stem(after) not in nouns
+
+
+# Between the noun and a number after it: "referrals were 91", "notices … should read 14" (not "cameras generate
+# about 40", which counts something else).
+_LINKS = frozenset({"were", "was", "is", "are", "totalled", "totaled", "reached", "stood", "read", "numbered", "rose",
+                    "fell", "to", "of", "at", "now"})
+
+
+def _counted(tokens: list[str], noun_at: int, number_at: int) -> bool:
+    if number_at < noun_at:
+        return noun_at - number_at <= NEAR
+    return number_at - noun_at == 1 or (number_at - noun_at <= NEAR
+                                         and bool(_LINKS & set(tokens[noun_at + 1:number_at])))

@@ -29,3 +29,15 @@ def test_a_number_beside_another_thing_is_not_a_count_of_what_was_asked() -> Non
                       noun)
     assert counts(_unit("Police issued 12 dispersal orders in the town centre."), noun)
     assert counts(_unit("Measure: Dispersal orders issued; Current: 12", kind="table_row"), noun)
+
+
+def test_a_number_of_another_plural_thing_is_not_a_count_of_the_asked_noun() -> None:
+    noun = counted_noun("how many cameras are there in the town centre")
+    assert not counts(_unit("The town cameras generate on average four incidents a month."), noun)
+    assert counts(_unit("There are 48 cameras in the town centre."), noun)
+
+
+def test_a_number_after_the_noun_counts_it_only_through_a_link_word() -> None:
+    noun = counted_noun("how many referrals came in?")
+    assert counts(_unit("Referrals were 91 in 2025-26."), noun)
+    assert not counts(_unit("Referrals generate about 40 calls."), noun)
