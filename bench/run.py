@@ -117,6 +117,8 @@ def main() -> None:
              "(tests/eval/eastbrook-fresh3.jsonl; first score 38%, tuned on since)", EVAL / "eastbrook-fresh3.jsonl"),
             ("Fourth blind batch, written in session 5: 10 multi-hop, 8 near-miss unanswerable "
              "(tests/eval/eastbrook-fresh4.jsonl; first score 36%, tuned on since)", EVAL / "eastbrook-fresh4.jsonl"),
+            ("Fifth blind batch, written mid-session 5 in the dev file's proportions "
+             "(tests/eval/eastbrook-fresh5.jsonl; first score 50%, tuned on since)", EVAL / "eastbrook-fresh5.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
