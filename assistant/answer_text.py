@@ -13,6 +13,7 @@ from assistant.models import Answer, Citation, DocumentPointer
 from assistant.prompts import Prompts
 from ingestion.screening import strip_instructions
 
+_LEADER = re.compile(r"\s*\.{4,}\s*")
 LIST_ITEMS = 3  # lines that follow a chosen lead-in line ending in a colon
 ASKS_PLACE = re.compile(r"\b(?:which|what)\s+(?:para(?:graph)?|section|clause|article|part)\b", re.I)
 # "what band is that", "which tier": the answer is the heading of the passage (when the heading says that word).
@@ -76,6 +77,7 @@ def compose(kb: LoadedKB, analysis: Analysis, chosen: list[Scored], max_chars: i
         elif chunk.section and chunk.section not in text and (
                 asks_place or (heading_word and re.search(rf"\b{heading_word}\b", chunk.section, re.I))):
             text = f"({chunk.section}) {text}"  # "which para covers …": the answer is the paragraph's number
+        text = _LEADER.sub(" – ", text)  # "SWEP ........ Seasonal …": a glossary's dot leaders read as a dash
         if doc.status == "superseded":
             text = f"(from the superseded {doc.title}) {text}"
         parts.append((text, n))
