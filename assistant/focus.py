@@ -32,6 +32,8 @@ def focus_coverage(kb: LoadedKB, weights: dict[str, float], unit: Unit, alts: di
     if not total:
         return 1.0
     context = kb.chunk_terms[kb.by_id[unit.chunk.id]]
+    # An acronym in the passage holds the words of its full name ("SEP Executive Board" holds "partnership").
+    context = context + [w for t in set(context) if t in kb.acronyms for w in terms(kb.acronyms[t])]
     own = terms(unit.text)
     held = sum(w * max(float(holds_name(t, own, alts)), CONTEXT_SHARE * holds_name(t, context, alts))
                for t, w in focus.items())

@@ -159,7 +159,8 @@ def test_a_fact_about_another_subject_is_off_focus() -> None:
     from assistant.evidence import Unit
     from assistant.focus import off_focus
 
-    kb = SimpleNamespace(by_id={"a": 0, "b": 1}, chunk_terms=[["chair", "board", "widget"], ["gizmo", "meet"]])
+    kb = SimpleNamespace(by_id={"a": 0, "b": 1}, chunk_terms=[["chair", "board", "widget"], ["gizmo", "meet"]],
+                         acronyms={})
     chair = Unit(SimpleNamespace(id="a"), "Board: Widget Board; Chair: Head of Widgets", frozenset({"chair", "board",
                                                                                                    "widget"}))
     weights = {"chair": 1.9, "gizmo": 5.6}  # "who chairs the gizmo?": the gizmo is the subject
@@ -372,7 +373,8 @@ def test_a_phone_beside_a_service_named_only_in_part_is_off_focus() -> None:
     from assistant.evidence import Unit
     from assistant.focus import off_focus
 
-    kb = SimpleNamespace(by_id={"a": 0}, chunk_terms=[["role", "head", "eastbrook", "youth", "servic", "phone"]])
+    kb = SimpleNamespace(by_id={"a": 0}, chunk_terms=[["role", "head", "eastbrook", "youth", "servic", "phone"]],
+                         acronyms={})
     row = Unit(SimpleNamespace(id="a"), "Role: Head of Eastbrook Youth Service; Phone: 020 7946 0600",
                frozenset())
     weights = {"eastbrook": 0.9, "mediat": 4.2, "servic": 1.4}  # "eastbrook mediation service - their number?"
@@ -401,3 +403,18 @@ def test_initials_of_a_phrase_with_a_small_word_inside_are_learned() -> None:
 def test_who_actually_chairs_asks_for_the_chair_stated() -> None:
     assert analyse("who actually chairs the panel? want to flag something").relation == "chair"
     assert analyse("who's the independent chair for the review?").relation == "chair"
+
+
+def test_an_acronym_in_the_passage_holds_the_words_of_its_full_name() -> None:
+    from types import SimpleNamespace
+
+    from assistant.evidence import Unit
+    from assistant.focus import focus_coverage
+
+    kb = SimpleNamespace(by_id={"a": 0}, chunk_terms=[["zqp", "execut", "board", "chair"]],
+                         acronyms={"zqp": "Zebra Quay Partnership"})
+    unit = Unit(SimpleNamespace(id="a"), "The ZQP Executive Board is chaired by the Director.", frozenset())
+    weights = {"partnership": 1.3, "board": 0.6}
+    held = focus_coverage(kb, weights, unit, {})  # type: ignore[arg-type]
+    kb.acronyms = {}
+    assert held > 0.7 > focus_coverage(kb, weights, unit, {})  # type: ignore[arg-type]
