@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from assistant.text import STOPWORDS, stem, terms
 
 _ID = re.compile(r"\b([A-Za-z]{1,5})[- ]?(\d{1,3}[a-z]?)\b")
+# "how long do we keep EMP records", "retention period for case files": how long records are kept.
+RETENTION = re.compile(r"\b(?:keep|kept|retain\w*|retention|hold on to|hang on to|stor(?:e|ed|ing)|delet\w*|"
+                       r"destroy\w*|dispos\w*)\b[^?]*\b(?:records?|files?|data|information|notes|minutes|logs?|"
+                       r"footage|video)\b|"
+                       r"\b(?:records?|files?|data|information|notes)\b[^?]*\b(?:kept|retained|stored|deleted|"
+                       r"destroyed)\b", re.IGNORECASE)
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
+    ("retention", RETENTION),
     ("phone", re.compile(r"\b(phone|number (?:do i|to) (?:call|ring)|call(?!-)|ring(?!-)|telephone|tel|helpline|"
                          r"24 ?h(?:ou)?r|(?:their|his|her|its|contact) number(?! of))\b", re.I)),
     ("email", re.compile(r"\b(e-?mail|mailbox|address (?:to|do i) send)\b", re.I)),

@@ -50,7 +50,11 @@ GOVERNANCE = re.compile(r"\breport(?:s|ing)?\s+(?:in)?to\b|\bgovern(?:ance|ed\s+
                         r"\baccountable\s+to\b|\bsub-?group\s+of\b|"
                         r"\b(?:own(?:ing|er)|lead(?:ing)?)\s+(?:board|group|body|committee|forum)\b", re.I)
 
+# A retention rule: "Keep for: 6 years", "retained for", "destroyed after".
+RETAINED = re.compile(r"\b(?:retain\w*|retention|kept|keep for|destroy\w*|delet\w*|dispos\w*)\b", re.I)
+
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "retention": RETAINED,
     "ownership": OWNERSHIP, "consent": CONSENT,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
     "timescale": TIMESCALE, "frequency": FREQUENCY, "meeting_frequency": MEETING_FREQUENCY,

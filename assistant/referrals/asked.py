@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.analysis import scene_and_ask
+from assistant.analysis import RETENTION, scene_and_ask
 
 # Contact details are asked for inside a field ("out of hours … what number"), so they are kept apart.
 DETAIL_KEYS = frozenset(("form", "email", "phone", "hours"))
@@ -64,12 +64,6 @@ _SCENE_FIELDS = ("criteria", "consent")  # fields a scene mentions as facts of t
 # "how many referrals…", "latest number for the year": a count, not a phone number.
 _COUNT = re.compile(r"\b(?:how many|number of|total|figures?|per cent|percentage|rate|latest|so far)\b", re.IGNORECASE)
 
-# "how long do we keep EMP records", "retention period for case files".
-_RETENTION = re.compile(r"\b(?:keep|kept|retain\w*|retention|hold on to|hang on to|stor(?:e|ed|ing)|delet\w*|"
-                        r"destroy\w*|"
-                        r"dispos\w*)\b[^?]*\b(?:records?|files?|data|information|notes|minutes|logs?)\b|"
-                        r"\b(?:records?|files?|data|information|notes)\b[^?]*\b(?:kept|retained|stored|deleted|"
-                        r"destroyed)\b", re.IGNORECASE)
 
 
 # "they say the kid isn't eligible": the screening's outcome is reported, so what happens then is asked, not the
@@ -84,7 +78,7 @@ def asked_fields(question: str) -> tuple[str, ...]:
     found = [key for key, pattern in _COMPILED if pattern.search(question)]
     if "phone" in found and _COUNT.search(question):
         found.remove("phone")
-    if "timescales" in found and _RETENTION.search(question):
+    if "timescales" in found and RETENTION.search(question):
         found.remove("timescales")  # how long records are kept is information governance, not a referral's pace
     ask = scene_and_ask(question)[1]
     if any(pattern.search(ask) for _key, pattern in _COMPILED):
