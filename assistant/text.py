@@ -9,6 +9,7 @@ import snowballstemmer
 
 from assistant.months import MONTH_NAMES
 
+_CONTRACTION = re.compile(r"'(?:re|ve|ll|d|m)\b")
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,6})s\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*|£[0-9][0-9,.]*")
 _stemmer = snowballstemmer.stemmer("english")
@@ -23,6 +24,7 @@ once only or other our ours ourselves out over own same she should so some such 
 themselves then there these they this those through to too under until up very was we were what when where which
 while who whom why will with would you your yours yourself yourselves im ive id dont doesnt isnt whats whos
 wheres hows thats theres u ur pls please thanks thx hi hello hey many much often long
+hasnt havent hadnt wasnt werent arent wont cant couldnt shouldnt wouldnt didnt aint
 something anything everything nothing someone anyone everyone somebody anybody another else also really tbh btw
 us yet
 """.split()  # noqa: SIM905 - a word list reads better as text
@@ -38,7 +40,9 @@ def words(text: str) -> list[str]:
     """Lower-cased tokens; ids like syv-16 are kept whole and also split, so 'SYV16' and 'SYV-16' meet."""
     out: list[str] = []
     text = _ACRONYM_PLURAL.sub(r"\1", text)  # "HMOs", "IDVAs": the acronym itself
-    for tok in _TOKEN.findall(text.lower().replace("’", "'").replace("'s ", " ")):
+    # "hasn't" is one word ("hasnt"), not "hasn" and a stray "t"; "they're", "we've" lose the ending.
+    text = _CONTRACTION.sub("", text.lower().replace("’", "'").replace("n't", "nt"))
+    for tok in _TOKEN.findall(text.replace("'s ", " ")):
         out.append(tok)
         if "-" in tok or "/" in tok:
             parts = re.split(r"[-/]", tok)
