@@ -43,12 +43,13 @@ def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
     carried: list[str] = []
     prev_words = _WORD.findall(previous_part)
     lowered = [w.lower() for w in prev_words]
+    which = _ASKS_WHICH.search(previous_part)
     for noun in _DEFINITE.findall(part):
         noun_l = noun.lower()
         # "… and who chairs the group in charge of it" after a row saying "owner group: EVDG": that group.
         cell = re.search(rf"(?:^|;\s*)[^:;]*\b{re.escape(noun_l)}\b[^:;]*:\s*([^;]+)", previous_answer, re.I)
         # ("which group owns it and who chairs that group": the row's owner group cell answered the first part.)
-        asked_here = (which := _ASKS_WHICH.search(previous_part)) is not None and _asked_noun(which) == noun_l
+        asked_here = which is not None and _asked_noun(which) == noun_l
         if cell and (noun_l not in previous_part.lower() or asked_here):
             return cell.group(1).strip()  # the row names it: nothing else of the first part is needed
         if noun_l in STOPWORDS or noun_l not in lowered or noun_l in part.lower().split()[:1]:
@@ -62,7 +63,6 @@ def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
     if _PRONOUN.search(part) or re.search(r"\bthe (?:number|phone|e-?mail|address|contact)\b"
                                           r"(?!\s+(?:of|we|they|you|that|which|who)\b)", part, re.I):
         names = [n for n in _NAME.findall(previous_answer) if n.lower() not in previous_part.lower()]
-        which = _ASKS_WHICH.search(previous_part)
         # "who chairs the panel and what's THEIR number" and "which board owns it and who chairs IT" point at what
         # the first part found; "who holds the case and which schedule covers IT" points at its subject.
         found = bool(names) and ((_PERSON.search(part) and _ASKS_WHO.search(previous_part)) or which is not None)
