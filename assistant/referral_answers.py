@@ -27,7 +27,7 @@ from assistant.index import LoadedKB
 from assistant.models import Answer, Citation
 from assistant.priors import MEETING_TYPE
 from assistant.prompts import Prompts
-from assistant.referrals.asked import asked_fields, details, narrative
+from assistant.referrals.asked import asked_fields, details, narrative, scene_fields
 from assistant.referrals.contacts import emails, forms, hours, phones
 from assistant.referrals.directory import ReferralDirectory
 from assistant.referrals.models import Cited, Pathway
@@ -84,6 +84,8 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
         # The answer was found elsewhere ("who owns action SYV-16?"): the question is about that. A referral the
         # named service has not picked up is always that pathway's chase route, whatever else mentions it.
         return None
+    # A threshold the scene mentions ("score 11") is shown when the pathway states one, and otherwise not asked.
+    asked = tuple(k for k in asked if k not in scene_fields(question) or _stated(pathway, k, asked)) or asked
     unstated = [k for k in (*(narrative(asked) or _context(pathway, asked)), *details(asked))
                 if not _stated(pathway, k, asked)]
     if unstated:

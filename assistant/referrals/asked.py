@@ -72,6 +72,16 @@ _RULED_OUT = re.compile(r"\b(?:says?|said|decided|found|told (?:me|us)|screened 
                         r"(?: \w+){0,4} (?:isn'?t|is not|not|wasn'?t|was not|isnt|wasnt) eligible\b", re.IGNORECASE)
 
 
+def scene_fields(question: str) -> tuple[str, ...]:
+    """Fields that only the scene before the question mentions ("dash score 11, no car. where do i send it?"), when
+    the question itself asks for another: facts of the case rather than what is asked."""
+    ask = scene_and_ask(question)[1]
+    if not any(pattern.search(ask) for _key, pattern in _COMPILED):
+        return ()
+    return tuple(k for k in _SCENE_FIELDS
+                 if _COMPILED_BY_KEY[k].search(question) and not _COMPILED_BY_KEY[k].search(ask))
+
+
 def asked_fields(question: str) -> tuple[str, ...]:
     """The field keys a question asks for, narrative fields before contact details (empty: not a referral
     question)."""
@@ -80,11 +90,9 @@ def asked_fields(question: str) -> tuple[str, ...]:
         found.remove("phone")
     if "timescales" in found and RETENTION.search(question):
         found.remove("timescales")  # how long records are kept is information governance, not a referral's pace
-    ask = scene_and_ask(question)[1]
-    if any(pattern.search(ask) for _key, pattern in _COMPILED):
-        # "dash score 11, no car. where do i send it?", "sent it with her consent. who do i take it to now?": the
-        # scene describes the case; the question asks something else.
-        found = [k for k in found if k not in _SCENE_FIELDS or _COMPILED_BY_KEY[k].search(ask)]
+    # "sent it with her consent. who do i take it to now?": the scene states the consent; the question asks something
+    # else.
+    found = [k for k in found if k != "consent" or "consent" not in scene_fields(question)]
     if "criteria" in found and _RULED_OUT.search(question):
         found = [k for k in found if k != "criteria"] + (["handoff"] if "handoff" not in found else [])
     return tuple(found)

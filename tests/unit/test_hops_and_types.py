@@ -301,11 +301,13 @@ def test_the_scene_before_the_question_is_the_cases_details() -> None:
 
 
 def test_a_score_in_the_scene_is_the_cases_detail_not_a_threshold_question() -> None:
-    from assistant.referrals.asked import asked_fields
+    from assistant.referrals.asked import asked_fields, scene_fields
 
-    assert set(asked_fields("victim out past the fen, risk score 11, no car. where do i send the referral?")) == {
-        "how_to_refer", "email"}
+    question = "victim out past the fen, risk score 11, no car. where do i send the referral?"
+    assert set(asked_fields(question)) == {"how_to_refer", "email", "criteria"}
+    assert scene_fields(question) == ("criteria",)  # shown only where the pathway states a threshold
     assert "criteria" in asked_fields("risk score 11 - does that meet the threshold?")
+    assert not scene_fields("risk score 11 - does that meet the threshold?")
 
 
 def test_a_scene_that_names_a_known_form_is_not_an_unknown_topic() -> None:
