@@ -21,7 +21,7 @@ from assistant.index import IndexedChunk, LoadedKB, row_key
 from assistant.models import Answer
 from assistant.months import meeting_not_held
 from assistant.periods import other_period
-from assistant.priors import KPI_TYPE, MEETING_TYPE, apply_priors, prefer_latest_rows
+from assistant.priors import KPI_TYPE, MEETING_TYPE, apply_priors
 from assistant.prompts import Prompts
 from assistant.row_mentions import row_mention
 from assistant.settings import Settings
@@ -95,7 +95,6 @@ class Answerer:
             for idx in {idx for t in analysis.entities for idx in kb.defined_in.get(t, [])}:
                 fused[idx] = fused.get(idx, 0.0) + 2.0 / rrf  # the glossary entry for the acronym asked about
         apply_priors(kb, analysis, fused)
-        prefer_latest_rows(kb, analysis, fused)
         return fused
 
     # -- selection ----------------------------------------------------------------------------------------

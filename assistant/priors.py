@@ -45,6 +45,7 @@ def apply_priors(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> N
             fused[idx] *= MONTH_WEIGHT
         if latest_figure and doc.doc_type == KPI_TYPE:
             fused[idx] *= KPI_WEIGHT  # "latest number": the scorecard, not an older figure quoted in minutes
+    prefer_latest_rows(kb, analysis, fused)
 
 
 def prefer_latest_rows(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> None:

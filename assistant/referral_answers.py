@@ -137,7 +137,7 @@ def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer) -> bool:
 
 def _details_in(p: Pathway, key: str, asked: tuple[str, ...]) -> set[str]:
     """The pathway's own values of a contact detail, where the question asks for it (out of hours, …)."""
-    return {v for f in _detail_fields(p, asked) for c in p.evidence.get(f, []) for v in _DETAILS[key](c.text)}
+    return _values(p, key, _detail_fields(p, asked))
 
 
 def _values(p: Pathway, key: str, fields: tuple[str, ...]) -> set[str]:
