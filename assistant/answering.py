@@ -46,7 +46,7 @@ SAME_PASSAGE = 0.12
 GLOSSARY_WEIGHT = 0.8
 # Kinds of answer whose absence from the evidence means "not answered" ("when" often asks for a condition instead).
 STRICT_TYPES = ("phone", "email", "form", "timescale", "frequency", "meeting_frequency", "count", "money",
-                "governance", "retention")
+                "governance", "retention", "quorum")
 STRICT_MISS = 0.85
 PER_DOCUMENT = 12
 RELATION_BONUS = 0.3

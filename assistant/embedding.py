@@ -9,6 +9,7 @@ import re
 from typing import Protocol
 
 import numpy as np
+from wordfreq import zipf_frequency
 
 from assistant.errors import ConfigError
 
@@ -27,6 +28,7 @@ class Embedder(Protocol):
         ...
 
 
+ORDINARY_ZIPF = 3.0  # about once per million words: 'lapse', 'clutter' (a place or a scheme name is far rarer)
 _INFLECTIONS = ("s", "es", "ed", "d", "ing", "er", "ers", "ization", "izations")
 # British to American spellings, for the model's (American) vocabulary: general English, no domain words.
 _SPELLINGS = ((r"isation", "ization"), (r"is(e|ed|es|ing)$", r"iz\1"), (r"yse", "yze"), (r"our", "or"),
@@ -58,8 +60,10 @@ class LocalSentenceTransformer:
         if word in self._vocab:
             return True
         # An inflection of an ordinary word ("tuesdays", "axed", "growers", "cuckooing") is ordinary too, and so is
-        # a British spelling of one ("radicalisation", "enquiry").
-        return any(self._inflected(w) for w in dict.fromkeys([word, *_american(word)]))
+        # a British spelling of one ("radicalisation", "enquiry"); so is an everyday word the model's small
+        # vocabulary splits ("lapse", "clutter", "qualifies"), by its frequency in written English.
+        return (any(self._inflected(w) for w in dict.fromkeys([word, *_american(word)]))
+                or zipf_frequency(word, "en") >= ORDINARY_ZIPF)
 
     def _inflected(self, word: str) -> bool:
         if word in self._vocab:

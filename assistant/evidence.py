@@ -26,6 +26,11 @@ FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quart
                        r",\s*){2,}(?:and\s+)?(?:january|february|march|april|may|june|july|august|september|october|"
                        r"november|december))\b", re.I)
 # "How often does the board meet": a frequency said of its meetings, not of something else ("used every day").
+# "What's the quorum" is answered by a line that sets one ("quorate when five members…", "Quorum: 4"), not by a
+# pointer to where quorum is set out.
+_HOW_MANY = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|half|a third|two.thirds)"
+QUORUM = re.compile(rf"\bquor(?:um|ate|acy)\b[^.;]{{0,60}}\b{_HOW_MANY}\b|"
+                    rf"\b{_HOW_MANY}\b[^.;]{{0,60}}\bquor(?:um|ate)\b", re.I)
 MEETING_FREQUENCY = re.compile(r"(?is)^(?=.*\b(?:meet|frequency\b))(?=.*(?:" + FREQUENCY.pattern + "))")
 # A count: a number that is not a percentage, an amount of money, a year, a date, a time or part of an id.
 COUNT = re.compile(r"(?<![\w£$.,/:-])(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.\d+)?"
@@ -54,7 +59,7 @@ GOVERNANCE = re.compile(r"\breport(?:s|ing)?\s+(?:in)?to\b|\bgovern(?:ance|ed\s+
 RETAINED = re.compile(r"\b(?:retain\w*|retention|kept|keep for|destroy\w*|delet\w*|dispos\w*)\b", re.I)
 
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "retention": RETAINED,
+    "retention": RETAINED, "quorum": QUORUM,
     "ownership": OWNERSHIP, "consent": CONSENT,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
     "timescale": TIMESCALE, "frequency": FREQUENCY, "meeting_frequency": MEETING_FREQUENCY,

@@ -5,16 +5,55 @@ from __future__ import annotations
 
 import re
 
-from ingestion.loaders.common import clean, heading_like
+from ingestion.loaders.common import HEADING_NUMBER, clean, heading_like
 from ingestion.loaders.structure import Outline
 from ingestion.models import LoadedDocument
 
 _UNDERLINE = re.compile(r"^\s*([=~^*-])\1{2,}\s*$")
+# A line that starts a new item rather than continuing the one above: "(a)", "(ii)", "b)", "-", "•", "3.", "4.2.1".
+_ITEM = re.compile(r"^\s*(?:\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)|[a-z]\)|[-*•–]\s|\d{1,2}(?:\.\d{1,2})*\.?\s)")
+_COLUMNS = re.compile(r"\S(?: {2,}|\t)\S")  # fixed-width columns: never joined
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width the typist wrapped at: most lines of a wrapped paragraph come close to it."""
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    return lengths[int(len(lengths) * 0.9)] if lengths else 0
+
+
+def _columns(line: str) -> bool:
+    return bool(_COLUMNS.search(_ITEM.sub("", line.strip(), count=1).strip()))
+
+
+def _unwrap(lines: list[str], width: int) -> str:
+    """Join the lines a typist wrapped at a fixed width, so a clause reads as one line (evidence is read by line);
+    list items, short lines and fixed-width column rows stay on their own lines."""
+    out: list[str] = []
+    last = ""  # the last physical line, whose length says whether it was wrapped
+    for line in lines:
+        words = line.split()
+        # Wrapped: the next line's first word would not have fitted, and the line does not end a sentence.
+        wrapped = (width >= 40 and bool(words) and len(last.rstrip()) + 1 + len(words[0]) > width
+                   and not (last.rstrip()[-1:] in ".:;!?" and words[0][:1].isupper()))
+        if out and wrapped and not _ITEM.match(line) and not _columns(line) and not _columns(last):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+        last = line
+    return "\n".join(out)
+
+
+def _numbered_title(line: str, following: str) -> bool:
+    """'1. What this route covers' on a line of its own: a heading, though not in capitals."""
+    text = line.strip()
+    return (not following.strip() and bool(HEADING_NUMBER.match(text)) and len(text) <= 80
+            and text[-1] not in ".,;:" and not _columns(text))
 
 
 def load(text: str, source: str) -> LoadedDocument:
     outline = Outline()
     lines = text.splitlines()
+    width = _wrap_width(lines)
     para: list[str] = []
     leading: list[str] = []  # headings before any body text: the document's title lines
     body_seen = False
@@ -22,7 +61,7 @@ def load(text: str, source: str) -> LoadedDocument:
     def flush() -> None:
         nonlocal body_seen
         if para:
-            outline.add_text("\n".join(para))
+            outline.add_text(_unwrap(para, width))
             body_seen = True
             para.clear()
 
@@ -42,7 +81,7 @@ def load(text: str, source: str) -> LoadedDocument:
             continue
         if not line.strip() or _UNDERLINE.match(line):
             flush()
-        elif not para and heading_like(line):
+        elif not para and (heading_like(line) or _numbered_title(line, following)):
             # A numbered heading ("2. PERFORMANCE") sits under the document's title lines.
             heading(2 if body_seen or re.match(r"^\s*(?:\d|§)", line) else 1, line)
         else:
@@ -52,6 +91,8 @@ def load(text: str, source: str) -> LoadedDocument:
     if leading:
         title = " – ".join(leading)
     else:
-        first = outline.blocks[0].text if outline.blocks else source
-        title = first if len(first) <= 120 else source.rsplit("/", 1)[-1]
+        # Title lines typed as one short paragraph above the body ("Partnership name / Document name").
+        first = outline.blocks[0].text.split("\n") if outline.blocks else [source]
+        short = len(first) <= 3 and all(len(line) <= 120 for line in first)
+        title = " – ".join(first) if short else source.rsplit("/", 1)[-1]
     return LoadedDocument(source=source, fmt="text", title=title[:200], blocks=outline.blocks)

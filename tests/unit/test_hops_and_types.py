@@ -347,6 +347,8 @@ def test_an_inflection_of_an_ordinary_word_is_ordinary_but_a_place_name_is_not()
     model._vocab = {"axe", "grow", "officer", "tuesday", "cuckoo"}  # type: ignore[attr-defined]
     assert all(model.is_common_word(w) for w in ("axed", "growers", "officers", "tuesdays", "cuckooing"))
     assert not model.is_common_word("wrayford") and not model.is_common_word("gangmaster")
+    # everyday words the model's small vocabulary splits are ordinary by their frequency in written English
+    assert all(model.is_common_word(w) for w in ("lapse", "clutter", "qualifies"))
 
 
 def test_an_acronyms_plural_is_the_acronym() -> None:
@@ -433,3 +435,22 @@ def test_contractions_are_one_word_not_a_stray_letter() -> None:
     from assistant.text import terms
 
     assert terms("the hub hasn't screened it and they're slow") == ["hub", "screen", "slow"]
+
+
+def test_a_quorum_question_wants_a_line_that_sets_one_about_the_body_asked() -> None:
+    from types import SimpleNamespace
+
+    from assistant.evidence import Unit
+    from assistant.focus import off_focus
+
+    assert "quorum" in analyse("whats quorate for the widget panel?").answer_types
+    assert type_match(("quorum",), "The Board is quorate when five members are present.") == 1.0
+    assert type_match(("quorum",), "Quorum: one co-chair and three other agencies") == 1.0
+    # a pointer to where quorum is set out does not set one
+    assert type_match(("quorum",), "Membership and quorum are set out in the terms of reference.") == 0.0
+    kb = SimpleNamespace(by_id={"a": 0}, chunk_terms=[["quorum", "board"]], acronyms={})
+    board = Unit(SimpleNamespace(id="a"), "The Board is quorate when five members are present.",
+                 frozenset({"board", "quorat"}))
+    weights = {"quorum": 2.6, "gizmo": 2.5}  # the gizmo panel's quorum is not the board's
+    assert off_focus(kb, weights, analyse("whats the quorum for the gizmo panel?"), ("quorum",),  # type: ignore[arg-type]
+                     [board], {})

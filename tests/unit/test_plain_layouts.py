@@ -92,3 +92,34 @@ def test_a_pdf_without_a_title_block_takes_its_title_from_the_line_naming_the_do
              "Version 3.1, 1 April 2026. Owner: Widget Coordinator."]
     assert _lead_title(lines) == "Gizmo Pathway: widget harm and the exploitation of adults at home"
     assert _lead_title(["Version 2.0", "Some text"]) == ""
+
+
+WRAPPED = """Gizmo Partnership
+Referral route: widget misuse by people the owner trusts
+
+1. Who can refer
+
+  (a) Any practitioner working in the borough, including housing officers, nurses and
+      volunteers from the widget helpline.
+  (b) Residents, through the Gizmo Line on 01632 960 118.
+
+2. Out of hours
+
+  (a) Nobody answers the widget helpline at night.
+  Name                 Role
+  Ann Smith            Chair of the Widget Board, Gizmo Council, who signs
+"""
+
+
+def test_plain_text_wrapped_lines_are_joined_and_numbered_lines_alone_are_headings() -> None:
+    doc = load_text(WRAPPED, "route.txt")
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert headings == ["1. Who can refer", "2. Out of hours"]
+    assert doc.title == "Gizmo Partnership – Referral route: widget misuse by people the owner trusts"
+    lines = [line.strip() for b in doc.blocks for line in b.text.split("\n")]
+    # the wrapped clause reads as one line; the next item and fixed-width rows stay on their own
+    assert any(line.startswith("(a) Any practitioner") and line.endswith("widget helpline.") for line in lines)
+    assert any(line.startswith("(b) Residents") for line in lines)
+    assert any(line.startswith("Ann Smith") and not line.endswith("Role") for line in lines)
+    refer = next(b for b in doc.blocks if "Any practitioner" in b.text)
+    assert refer.section == "1. Who can refer"
