@@ -16,6 +16,7 @@ RETENTION = re.compile(r"\b(?:keep|kept|retain\w*|retention|hold on to|hang on t
                        r"destroyed)\b", re.IGNORECASE)
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("retention", RETENTION),
+    ("reason", re.compile(r"\b(?:why|how come|what (?:was|were|is|are) the reasons?|reasons? (?:for|why))\b", re.I)),
     ("quorum", re.compile(r"\bquor(?:um|ate|acy)\b", re.I)),
     ("phone", re.compile(r"\b(phone|number (?:do i|to) (?:call|ring)|call(?!-)|ring(?!-)|telephone|tel|helpline|"
                          r"24 ?h(?:ou)?r|(?:their|his|her|its|contact) number(?! of))\b", re.I)),

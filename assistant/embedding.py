@@ -28,7 +28,7 @@ class Embedder(Protocol):
         ...
 
 
-ORDINARY_ZIPF = 3.0  # about once per million words: 'lapse', 'clutter' (a place or a scheme name is far rarer)
+ORDINARY_ZIPF = 2.7  # a few times per ten million words: "lapse", "shoplifting" (a place or scheme name is rarer)
 _INFLECTIONS = ("s", "es", "ed", "d", "ing", "er", "ers", "ization", "izations")
 # British to American spellings, for the model's (American) vocabulary: general English, no domain words.
 _SPELLINGS = ((r"isation", "ization"), (r"is(e|ed|es|ing)$", r"iz\1"), (r"yse", "yze"), (r"our", "or"),
@@ -63,7 +63,7 @@ class LocalSentenceTransformer:
         # a British spelling of one ("radicalisation", "enquiry"); so is an everyday word the model's small
         # vocabulary splits ("lapse", "clutter", "qualifies"), by its frequency in written English.
         return (any(self._inflected(w) for w in dict.fromkeys([word, *_american(word)]))
-                or zipf_frequency(word, "en") >= ORDINARY_ZIPF)
+                or (len(word) >= 5 and zipf_frequency(word, "en") >= ORDINARY_ZIPF))  # not an acronym ('fgm')
 
     def _inflected(self, word: str) -> bool:
         if word in self._vocab:

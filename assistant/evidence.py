@@ -26,6 +26,9 @@ FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quart
                        r",\s*){2,}(?:and\s+)?(?:january|february|march|april|may|june|july|august|september|october|"
                        r"november|december))\b", re.I)
 # "How often does the board meet": a frequency said of its meetings, not of something else ("used every day").
+# "Why were they against it" is answered by what was said for or against it, and why.
+REASON = re.compile(r"\b(?:because|due to|owing to|as a result|reasons?|said that|felt|concerns?|so that|in order to|"
+                    r"explained|would (?:make|push|damage|mean|cause|lead|put|leave))\b", re.I)
 # "What's the quorum" is answered by a line that sets one ("quorate when five members…", "Quorum: 4"), not by a
 # pointer to where quorum is set out.
 _HOW_MANY = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|half|a third|two.thirds)"
@@ -59,7 +62,7 @@ GOVERNANCE = re.compile(r"\breport(?:s|ing)?\s+(?:in)?to\b|\bgovern(?:ance|ed\s+
 RETAINED = re.compile(r"\b(?:retain\w*|retention|kept|keep for|destroy\w*|delet\w*|dispos\w*)\b", re.I)
 
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "retention": RETAINED, "quorum": QUORUM,
+    "retention": RETAINED, "quorum": QUORUM, "reason": REASON,
     "ownership": OWNERSHIP, "consent": CONSENT,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
     "timescale": TIMESCALE, "frequency": FREQUENCY, "meeting_frequency": MEETING_FREQUENCY,

@@ -454,3 +454,9 @@ def test_a_quorum_question_wants_a_line_that_sets_one_about_the_body_asked() -> 
     weights = {"quorum": 2.6, "gizmo": 2.5}  # the gizmo panel's quorum is not the board's
     assert off_focus(kb, weights, analyse("whats the quorum for the gizmo panel?"), ("quorum",),  # type: ignore[arg-type]
                      [board], {})
+
+
+def test_a_why_question_wants_what_was_said_for_or_against() -> None:
+    assert "reason" in analyse("why were the panel so against the widget arches?").answer_types
+    assert type_match(("reason",), "Members said that arches would make young people feel targeted.") == 1.0
+    assert type_match(("reason",), "The Panel was consulted in January.") == 0.0
