@@ -8,13 +8,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from assistant.analysis import Analysis, analyse, asks_status, situation_terms
+from assistant.analysis import Analysis, analyse, asks_status, situation_terms, year_spans
 from assistant.answer_text import Scored, abstention, compose, with_items
 from assistant.corroboration import corroborating
 from assistant.counting import counted_noun, counts
 from assistant.embedding import Embedder
 from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
-from assistant.focus import off_focus
+from assistant.focus import CUE_TERMS, off_focus
 from assistant.glossary import defines_term
 from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB, row_key
@@ -191,7 +191,8 @@ class Answerer:
         rare = self._rare(analysis)
         weights = term_weights(kb, analysis, rare, self._common(analysis))
         # A name in the question itself, or written as a name, must be found; the scene's other details need not.
-        for t in rare - (situation_terms(analysis.text) - set(analysis.entities)):
+        # Words that ask for a kind of answer ("quorate") are not names either.
+        for t in rare - (situation_terms(analysis.text) - set(analysis.entities)) - CUE_TERMS:
             w = weights.get(t, 0.0)
             if w >= KEY_IDF and not any(holds_name(t, seq, alts) for seq in pool):
                 return True
@@ -307,7 +308,8 @@ class Answerer:
                     break
             else:
                 return self._abstain(kb, analysis, fused)  # no evidence holds the kind of fact asked, on its subject
-            if ({"count", "money", "number"} & set(analysis.answer_types) and not analysis.wants_old
+            if (({"count", "money", "number"} & set(analysis.answer_types) or year_spans(analysis.text))
+                    and not analysis.wants_old
                     and other_period(analysis.text, chosen[0].unit)):
                 return self._abstain(kb, analysis, fused)  # a figure for another year than the one asked
                 # ("the old 2021-24 strategy" names a document, not the figure's year)

@@ -8,6 +8,8 @@ the unit that carries the fact, or by the passage around it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from assistant.analysis import Analysis
 from assistant.evidence import Unit, states_relation, type_match
 from assistant.index import LoadedKB
@@ -21,6 +23,7 @@ CUE_TERMS = frozenset(terms(
     "cost costs budget funding amount figure when date time long quickly who name named quorum quorate"))
 FOCUS_MIN = 0.25  # below this, the fact is about something else (measured on the tuning sets: answers ≥ 0.32)
 CONTEXT_SHARE = 0.6  # a focus word in the surrounding passage (its heading, the row's other cells) counts less
+DOCUMENT_SUBJECT = 5  # passages of one document naming a thing, for the document to be about it
 KEY_SHARE = 0.5  # a rare focus word carrying this share of the subject's weight must be held
 
 
@@ -32,6 +35,12 @@ def focus_coverage(kb: LoadedKB, weights: dict[str, float], unit: Unit, alts: di
     if not total:
         return 1.0
     context = kb.chunk_terms[kb.by_id[unit.chunk.id]]
+    # What the whole document is about: a name its title holds, or that its passages keep repeating, is the subject
+    # of a table row there ("Quorum: …" in the Partnership Tasking Group's process).
+    doc = kb.documents.get(unit.chunk.source)
+    repeated: Mapping[str, int] = kb.document_df.get(unit.chunk.source, {})
+    context = context + (terms(doc.title) if doc is not None else []) + [
+        t for t in focus if repeated.get(t, 0) >= DOCUMENT_SUBJECT]
     # An acronym in the passage holds the words of its full name ("SEP Executive Board" holds "partnership").
     context = context + [w for t in set(context) if t in kb.acronyms for w in terms(kb.acronyms[t])]
     own = terms(unit.text)

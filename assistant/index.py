@@ -92,8 +92,11 @@ class LoadedKB:
         self.vectors = np.stack([vectors[c.id] for c in chunks]) if chunks else np.zeros((0, 1), dtype=np.float32)
         self.chunk_terms = [terms(c.search_text) for c in chunks]
         df: Counter[str] = Counter()
-        for ts in self.chunk_terms:
+        # How many of each document's chunks hold a term: a name most of them repeat is what the document is about.
+        self.document_df: dict[str, Counter[str]] = {}
+        for c, ts in zip(chunks, self.chunk_terms, strict=True):
             df.update(set(ts))
+            self.document_df.setdefault(c.source, Counter()).update(set(ts))
         n = max(len(chunks), 1)
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self.vocab = sorted(self.idf)  # sorted: a typo equally close to two terms is repaired the same way every run

@@ -31,9 +31,14 @@ us yet
 )
 
 
+# Word families the stemmer keeps apart although they mean the same thing ("to be quorate": "Quorum: five").
+_FAMILIES = {"quorat": "quorum", "inquor": "quorum"}
+
+
 @lru_cache(maxsize=65536)
 def stem(token: str) -> str:
-    return str(_stemmer.stemWord(token))
+    stemmed = str(_stemmer.stemWord(token))
+    return _FAMILIES.get(stemmed, stemmed)
 
 
 def words(text: str) -> list[str]:

@@ -115,3 +115,22 @@ def test_a_question_about_the_old_strategy_is_answered_from_it_and_says_so(real_
 def test_a_topic_the_documents_never_mention_is_not_answered_from_another(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("forced marriage - who do we refer to locally")
     assert answer.abstained and not answer.citations and answer.related
+
+
+def test_a_year_asked_for_is_not_answered_with_another_years_figure(real_assistant: Assistant) -> None:
+    # the documents give a grant for one financial year only; a later year's is not in them
+    answer = real_assistant.ask("whats the serious violence duty grant for 29/30?")
+    assert answer.abstained and not answer.citations
+
+
+def test_a_quorum_question_about_a_body_without_one_is_not_answered_with_anothers(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("whats quorum for channel panel?")
+    assert answer.abstained and not answer.citations
+    answer = real_assistant.ask("what do we need for a ptg mtg to be quorate")
+    assert not answer.abstained and "quorum" in answer.answer.lower()
+
+
+def test_a_why_question_is_answered_with_the_reasons_given(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("why were the young ppls panel so against the knife arches at broadway?")
+    assert not answer.abstained and answer.citations[0].document_type == "minutes"
+    assert re.search(r"\b(said that|would|because|concerns?)\b", answer.answer.split("[1]")[0])

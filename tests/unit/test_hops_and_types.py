@@ -160,8 +160,9 @@ def test_a_fact_about_another_subject_is_off_focus() -> None:
     from assistant.focus import off_focus
 
     kb = SimpleNamespace(by_id={"a": 0, "b": 1}, chunk_terms=[["chair", "board", "widget"], ["gizmo", "meet"]],
-                         acronyms={})
-    chair = Unit(SimpleNamespace(id="a"), "Board: Widget Board; Chair: Head of Widgets", frozenset({"chair", "board",
+                         acronyms={}, documents={}, document_df={})
+    chair = Unit(SimpleNamespace(id="a", source="w.docx"), "Board: Widget Board; Chair: Head of Widgets",
+                 frozenset({"chair", "board",
                                                                                                    "widget"}))
     weights = {"chair": 1.9, "gizmo": 5.6}  # "who chairs the gizmo?": the gizmo is the subject
     assert off_focus(kb, weights, analyse("who chairs the gizmo?"), (), [chair], {})  # type: ignore[arg-type]
@@ -378,8 +379,8 @@ def test_a_phone_beside_a_service_named_only_in_part_is_off_focus() -> None:
     from assistant.focus import off_focus
 
     kb = SimpleNamespace(by_id={"a": 0}, chunk_terms=[["role", "head", "eastbrook", "youth", "servic", "phone"]],
-                         acronyms={})
-    row = Unit(SimpleNamespace(id="a"), "Role: Head of Eastbrook Youth Service; Phone: 020 7946 0600",
+                         acronyms={}, documents={}, document_df={})
+    row = Unit(SimpleNamespace(id="a", source="x"), "Role: Head of Eastbrook Youth Service; Phone: 020 7946 0600",
                frozenset())
     weights = {"eastbrook": 0.9, "mediat": 4.2, "servic": 1.4}  # "eastbrook mediation service - their number?"
     question = analyse("eastbrook mediation service - whats their phone number?")
@@ -416,8 +417,8 @@ def test_an_acronym_in_the_passage_holds_the_words_of_its_full_name() -> None:
     from assistant.focus import focus_coverage
 
     kb = SimpleNamespace(by_id={"a": 0}, chunk_terms=[["zqp", "execut", "board", "chair"]],
-                         acronyms={"zqp": "Zebra Quay Partnership"})
-    unit = Unit(SimpleNamespace(id="a"), "The ZQP Executive Board is chaired by the Director.", frozenset())
+                         acronyms={"zqp": "Zebra Quay Partnership"}, documents={}, document_df={})
+    unit = Unit(SimpleNamespace(id="a", source="x"), "The ZQP Executive Board is chaired by the Director.", frozenset())
     weights = {"partnership": 1.3, "board": 0.6}
     held = focus_coverage(kb, weights, unit, {})  # type: ignore[arg-type]
     kb.acronyms = {}
@@ -448,12 +449,17 @@ def test_a_quorum_question_wants_a_line_that_sets_one_about_the_body_asked() -> 
     assert type_match(("quorum",), "Quorum: one co-chair and three other agencies") == 1.0
     # a pointer to where quorum is set out does not set one
     assert type_match(("quorum",), "Membership and quorum are set out in the terms of reference.") == 0.0
-    kb = SimpleNamespace(by_id={"a": 0}, chunk_terms=[["quorum", "board"]], acronyms={})
-    board = Unit(SimpleNamespace(id="a"), "The Board is quorate when five members are present.",
+    kb = SimpleNamespace(by_id={"a": 0}, chunk_terms=[["quorum", "board"]], acronyms={}, documents={},
+                         document_df={"tor.docx": {"gizmo": 1}})
+    board = Unit(SimpleNamespace(id="a", source="tor.docx"), "The Board is quorate when five members are present.",
                  frozenset({"board", "quorat"}))
     weights = {"quorum": 2.6, "gizmo": 2.5}  # the gizmo panel's quorum is not the board's
     assert off_focus(kb, weights, analyse("whats the quorum for the gizmo panel?"), ("quorum",),  # type: ignore[arg-type]
                      [board], {})
+    # a row in a document that keeps naming the gizmo panel is about the gizmo panel
+    kb.document_df = {"tor.docx": {"gizmo": 8}}
+    assert not off_focus(kb, weights, analyse("whats the quorum for the gizmo panel?"),  # type: ignore[arg-type]
+                         ("quorum",), [board], {})
 
 
 def test_a_why_question_wants_what_was_said_for_or_against() -> None:
