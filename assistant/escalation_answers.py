@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from assistant.analysis import split_parts
 from assistant.escalations import EscalationService, RouteDecision, describe, stale_warning_for_documents
 from assistant.escalations.phrases import role_alternatives
-from assistant.escalations.rules import EscalationRules
+from assistant.escalations.rules import EscalationRules, LevelRule
 from assistant.escalations.staleness import DocumentFingerprint
 from assistant.models import Answer, Citation
+from assistant.referrals.asked import asked_fields
 
 # A decision from a topic phrase scores 1.0; one from the closest match scores its coverage or similarity, which is
 # at least 0.25 when the router names a topic at all. Below this the extractive answer is kept.
@@ -39,11 +40,14 @@ _STUCK = re.compile(
     r"red (?:at |for )?(?:\d|two|three) (?:\w+ )?meetings?)\b", re.I)
 # It asks who (or where, or which level) the case goes to next.
 _ASKS_WHO = re.compile(
-    r"\bwho(?:m|se|'s|s)?\b|\bescalate (?:it |this |that )?to\b|(?:^|[.,;:!-]\s*)escalat\w*\s*\?|"
+    r"\bwho(?:m|se|'s|s)?\b|\bwhat(?:'s|s| is| happens)? next\b|\bnext step\b|"
+    r"\bescalate (?:it |this |that )?to\b|(?:^|[.,;:!-]\s*)escalat\w*\s*\?|"
     r"\bwhere (?:do|does|should|can) (?:i|we|it|this) (?:escalate|go|take|send)|\bwhich (?:level|board|stage|owner)\b|"
     r"\b(?:can|do|should|could) (?:i|we) (?:use|escalate)\b", re.I)
 # "who do I call / refer to" is a referral or contact question, not a stuck case, unless it says "escalate".
 _CONTACT = re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact|refer|tell|email)\b", re.I)
+# "the final step", "last rung", "top level": the end of the ladder.
+_LAST_LEVEL = re.compile(r"\b(?:final|last|top|highest)\s+(?:level|lvl|stage|tier|step|rung|point|stop)\b", re.I)
 # "... and how long do they get": the level's response time, which the router's answer gives.
 _HOW_LONG = re.compile(r"\bhow (?:long|quick(?:ly)?|fast|soon)\b|\btimescales?\b|\bresponse time\b|\bdeadline\b",
                        re.I)
@@ -51,18 +55,30 @@ _HOW_LONG = re.compile(r"\bhow (?:long|quick(?:ly)?|fast|soon)\b|\btimescales?\b
 _CONTACT_DETAIL = re.compile(r"\b(?:number|phone|ring|call|e-?mail|contact details?|direct line)\b", re.I)
 
 
-def is_escalation_question(question: str) -> bool:
+def is_escalation_question(question: str, level_names: Sequence[str] = ()) -> bool:
     """True when the question asks who (or which level) a stuck case goes to next (and nothing else: a two-part
     question is answered part by part from the documents, unless its other parts ask only how long they get or
-    how to reach them)."""
+    how to reach them). ``level_names`` are the protocol's own names for its levels ("EP3", "Step 4")."""
     parts = split_parts(question)
-    if not _ASKS_WHO.search(parts[0]) or not all(_HOW_LONG.search(p) or _CONTACT_DETAIL.search(p)
-                                                  for p in parts[1:]):
+    asks = _ASKS_WHO.search(parts[0]) or _LAST_LEVEL.search(parts[0])
+    if not asks or not all(_HOW_LONG.search(p) or _CONTACT_DETAIL.search(p) for p in parts[1:]):
         return False
     # The stuck case is the first part's ("who chairs X, and their number if I escalate" asks about X).
-    if _ESCALATION.search(parts[0]):
+    if _ESCALATION.search(parts[0]) or _names_level(parts[0], level_names):
         return True
     return bool(_STUCK.search(parts[0])) and not _CONTACT.search(question)
+
+
+def _names_level(text: str, level_names: Sequence[str]) -> bool:
+    words = {re.sub(r"\s*\d+$", "", name).strip() for name in level_names} - {""}
+    return any(re.search(rf"\b{re.escape(w)}\s*\d+\b", text, re.IGNORECASE) for w in words)
+
+
+def asked_level(rules: EscalationRules, question: str) -> LevelRule | None:
+    """The level a question asks about outright: "the final step", "the last rung", "the top level"."""
+    if _LAST_LEVEL.search(question) and rules.levels:
+        return max(rules.levels, key=lambda lv: lv.number)
+    return None
 
 
 def rules_apply(rules: EscalationRules, documents: Sequence[DocumentFingerprint]) -> bool:
@@ -72,15 +88,23 @@ def rules_apply(rules: EscalationRules, documents: Sequence[DocumentFingerprint]
 
 
 def answer_escalation(service: EscalationService, documents: Sequence[DocumentFingerprint], question: str,
-                      evidence: Answer) -> Answer | None:
+                      evidence: Answer, reviewed: bool = True) -> Answer | None:
     """The router's answer to an escalation question, or None to keep the extractive ``evidence``."""
-    if not is_escalation_question(question):
-        return None
     rules = service.rules
+    if not is_escalation_question(question, [lv.name for lv in rules.levels]):
+        return None
     if not rules_apply(rules, documents):
         return None
+    level = asked_level(rules, question)
+    if level is not None and not level.per_topic:
+        return _level_answer(rules, level, evidence.warnings)  # the top of the ladder is one owner for every topic
     decision = service.route(question)
     if decision.topic_id is None or decision.confidence < MIN_CONFIDENCE:
+        return None
+    if not reviewed and (decision.outside_protocol or "not_picked_up" in asked_fields(question)
+                         or (decision.reasons and decision.reasons[0].startswith("No topic is named outright"))):
+        # Rules nobody has reviewed answer only the plain case: a guessed topic, a dispute the protocol sends
+        # elsewhere or a referral nobody picked up (the pathway's own chase route) is left to the passages.
         return None
     stale = stale_warning_for_documents(rules, documents)
     return compose(decision, evidence, [*evidence.warnings, *([stale] if stale else [])],
@@ -107,6 +131,15 @@ def compose(decision: RouteDecision, evidence: Answer, warnings: list[str], asks
             citations.append(extra)
     return Answer(answer=" ".join(parts), abstained=False, citations=citations, answer_id=uuid.uuid4().hex,
                   question_type=QUESTION_TYPE, warnings=warnings)
+
+
+def _level_answer(rules: EscalationRules, level: LevelRule, warnings: list[str]) -> Answer:
+    text = f"{level.name}: {level.owner}, within {level.response_time}."
+    if level.action:
+        text += f" {level.action.rstrip('.')}."
+    citation = rules.citation(level.cite, f"{level.name}: {level.owner} ({level.response_time})")
+    return Answer(answer=f"{text} [1]", abstained=False, citations=[citation], answer_id=uuid.uuid4().hex,
+                  question_type=QUESTION_TYPE, warnings=list(warnings))
 
 
 def _corroborating(decision: RouteDecision, evidence: Sequence[Citation]) -> list[Citation]:

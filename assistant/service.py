@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -13,9 +14,10 @@ from typing import Any
 
 from assistant.answering import Answerer
 from assistant.db import Base, build_engine, build_sessionmaker
+from assistant.drafted_routes import DraftedRoutes
 from assistant.embedding import Embedder, build_embedder
 from assistant.errors import BadRequestError, NotFoundError, NotReadyError
-from assistant.escalation_answers import answer_escalation
+from assistant.escalation_answers import answer_escalation, rules_apply
 from assistant.escalation_rules_check import recheck_after_reload, warn_at_start
 from assistant.escalations import RULES_FILE, EscalationService
 from assistant.escalations.slack_notifier import build_notifier
@@ -87,6 +89,8 @@ class Assistant:
         # Stuck-case escalations: the rules file is validated here (ConfigError explains any problem).
         self.escalations = EscalationService.from_settings(settings, engine=self.engine, embedder=self.embedder,
                                                            notifier=build_notifier(settings))
+        self.drafted_routes = DraftedRoutes(self.library.root, functools.partial(
+            EscalationService, sessions=self.sessions), self.embedder)
         current = self.store.current()
         warn_at_start(self.escalations, self.store.manifest(current.id) if current else [])
 
@@ -157,7 +161,12 @@ class Assistant:
             answer = self.answerer.answer(kb, question)
         plain = self.answerer.shorthand.expand(question)  # "ooh" is out of hours to every door
         answer = answer_referral(self.referrals, kb, plain, answer, self.prompts) or answer  # pathway, step, owner
-        answer = answer_escalation(self.escalations, kb.manifest, plain, answer) or answer  # who to escalate to
+        routes = self._escalation_routes(kb)
+        routed = answer_escalation(routes, kb.manifest, plain, answer,  # who to escalate to
+                                   reviewed=routes is self.escalations)
+        if routed is not None and routes is not self.escalations:
+            routed.warnings.append(self.prompts.get("escalation_drafted").format(title=routes.rules.protocol.title))
+        answer = routed or answer
         answer.generation = kb.generation_id
         personal = scan(question)
         if personal.found:
@@ -167,6 +176,13 @@ class Assistant:
         log.info("answered %s in %.0f ms (abstained=%s, citations=%d)", answer.answer_id,
                  (time.perf_counter() - started) * 1000, answer.abstained, len(answer.citations))
         return answer
+
+    def _escalation_routes(self, kb: LoadedKB) -> EscalationService:
+        """The reviewed rules when they are this knowledge base's; otherwise rules drafted from its own protocol
+        (for answering only), else the reviewed rules (which then answer nothing here)."""
+        if rules_apply(self.escalations.rules, kb.manifest):
+            return self.escalations
+        return self.drafted_routes.for_generation(kb.generation_id, kb.manifest) or self.escalations
 
     # -- referrals (the directory follows each reload) -------------------------------------------------------
     @cached_property

@@ -70,6 +70,15 @@ def draft_rules(protocol_path: Path, root: Path | None = None) -> tuple[str, lis
 
 
 def draft_from_document(document: LoadedDocument, raw: bytes) -> tuple[str, list[Citation]]:
+    rules, draft = rules_from_document(document, raw)
+    draft.notes.extend(f"check: {p}" for p in check_rules(rules))
+    unique = {(c.section, c.row_id, c.snippet): c for c in draft.citations}
+    return _render(rules, draft), list(unique.values())
+
+
+def rules_from_document(document: LoadedDocument, raw: bytes) -> tuple[EscalationRules, _Draft]:
+    """The rules read from the protocol's tables, with the notes a reviewer needs; ConfigError when the document
+    has no levels table or no topics table."""
     draft = _Draft(source=document.source)
     tables = pt.tables(document.blocks)
     levels_table = pt.find_levels_table(tables)
@@ -87,7 +96,7 @@ def draft_from_document(document: LoadedDocument, raw: bytes) -> tuple[str, list
     topic_levels = pt.level_columns(topics_table)
     levels = _levels(levels_table, set(topic_levels.values()), draft)
     topics, outside = _topics(topics_table, topic_levels, contacts, draft)
-    channels = list(dict.fromkeys([t.channel for t in topics] + _prose_channels(prose)))
+    channels = [c for c in dict.fromkeys([t.channel for t in topics] + _prose_channels(prose)) if c]
     rules = EscalationRules(
         protocol=ProtocolSource(title=document.title, file=document.source, version=front.get("version", ""),
                                 effective_from=pt.PARENS.sub("", front.get("effective from", "")).strip(),
@@ -105,24 +114,27 @@ def draft_from_document(document: LoadedDocument, raw: bytes) -> tuple[str, list
     )
     draft.notes.append("calendar: working days skip weekends and England and Wales bank holidays (GB/ENG) in "
                        "Europe/London time; the protocol does not say which calendar, so check it.")
-    draft.notes.extend(f"check: {p}" for p in check_rules(rules))
-    unique = {(c.section, c.row_id, c.snippet): c for c in draft.citations}
-    return _render(rules, draft), list(unique.values())
+    return rules, draft
 
 
 # -- levels ---------------------------------------------------------------------------------------------------
 def _levels(table: Table, owned: set[int], draft: _Draft) -> list[LevelRule]:
     time_col = pt.time_column(table)
-    who_col = table.col(r"who", r"owner", r"role", r"responsib", r"contact")
+    # Who acts at the level: "Raised with (owner of the step)" rather than "Who raises it" beside it.
+    who_col = table.col(r"owner", r"raised with", r"escalat\w* to", r"to whom")
+    if who_col is None or who_col == time_col:
+        who_col = table.col(r"who", r"role", r"responsib", r"contact")
     who_col = 1 if who_col is None else who_col
     used = {0, who_col, time_col}
     action_col = table.col(r"what", r"action", r"\bdo\b", r"task")
     if action_col is None:
         action_col = next((i for i in range(len(table.header)) if i not in used), None)
+    # "Who escalates to whom: Team leader to the service manager": the owner is the one escalated to.
+    to_whom = bool(re.search(r"\bto whom\b|\bescalat\w* to\b", pt.cell(table.header, who_col), re.IGNORECASE))
     levels = []
     for row in table.rows:
-        m = pt.LEVEL_NUM.match(row.cells[0]) if row.cells else None
-        if not m:
+        number = pt.level_number(row.cells[0]) if row.cells else None
+        if number is None:
             continue
         name = row.cells[0].strip()
         raw_time = pt.cell(row.cells, time_col)
@@ -132,9 +144,12 @@ def _levels(table: Table, owned: set[int], draft: _Draft) -> list[LevelRule]:
             time = raw_time
             draft.notes.append(f"{name}: the response time '{raw_time}' could not be read; write it as e.g. "
                                "'5 working days'.")
+        owner = pt.cell(row.cells, who_col)
+        if to_whom and " to " in owner:
+            owner = owner.split(" to ", 1)[1]
         levels.append(LevelRule(
-            number=int(m.group(1)), name=name, owner=_drop_cross_references(pt.cell(row.cells, who_col)),
-            response_time=time, per_topic=int(m.group(1)) in owned, action=pt.cell(row.cells, action_col),
+            number=number, name=name, owner=_drop_cross_references(owner),
+            response_time=time, per_topic=number in owned, action=pt.cell(row.cells, action_col),
             cite=draft.cite(table.section, name, row.text)))
     return levels
 
@@ -170,7 +185,8 @@ def _topics(table: Table, level_cols: dict[int, int], contacts: Sequence[Contact
             cell = pt.cell(row.cells, col)
             if not cell:
                 continue
-            if channel is None and re.search(r"\bprocedure\b", cell, re.IGNORECASE):
+            if channel is None and re.search(r"\b(?:procedure|policy|not covered|outside (?:this|the))\b", cell,
+                                             re.IGNORECASE):
                 procedure = cell  # outside the protocol, the next step is another procedure, not a person
                 continue
             owner, cases = _split_special_cases(cell)
@@ -179,13 +195,18 @@ def _topics(table: Table, level_cols: dict[int, int], contacts: Sequence[Contact
                 c = _contact_rule(level, other, contacts, draft)
                 specials.append(SpecialCase(when=when, level=level, owner=c.owner, contact_role=c.contact_role,
                                             email=c.email, phone=c.phone, cite=c.cite))
-        if channel is None:
+        # A protocol without a board column names the body through the topic's top owner ("Chair of the Rural
+        # Crime Group").
+        board = board or (owners[-1].owner if owners else name)
+        if procedure or (channel is None and channel_col is not None):
+            # Where topics have channels, one without is handled outside the protocol; so is one whose next step
+            # is another procedure.
             outside.append(OutsideRule(id=topic_id, name=name, description=description, owning_body=board,
                                        contacts=owners, procedure=procedure, cite=cite))
             continue
         topics.append(TopicRule(id=topic_id, name=name, description=description, owning_board=board,
-                                risk_rank=len(topics) + 1, channel=channel.group(0), contacts=owners,
-                                special_cases=specials, cite=cite))
+                                risk_rank=len(topics) + 1, channel=channel.group(0) if channel else "",
+                                contacts=owners, special_cases=specials, cite=cite))
     if topics:
         draft.notes.append("risk_rank: the protocol says to escalate under the highest-risk topic but does not rank "
                            "topics; the draft ranks them in table order (1 = highest). Check the order.")

@@ -15,7 +15,15 @@ from rapidfuzz import fuzz
 from assistant.escalations.rules import parse_response_time
 from ingestion.models import Block
 
-LEVEL_NUM = re.compile(r"\b(?:level|stage|tier|step)\s*(\d+)\b", re.IGNORECASE)
+# A rung of the ladder: "Level 2", "Stage 3", "Step 4", "Escalation point 1", or its initials with the number
+# ("EP3", written in capitals).
+LEVEL_NUM = re.compile(r"\b(?:(?i:level|stage|tier|step|rung|phase|(?:escalation )?point)\s*(\d+)|[A-Z]{1,3}(\d))\b")
+
+
+def level_number(text: str, anywhere: bool = False) -> int | None:
+    """The level a cell or header names ("Step 4 owner" → 4), at its start or, with ``anywhere``, inside it."""
+    m = LEVEL_NUM.search(text) if anywhere else LEVEL_NUM.match(text.strip())
+    return int(m.group(1) or m.group(2)) if m else None
 PARENS = re.compile(r"\s*\(([^()]*)\)")
 # Matching an owner to the contacts table by spelling: high enough that "NHS FT" meets "NHS Foundation Trust"
 # but "Head of Inclusion" does not meet "Head of Community Safety".
@@ -63,7 +71,7 @@ def tables(blocks: Sequence[Block]) -> list[Table]:
 
 def find_levels_table(tables: Sequence[Table]) -> Table | None:
     for table in tables:
-        numbered = sum(1 for r in table.rows if r.cells and LEVEL_NUM.match(r.cells[0]))
+        numbered = sum(1 for r in table.rows if r.cells and level_number(r.cells[0]) is not None)
         if numbered >= 2 and time_column(table) is not None:
             return table
     return None
@@ -99,9 +107,9 @@ def level_columns(table: Table) -> dict[int, int]:
     """Column index → level number, for headers such as 'Level 2 contact' or 'Stage 3 owner'."""
     found = {}
     for i, name in enumerate(table.header):
-        m = LEVEL_NUM.search(name)
-        if m:
-            found[i] = int(m.group(1))
+        number = level_number(name, anywhere=True)
+        if number is not None:
+            found[i] = number
     return found
 
 

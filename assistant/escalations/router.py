@@ -47,7 +47,14 @@ WEAK_COVERAGE = 0.25
 MIN_SIMILARITY = 0.35
 SIMILARITY_MARGIN = 0.05
 # "lvl" and "lev" are how staff type "level" in chat ("whos lvl 3?").
-_LEVEL_MENTION = re.compile(r"\b(?:level|lvl|lev|stage|tier|step)\s*(\d+)\b", re.IGNORECASE)
+_LEVEL_WORDS = ("level", "lvl", "lev", "stage", "tier", "step", "rung", "phase", "point")
+
+
+def _level_mention(rules: EscalationRules) -> re.Pattern[str]:
+    """How a question names a level: the usual words, or the protocol's own ("EP3", "Escalation point 3")."""
+    own = {re.sub(r"\s*\d+$", "", lv.name).strip().lower() for lv in rules.levels}
+    names = sorted({*_LEVEL_WORDS, *(w for w in own if w)}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\s*(\d+)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ class Router:
                 counts[term] = counts.get(term, 0) + 1
         self._unique = frozenset(t for t, n in counts.items() if n == 1)
         self._vectors: np.ndarray | None = None
+        self._level_mention = _level_mention(rules)
 
     # -- public ---------------------------------------------------------------------------------------------
     @property
@@ -246,7 +254,7 @@ class Router:
                reasons: list[str]) -> LevelRule:
         rules = self.rules
         known = {lv.number for lv in rules.levels}
-        asked = [int(n) for q in questions for n in _LEVEL_MENTION.findall(q) if int(n) in known]
+        asked = [int(n) for q in questions for n in self._level_mention.findall(q) if int(n) in known]
         if asked:
             level = rules.level(max(asked))
             reasons.append(f"You asked about {level.name}.")
@@ -274,7 +282,7 @@ class Router:
         """Levels a statement says have been tried: named outright, or by their owner's role."""
         found: list[tuple[int, str]] = []
         for sentence in statements:
-            for n in _LEVEL_MENTION.findall(sentence):
+            for n in self._level_mention.findall(sentence):
                 if int(n) in {lv.number for lv in self.rules.levels}:
                     found.append((int(n), f"'{sentence.strip()}'"))
             sentence_terms = {stem(w) for w in words(sentence) if w not in STOPWORDS}

@@ -311,7 +311,9 @@ def check_rules(rules: EscalationRules) -> list[str]:
         if topic.id in seen_ids:
             problems.append(f"{where}: the id '{topic.id}' is used by another topic.")
         seen_ids.add(topic.id)
-        if topic.channel not in channels:
+        if not topic.channel:
+            problems.append(f"{where}: no Slack channel; add the channel escalations for this topic are posted in.")
+        elif topic.channel not in channels:
             problems.append(f"{where}: the channel '{topic.channel}' is unknown; add it to 'channels' or fix it.")
         levels_named = [c.level for c in topic.contacts]
         for level in per_topic:

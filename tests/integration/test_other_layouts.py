@@ -83,3 +83,21 @@ def test_a_line_ending_in_a_colon_comes_with_the_lines_it_introduces(kb3: Assist
     answer = kb3.ask("19yo prob being exploited but wont consent to emp referral. can i still send it")
     assert not answer.abstained
     assert not re.search(r":\s*\[\d+\]", answer.answer), answer.answer  # no lead-in left hanging
+
+
+def test_a_partnership_without_reviewed_rules_is_routed_by_its_own_protocol(kb3: Assistant) -> None:
+    answer = kb3.ask("asb case stuck at tier 2, managers cant agree - who next?")
+    assert not answer.abstained and answer.question_type == "escalation"
+    protocol = answer.citations[0].source
+    assert all(c.source == protocol for c in answer.citations[:2])
+    assert any(c.row_id == "Tier 2" for c in answer.citations)  # the level's own row
+    assert re.search(r"\bTier 3\b", answer.answer) and re.search(r"\d+ working days", answer.answer)
+    # the answer says it was read from the protocol, not from rules a policy officer reviewed
+    drafted = kb3.prompts.get("escalation_drafted").split("{title}")[1][:40]
+    assert any(drafted in w for w in answer.warnings)
+
+
+def test_the_reviewed_rules_answer_without_the_drafted_warning(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("asb case already at lvl 2, managers cant agree. whos lvl 3?")
+    drafted = real_assistant.prompts.get("escalation_drafted").split("{title}")[1][:40]
+    assert answer.question_type == "escalation" and not any(drafted in w for w in answer.warnings)

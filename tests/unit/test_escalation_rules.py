@@ -237,3 +237,41 @@ def test_stale_warning_from_the_knowledge_base_manifest() -> None:
     warning = stale_warning_for_documents(rules, [renamed])
     assert warning is not None and "version 3.0" in warning and "version 2.0" in warning
     assert stale_warning_for_documents(rules, [Doc("other.md", "1" * 64, "Other", "1")]) is None
+
+
+LADDER_WITHOUT_CHANNELS = """# Widget Partnership Escalation Procedure
+
+## 3. Escalation points
+
+| Escalation point | Who escalates to whom | Response time |
+|---|---|---|
+| EP1 | Practitioner to the team leader of the other agency | 2 calendar days |
+| EP2 | Team leader to the service manager for the topic (see Table 2) | 5 calendar days |
+| EP3 | Service manager to the Chair of the Widget Board | 21 calendar days |
+
+## 4. Table 2: owners by topic
+
+| Topic | EP2 – service manager |
+|---|---|
+| Gizmo hoarding | Gizmo Service Manager |
+| Child protection thresholds | Not covered by this procedure: use the Children's Partnership policy |
+"""
+
+
+def test_drafting_a_ladder_named_in_initials_without_slack_channels(tmp_path: Path) -> None:
+    from assistant.escalations.draft import rules_from_document
+    from ingestion.loaders import load_file
+
+    path = tmp_path / "procedure.md"
+    path.write_text(LADDER_WITHOUT_CHANNELS, encoding="utf-8")
+    rules, _ = rules_from_document(load_file(path, tmp_path), path.read_bytes())
+    assert [(lv.number, lv.name, lv.response_time) for lv in rules.levels] == [
+        (1, "EP1", "2 calendar days"), (2, "EP2", "5 calendar days"), (3, "EP3", "21 calendar days")]
+    # "who escalates to whom": the owner is the one escalated to
+    assert rules.levels[2].owner == "the Chair of the Widget Board"
+    gizmo = rules.topic("gizmo-hoarding")
+    assert gizmo.channel == "" and gizmo.owning_board == "Gizmo Service Manager"
+    assert [(c.level, c.owner) for c in gizmo.contacts] == [(2, "Gizmo Service Manager")]
+    assert [o.name for o in rules.outside_protocol] == ["Child protection thresholds"]
+    text, _ = draft_rules(path, tmp_path)
+    assert "no Slack channel" in text  # the reviewer is told what to add
