@@ -18,8 +18,16 @@ def load(text: str, source: str) -> LoadedDocument:
     rows = [r for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:
         raise FileRejected("CSV has a header but no data rows")
+    # A spreadsheet export often opens with a title line ("Delivery plan - position at 30 June",,,) above the
+    # header: lines filling few of the columns before the first full one are titles, not the header.
+    width = max(len(r) for r in rows)
+    start = next((i for i, r in enumerate(rows) if sum(1 for c in r if c.strip()) >= max(2, width // 2)), 0)
+    titles = [" ".join(c.strip() for c in r if c.strip()) for r in rows[:start]]
+    if len(rows) - start < 2:
+        raise FileRejected("CSV has a header but no data rows")
     outline = Outline()
-    header = [h.strip().replace("_", " ") for h in rows[0]]
-    outline.add_table([header, *rows[1:]])
+    header = [h.strip().replace("_", " ") for h in rows[start]]
+    outline.add_table([header, *rows[start + 1:]])
     name = source.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("-", " ").replace("_", " ")
-    return LoadedDocument(source=source, fmt="csv", title=name, blocks=outline.blocks)
+    title = " – ".join(titles)[:200] if titles else name
+    return LoadedDocument(source=source, fmt="csv", title=title, blocks=outline.blocks)

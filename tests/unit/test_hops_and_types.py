@@ -466,3 +466,8 @@ def test_a_why_question_wants_what_was_said_for_or_against() -> None:
     assert "reason" in analyse("why were the panel so against the widget arches?").answer_types
     assert type_match(("reason",), "Members said that arches would make young people feel targeted.") == 1.0
     assert type_match(("reason",), "The Panel was consulted in January.") == 0.0
+
+
+def test_a_thing_named_with_call_is_not_a_phone_question() -> None:
+    assert "phone" not in analyse("call blockers - did we hit the target last year").answer_types
+    assert "phone" in analyse("who do i call out of hours").answer_types

@@ -81,3 +81,14 @@ def test_pdf_table_rows_on_adjacent_lines_stay_apart_while_wrapped_cells_join() 
     assert ["B4", "Repeat MARAC cases", "31%", "HHG"] in rows
     assert ["B2", "Hare coursing incidents (September to March)", "212", "RWCG"] in rows
     assert any(r[0].startswith("Safer Fenmarsh Board") for r in rows)  # a wrapped first cell is one row
+
+
+def test_csv_title_lines_above_the_header_are_the_title_not_the_header() -> None:
+    from ingestion.loaders.csv_loader import load as load_csv
+
+    text = ("Widget plan - action tracker - position at 30 June 2026,,,\n,,,\n"
+            "Action ID,Action,Status,Update\nWP-A01,Fit gizmos,In hand,54 households completed.\n")
+    doc = load_csv(text, "plans/tracker.csv")
+    assert doc.title == "Widget plan - action tracker - position at 30 June 2026"
+    assert len(doc.blocks) == 1 and doc.blocks[0].row_id == "WP-A01"
+    assert "Status: In hand" in doc.blocks[0].text
