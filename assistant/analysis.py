@@ -20,7 +20,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("quorum", re.compile(r"\bquor(?:um|ate|acy)\b", re.I)),
     # ("call blockers", "call handlers": a thing named with "call", not a call to make)
     ("phone", re.compile(r"\b(phone|number (?:do i|to) (?:call|ring)|"
-                         r"call(?!-)(?!\s+(?:blockers?|handl\w*|cent(?:re|er)s?|volumes?|logs?|data|outs?)\b)|ring(?!-)|telephone|tel|helpline|"
+                         r"call(?!-)(?!\s+(?:blockers?|handl\w*|cent(?:re|er)s?|volumes?|logs?|data)\b)|ring(?!-)|telephone|tel|helpline|"
                          r"24 ?h(?:ou)?r|(?:their|his|her|its|contact) number(?! of))\b", re.I)),
     ("email", re.compile(r"\b(e-?mail|mailbox|address (?:to|do i) send)\b", re.I)),
     ("definition", re.compile(r"\b(stand for|stands for|acronym|what does \w+ mean|meaning of|abbreviation)\b", re.I)),
