@@ -109,8 +109,17 @@ def identifiers(text: str) -> list[str]:
 _QUESTION_WORDS = r"(?:what|whats|what's|when|who|whos|who's|where|which|how|is|are|does|do|did|has|have|can)\b"
 
 
+# "how many did we consult for the current strategy compared to the old one": one question about two things.
+_COMPARED = re.compile(r"^(?P<ask>.*?\b(?:for|in|under|from|of)\s+)(?P<one>.+?)\s+"
+                       r"(?:compared (?:to|with)|as against|vs\.?|versus)\s+(?P<other>[^?]+?)\s*\??\s*$", re.I)
+
+
 def split_parts(question: str) -> list[str]:
     """Split 'which schedule covers X, and when does the panel meet?' into its two questions."""
+    compared = _COMPARED.match(question.strip())
+    if compared and len(compared["ask"].split()) >= 3:
+        ask = compared["ask"]
+        return [f"{ask}{compared['one']}", f"{ask}{compared['other']}"]
     # "how much funding + latest contact rate": chat joins two questions with "+" too ("&" is part of names).
     parts = re.split(r"\?\s+(?=\w)|,?\s+and\s+(?=" + _QUESTION_WORDS + r")|\s\+\s", question, flags=re.I)
     # "sexual health clinic + police each think …": a plus inside the scene joins two names, not two questions.

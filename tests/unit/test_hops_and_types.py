@@ -471,3 +471,12 @@ def test_a_why_question_wants_what_was_said_for_or_against() -> None:
 def test_a_thing_named_with_call_is_not_a_phone_question() -> None:
     assert "phone" not in analyse("call blockers - did we hit the target last year").answer_types
     assert "phone" in analyse("who do i call out of hours").answer_types
+
+
+def test_a_comparison_asks_the_same_question_of_both_things() -> None:
+    from assistant.analysis import split_parts
+
+    parts = split_parts("how many did we consult for the current plan compared to the old 2019-22 one?")
+    assert parts == ["how many did we consult for the current plan", "how many did we consult for the old 2019-22 one"]
+    assert analyse(parts[1]).wants_old and not analyse(parts[0]).wants_old
+    assert split_parts("widget figures vs last year") == ["widget figures vs last year"]
