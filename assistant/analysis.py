@@ -30,7 +30,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     # "how many" wants a count (a percentage or a year is not one); money questions want an amount.
     ("count", re.compile(r"\bhow many\b(?!\s+(?:percent|per cent|%))", re.I)),
     ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding|"
-                         r"underspend|overspend|spend|spent|how much(?! of the)(?! time)(?! longer)(?! notice))\b",
+                         r"underspend|overspend|spend|spent|how much(?! of the)(?! time)(?! longer)(?! notice)"
+                         # "how much did it go up": a change in a figure, not an amount of money
+                         r"(?!\s+(?:did|has|have|had|is|was)\b[^?]{0,25}\b(?:go(?:ne)? (?:up|down)|ris\w*|rose|"
+                         r"increas\w*|fall\w*|fell|drop\w*|chang\w*|reduc\w*|grow\w*|grew)))\b",
                          re.I)),
     # Asking for a form (which one, where to get it), not mentioning one already sent.
     ("form", re.compile(r"\b(?:which|what|where)\b[^?.]{0,40}\bforms?\b|\bforms?\b[^?.]{0,20}\b(?:where|which|what)\b|"

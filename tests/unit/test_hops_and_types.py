@@ -480,3 +480,9 @@ def test_a_comparison_asks_the_same_question_of_both_things() -> None:
     assert parts == ["how many did we consult for the current plan", "how many did we consult for the old 2019-22 one"]
     assert analyse(parts[1]).wants_old and not analyse(parts[0]).wants_old
     assert split_parts("widget figures vs last year") == ["widget figures vs last year"]
+
+
+def test_how_much_it_went_up_is_a_change_in_a_figure_not_money() -> None:
+    assert "money" not in analyse("widget crime - how much did it go up over the 3 yrs").answer_types
+    assert "number" in analyse("widget crime - how much did it go up over the 3 yrs").answer_types
+    assert "money" in analyse("how much is the widget grant").answer_types
