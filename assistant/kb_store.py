@@ -99,6 +99,12 @@ class GenerationStore:
                             .where(Pointer.name == "current")).first()
             return CurrentGeneration(row[0], row[1]) if row else None
 
+    def parser_version(self, generation_id: int) -> str:
+        """The loaders' version that parsed a generation ('' for generations built before it was recorded)."""
+        with self.sessions() as s:
+            summary = s.execute(select(Generation.summary).where(Generation.id == generation_id)).scalar()
+        return str((summary or {}).get("parser_version", ""))
+
     def manifest(self, generation_id: int) -> list[ManifestEntry]:
         with self.sessions() as s:
             return list(s.scalars(select(ManifestEntry).where(ManifestEntry.generation_id == generation_id)

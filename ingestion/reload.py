@@ -18,7 +18,7 @@ from assistant.kb_store import RELOAD_BUSY, DatabaseWriterLock, GenerationStore,
 from assistant.vectorstore import COLLECTION_PREFIX, collection_name
 from ingestion.chunking import chunk_document
 from ingestion.discover import FoundFile, discover, sha256_bytes
-from ingestion.loaders import load_bytes
+from ingestion.loaders import PARSER_VERSION, load_bytes
 from ingestion.metadata import TypeRules, describe, resolve_versions
 from ingestion.models import Chunk, DocumentInfo, FileResult, FileStatus
 from ingestion.screening import screen
@@ -42,7 +42,8 @@ class ReloadSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "generation": self.generation_id, "seconds": round(self.seconds, 2), "chunks": self.chunks,
+            "generation": self.generation_id, "parser_version": PARSER_VERSION,
+            "seconds": round(self.seconds, 2), "chunks": self.chunks,
             "embedded_chunks": self.embedded,
             "counts": {s: self.count(s) for s in ("added", "changed", "unchanged", "removed", "skipped",
                                                    "quarantined")},
@@ -114,8 +115,10 @@ class Reloader:
         current = self.store.current()
         self._drop_stale(keep={current.id} if current else set())
         old = {e.source: e for e in self.store.manifest(current.id)} if current else {}
+        # Files parsed by an older version of the loaders are parsed again, whatever their bytes.
+        reparse = current is not None and self.store.parser_version(current.id) != PARSER_VERSION
         files = discover(root, self.ignore)
-        prepared = [self._prepare(f, old.get(f.source), released, progress, i, len(files))
+        prepared = [self._prepare(f, old.get(f.source), released, progress, i, len(files), reparse)
                     for i, f in enumerate(files)]
         infos = resolve_versions([p.info for p in prepared if p.info is not None])
         by_source = {i.source: i for i in infos}
@@ -148,7 +151,7 @@ class Reloader:
         return summary
 
     def _prepare(self, found: FoundFile, old: ManifestEntry | None, released: frozenset[str],
-                 progress: Progress, i: int, n: int) -> _Prepared:
+                 progress: Progress, i: int, n: int, reparse: bool = False) -> _Prepared:
         progress("load", i, n)
         if found.size > self.max_file_bytes:
             return _Prepared(found, "", result=FileResult(found.source, "skipped", reason=(
@@ -156,7 +159,8 @@ class Reloader:
                 f"{self.max_file_bytes // 1_000_000} MB)")))
         raw = found.path.read_bytes()
         sha = sha256_bytes(raw)
-        if old is not None and old.sha256 == sha and not (old.status == "quarantined" and sha in released):
+        if (old is not None and old.sha256 == sha and not (old.status == "quarantined" and sha in released)
+                and not (reparse and old.status != "quarantined")):
             result = FileResult(found.source, "unchanged", chunks=len(old.chunk_ids), reason=old.reason,
                                 warnings=list(old.warnings))
             if old.status == "quarantined":

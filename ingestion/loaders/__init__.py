@@ -9,6 +9,10 @@ from ingestion.loaders import csv_loader, docx_loader, html_loader, markdown_loa
 from ingestion.models import LoadedDocument
 from ingestion.sniff import sniff
 
+# Bumped whenever a loader, the chunker or the metadata rules read the same bytes differently: a reload after an
+# upgrade then parses every file again instead of keeping the old parse of files whose bytes did not change.
+PARSER_VERSION = "2026-11-26"
+
 BinaryLoader = Callable[[bytes, str], LoadedDocument]
 TextLoader = Callable[[str, str], LoadedDocument]
 

@@ -83,3 +83,21 @@ def test_release_refuses_what_is_not_quarantined(fake_assistant: Assistant, fold
     with pytest.raises(NotFoundError, match="no document"):
         fake_assistant.release("missing.md")
     assert fake_assistant.store.released() == frozenset()
+
+
+def test_files_parsed_by_older_loaders_are_parsed_again_and_quarantine_is_kept(fake_assistant: Assistant,
+                                                                             folder: Path) -> None:
+    from sqlalchemy import update
+
+    from assistant.kb_store import Generation
+
+    first = fake_assistant.ingest(folder)
+    again = {f.source: f.status for f in fake_assistant.ingest(folder).files}
+    assert again[NRM] == "unchanged"  # same bytes, same loaders: nothing to do
+    current = fake_assistant.store.current()
+    assert current is not None and fake_assistant.store.parser_version(current.id)
+    with fake_assistant.sessions.begin() as s:  # a generation built before the loaders changed
+        s.execute(update(Generation).where(Generation.id == current.id).values(summary={}))
+    upgraded = {f.source: f.status for f in fake_assistant.ingest(folder).files}
+    assert upgraded[NRM] == "changed" and upgraded[NOTES] == "quarantined"
+    assert _searchable(fake_assistant) == {NRM} and first.chunks > 0
