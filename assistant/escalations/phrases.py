@@ -96,6 +96,8 @@ def role_alternatives(role: str) -> list[str]:
     """'Team manager (or service manager) of each agency involved' → ['Team manager', 'service manager']."""
     alts = [m.group(1) for m in re.finditer(r"\(\s*or\s+([^()]+)\)", role, re.IGNORECASE)]
     main = re.sub(r"\([^()]*\)", " ", role)
+    # ("the Chair of the Board, through the Partnership Manager": the route to the owner is not the owner)
+    main = re.sub(r",?\s+through\s+[^,]*", " ", main, flags=re.IGNORECASE)
     for part in re.split(r"\s*/\s*|\s+or\s+|,\s*|\s+then\s+|\s+via\s+", main):
         part = re.split(r"\s+(?:for|to|of each|of all|of every|in each)\s+", part, maxsplit=1)[0]
         part = re.sub(r"^(?:via|the)\s+", "", part.strip(), flags=re.IGNORECASE)

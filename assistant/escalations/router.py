@@ -47,6 +47,9 @@ WEAK_COVERAGE = 0.25
 MIN_SIMILARITY = 0.35
 SIMILARITY_MARGIN = 0.05
 # "lvl" and "lev" are how staff type "level" in chat ("whos lvl 3?").
+# A job title, not an organisation ("Trading Standards Team Manager", not "WMC Children's Services").
+_ROLE_NOUN = re.compile(r"\b(?:manager|head|chair|lead|officer|director|inspector|coordinator|co-ordinator|"
+                        r"superintendent|commander|worker|advis[eo]r)\b", re.IGNORECASE)
 _LEVEL_WORDS = ("level", "lvl", "lev", "stage", "tier", "step", "rung", "phase", "point")
 
 
@@ -353,6 +356,9 @@ def describe(decision: RouteDecision) -> str:
 
 def _candidate(rule: TopicRule | OutsideRule) -> _Candidate:
     found = [phrase(p) for p in phrases(rule.description)]
+    # A topic's own named owners name it too: "the trading standards team manager has had it" is that topic.
+    found.extend(phrase(alt) for c in rule.contacts for alt in role_alternatives(c.owner)
+                 if len(alt.split()) >= 3 and _ROLE_NOUN.search(alt))
     special = tuple((case.when, frozenset(terms(case.when)))
                     for case in (rule.special_cases if isinstance(rule, TopicRule) else []))
     found.extend(phrase(when) for when, _ in special)
