@@ -46,6 +46,7 @@ PHRASE_COVERAGE = 0.5
 WEAK_COVERAGE = 0.25
 MIN_SIMILARITY = 0.35
 SIMILARITY_MARGIN = 0.05
+OWNER_SHARE = 0.75  # of a job title's words, for a description to name that owner
 # "lvl" and "lev" are how staff type "level" in chat ("whos lvl 3?").
 # A job title, not an organisation ("Trading Standards Team Manager", not "WMC Children's Services").
 _ROLE_NOUN = re.compile(r"\b(?:manager|head|chair|lead|officer|director|inspector|coordinator|co-ordinator|"
@@ -139,6 +140,10 @@ class Router:
             chosen = min(applicable, key=lambda s: (s.candidate.outside, s.candidate.risk, -s.coverage,
                                                     -s.similarity))
             reasons.append(f"'{chosen.phrase}' in the description matches the topic {chosen.candidate.rule.name}.")
+        elif (owned := self._named_owner(query_terms)) is not None:
+            named = next(s for s in scored if s.candidate.rule is owned[0])
+            chosen = _Scored(named.candidate, 1.0, named.similarity, owned[1], named.unique)
+            reasons.append(f"'{owned[1]}' in the description is an owner for the topic {owned[0].name}.")
         else:
             best = self._closest(scored)
             if best is not None:
@@ -168,6 +173,18 @@ class Router:
             unique = sum(self._idf[t] for t in cand.terms & positions.keys() if t in self._unique)
             out.append(_Scored(cand, best, float(sims[i]) if sims is not None else 0.0, best_phrase, unique))
         return out
+
+    def _named_owner(self, query_terms: set[str]) -> tuple[TopicRule, str] | None:
+        """With no topic named, a job title only one topic lists as an owner ("the trading standards team manager
+        has had it") names that topic."""
+        found: dict[str, tuple[TopicRule, str]] = {}
+        for rule in self.rules.topics:
+            for alt in (a for c in rule.contacts for a in role_alternatives(c.owner)):
+                words_of = set(terms(alt))
+                if (len(words_of) >= 2 and _ROLE_NOUN.search(alt)
+                        and len(words_of & query_terms) >= max(2, OWNER_SHARE * len(words_of))):
+                    found.setdefault(rule.id, (rule, alt))
+        return next(iter(found.values())) if len(found) == 1 else None
 
     @staticmethod
     def _closest(scored: Sequence[_Scored]) -> _Scored | None:
@@ -356,9 +373,6 @@ def describe(decision: RouteDecision) -> str:
 
 def _candidate(rule: TopicRule | OutsideRule) -> _Candidate:
     found = [phrase(p) for p in phrases(rule.description)]
-    # A topic's own named owners name it too: "the trading standards team manager has had it" is that topic.
-    found.extend(phrase(alt) for c in rule.contacts for alt in role_alternatives(c.owner)
-                 if len(alt.split()) >= 3 and _ROLE_NOUN.search(alt))
     special = tuple((case.when, frozenset(terms(case.when)))
                     for case in (rule.special_cases if isinstance(rule, TopicRule) else []))
     found.extend(phrase(when) for when, _ in special)

@@ -131,3 +131,9 @@ def test_ladder_and_citations(router: Router) -> None:
                                                        "5. Table 1: topics, owning boards and escalation contacts"}
     payload = decision.to_dict()
     assert payload["level"] == 2 and isinstance(payload["owner"], str) and payload["citations"]
+
+
+def test_a_job_title_only_one_topic_lists_names_that_topic(router: Router) -> None:
+    decision = router.route("the head of inclusion has had it for three weeks and nothing has moved")
+    assert decision.topic_id == "schools"
+    assert any("is an owner for the topic" in r for r in decision.reasons)
