@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -192,9 +192,14 @@ class Answerer:
         weights = term_weights(kb, analysis, rare, self._common(analysis))
         # A name in the question itself, or written as a name, must be found; the scene's other details need not.
         # Words that ask for a kind of answer ("quorate") are not names either.
+        # The evidence's own document naming it counts ("the MRF" is the form of the pathway whose row answers).
+        # (An acronym only: a place the document mentions elsewhere is no evidence about that place.)
+        documents: list[Mapping[str, int]] = [kb.document_df.get(s.unit.chunk.source, {})
+                                              for s in scored[:NAME_POOL] + parts]
         for t in rare - (situation_terms(analysis.text) - set(analysis.entities)) - CUE_TERMS:
             w = weights.get(t, 0.0)
-            if w >= KEY_IDF and not any(holds_name(t, seq, alts) for seq in pool):
+            if (w >= KEY_IDF and not any(holds_name(t, seq, alts) for seq in pool)
+                    and not (t in kb.acronyms and any(d.get(t, 0) for d in documents))):
                 return True
         return topic_unknown(kb, analysis.text, self.embedder.is_common_word)
 

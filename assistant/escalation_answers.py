@@ -52,7 +52,8 @@ _LAST_LEVEL = re.compile(r"\b(?:final|last|top|highest)\s+(?:level|lvl|stage|tie
 _HOW_LONG = re.compile(r"\bhow (?:long|quick(?:ly)?|fast|soon)\b|\btimescales?\b|\bresponse time\b|\bdeadline\b",
                        re.I)
 # "... and what number do I ring": the owner's contact details, which the router's answer gives too.
-_CONTACT_DETAIL = re.compile(r"\b(?:number|phone|ring|call|e-?mail|contact details?|direct line)\b", re.I)
+_CONTACT_DETAIL = re.compile(r"\b(?:number|phone|ring|call|e-?mail|contact details?|direct line|(?:slack )?channel)\b",
+                             re.I)
 
 
 def is_escalation_question(question: str, level_names: Sequence[str] = ()) -> bool:

@@ -124,7 +124,8 @@ class Router:
         sequence, query_words = query(f"{description}\n{tried}")
         query_terms = set(sequence)
         scored = self._score(sequence, query_words, f"{description}. {tried}".strip(" ."))
-        applicable = [s for s in scored if s.coverage > PHRASE_COVERAGE]
+        # "(not DA, not an offender)": a topic the description rules out does not apply.
+        applicable = [s for s in scored if s.coverage > PHRASE_COVERAGE and not _ruled_out(description, s)]
         reasons: list[str] = []
         chosen: _Scored | None
         if topic_id is not None:
@@ -369,6 +370,21 @@ def describe(decision: RouteDecision) -> str:
     if decision.copy_to:
         text += " Copy in " + "; ".join(c.role for c in decision.copy_to) + "."
     return text
+
+
+_RULED_OUT = re.compile(r"\b(?:not|no|isn'?t|isnt|never)\s+((?:(?:an?|the)\s+)?[\w'-]+(?:\s+[\w'-]+)?)", re.IGNORECASE)
+
+
+def _ruled_out(description: str, scored: _Scored) -> bool:
+    """The phrase that matched follows a negation closely ("not DA", "not an offender")."""
+    matched = next((p for p in scored.candidate.phrases if p.text == scored.phrase), None)
+    if matched is None:
+        return False
+    for m in _RULED_OUT.finditer(description):
+        following = [w for w in words(m.group(1)) if w not in ("a", "an", "the")]
+        if (matched.initials and matched.initials in following) or {stem(w) for w in following} & matched.terms:
+            return True
+    return False
 
 
 def _candidate(rule: TopicRule | OutsideRule) -> _Candidate:

@@ -134,3 +134,12 @@ def test_a_why_question_is_answered_with_the_reasons_given(real_assistant: Assis
     answer = real_assistant.ask("why were the young ppls panel so against the knife arches at broadway?")
     assert not answer.abstained and answer.citations[0].document_type == "minutes"
     assert re.search(r"\b(said that|would|because|concerns?)\b", answer.answer.split("[1]")[0])
+
+
+def test_an_acronym_the_answering_pathway_defines_does_not_block_the_answer(real_assistant: Assistant) -> None:
+    # "MRF" is written out in the MARAC pathway, not in the passage that answers
+    answer = real_assistant.ask("do i actually have to turn up to marac when my referral is being heard or is the "
+                                "MRF enough?")
+    assert not answer.abstained and answer.citations[0].source.endswith("domestic-abuse-marac-idva.html")
+    # a place the evidence's document merely mentions is still no evidence about that place
+    assert real_assistant.ask("how much LCPF does hollinsford get each yr?").abstained

@@ -131,3 +131,15 @@ def test_how_long_the_next_level_gets_is_part_of_the_answer() -> None:
     assert answer is not None and answer.question_type == "escalation"
     top = RULES.levels[-1]
     assert top.name in answer.answer and f"within {top.response_time}" in answer.answer
+
+
+def test_asking_which_slack_channel_beside_who_is_still_one_escalation_question() -> None:
+    assert is_escalation_question("school and the council both say the other should lead, managers have spoken, "
+                                  "still stuck. who's lvl 2 and what slack channel do i use?")
+
+
+def test_a_protocols_own_level_names_and_the_final_step_are_escalation_questions() -> None:
+    assert is_escalation_question("gizmo case - team mgr had it at EP2, still not sorted. who gets it at EP3?",
+                                  ["EP1", "EP2", "EP3"])
+    assert not is_escalation_question("gizmo case - who gets it at EP3?")
+    assert is_escalation_question("whats the final rung of the escalation ladder and how long does it take")

@@ -137,3 +137,9 @@ def test_a_job_title_only_one_topic_lists_names_that_topic(router: Router) -> No
     decision = router.route("the head of inclusion has had it for three weeks and nothing has moved")
     assert decision.topic_id == "schools"
     assert any("is an owner for the topic" in r for r in decision.reasons)
+
+
+def test_a_topic_the_description_rules_out_does_not_apply(router: Router) -> None:
+    decision = router.route("emergency move case (not DA, not an offender) stuck between housing needs and a "
+                            "housing association, team managers have already talked")
+    assert decision.topic_id == "housing"
