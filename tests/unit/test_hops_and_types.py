@@ -486,3 +486,16 @@ def test_how_much_it_went_up_is_a_change_in_a_figure_not_money() -> None:
     assert "money" not in analyse("widget crime - how much did it go up over the 3 yrs").answer_types
     assert "number" in analyse("widget crime - how much did it go up over the 3 yrs").answer_types
     assert "money" in analyse("how much is the widget grant").answer_types
+
+
+def test_one_unused_word_beside_several_used_ones_is_a_detail_of_a_known_topic() -> None:
+    from types import SimpleNamespace
+
+    from assistant.weighting import topic_unknown
+
+    known = {"widget", "champion", "train", "place"}
+    kb = SimpleNamespace(row_ids={}, lead_ids={}, idf_of=lambda t: 2.0 if t in known else 0.0,
+                         repair=lambda ts: ts, has_prefix=lambda w: False)
+    assert not topic_unknown(kb, "leftover widget champions training places - who gets priority?",  # type: ignore[arg-type]
+                             lambda w: True)
+    assert topic_unknown(kb, "forced marriage - who do we refer to?", lambda w: True)  # type: ignore[arg-type]
