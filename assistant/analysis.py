@@ -19,7 +19,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("reason", re.compile(r"\b(?:why|how come|what (?:was|were|is|are) the reasons?|reasons? (?:for|why))\b", re.I)),
     ("quorum", re.compile(r"\bquor(?:um|ate|acy)\b", re.I)),
     # ("call blockers", "call handlers": a thing named with "call", not a call to make)
+    # ("whats the out of hours noise number": a service's number to ring, not "the latest number")
     ("phone", re.compile(r"\b(phone|number (?:do i|to) (?:call|ring)|"
+                         r"(?:what'?s|whats|what is) the (?!latest|total|current|overall|same)(?:[\w-]+ ){1,4}number(?! of)|"
                          r"call(?!-)(?!\s+(?:blockers?|handl\w*|cent(?:re|er)s?|volumes?|logs?|data)\b)|ring(?!-)|telephone|tel|helpline|"
                          r"24 ?h(?:ou)?r|(?:their|his|her|its|contact) number(?! of))\b", re.I)),
     ("email", re.compile(r"\b(e-?mail|mailbox|address (?:to|do i) send)\b", re.I)),
@@ -124,7 +126,10 @@ def split_parts(question: str) -> list[str]:
         ask = compared["ask"]
         return [f"{ask}{compared['one']}", f"{ask}{compared['other']}"]
     # "how much funding + latest contact rate": chat joins two questions with "+" too ("&" is part of names).
-    parts = re.split(r"\?\s+(?=\w)|,?\s+and\s+(?=" + _QUESTION_WORDS + r")|\s\+\s", question, flags=re.I)
+    # (", and on the latest dashboard what % …": a short lead-in may come before the second question's word)
+    parts = re.split(r"\?\s+(?=\w)|,?\s+and\s+(?=" + _QUESTION_WORDS + r")|\s\+\s|"
+                     r",\s+and\s+(?=(?:on|in|from|under|for|at)\s+(?:[\w'%-]+\s+){1,4}?"
+                     r"(?:what|whats|what's|when|who|whos|who's|where|which|how)\b)", question, flags=re.I)
     # "sexual health clinic + police each think …": a plus inside the scene joins two names, not two questions.
     parts = _rejoin_plus(question, parts)
     # "when does X meet? need to get something on the agenda": a remark after the question is context, not a part.

@@ -499,3 +499,12 @@ def test_one_unused_word_beside_several_used_ones_is_a_detail_of_a_known_topic()
     assert not topic_unknown(kb, "leftover widget champions training places - who gets priority?",  # type: ignore[arg-type]
                              lambda w: True)
     assert topic_unknown(kb, "forced marriage - who do we refer to?", lambda w: True)  # type: ignore[arg-type]
+
+
+def test_a_short_lead_in_before_the_second_question_word_still_splits_the_parts() -> None:
+    from assistant.analysis import split_parts
+
+    parts = split_parts("whats the out of hours widget number, and on the latest dashboard what % get a visit?")
+    assert parts == ["whats the out of hours widget number", "on the latest dashboard what % get a visit"]
+    assert "phone" in analyse(parts[0]).answer_types
+    assert "phone" not in analyse("whats the latest number for widget crime").answer_types
