@@ -21,7 +21,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     # ("call blockers", "call handlers": a thing named with "call", not a call to make)
     # ("whats the out of hours noise number": a service's number to ring, not "the latest number")
     ("phone", re.compile(r"\b(phone|number (?:do i|to) (?:call|ring)|"
-                         r"(?:what'?s|whats|what is) the (?!latest|total|current|overall|same)(?:[\w-]+ ){1,4}number(?! of)|"
+                         r"(?:what'?s|whats|what is) the (?!latest|total|current|overall|same)"
+                         r"(?:[\w-]+ ){1,4}number(?! of)|"
                          r"call(?!-)(?!\s+(?:blockers?|handl\w*|cent(?:re|er)s?|volumes?|logs?|data)\b)|ring(?!-)|telephone|tel|helpline|"
                          r"24 ?h(?:ou)?r|(?:their|his|her|its|contact) number(?! of))\b", re.I)),
     ("email", re.compile(r"\b(e-?mail|mailbox|address (?:to|do i) send)\b", re.I)),
