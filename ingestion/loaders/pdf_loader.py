@@ -112,6 +112,20 @@ def _is_heading(text: str) -> int:
     return 0
 
 
+def _join_wrapped_headings(lines: list[str]) -> list[str]:
+    """'7.1 Until the Coordinator acknowledges your referral, your organisation' over 'keeps responsibility …':
+    a numbered line that reads like a heading but runs on in lower case is the first line of a paragraph."""
+    out: list[str] = []
+    for line in lines:
+        text = line.strip()
+        if (out and text[:1].islower() and _is_heading(out[-1].strip()) and len(_segments(line)) == 1
+                and not out[-1].rstrip().endswith(":")):
+            out[-1] = f"{out[-1].rstrip()} {text}"
+        else:
+            out.append(line)
+    return out
+
+
 class _PageParser:
     def __init__(self, outline: Outline) -> None:
         self.outline = outline
@@ -232,10 +246,9 @@ def load(raw: bytes, source: str) -> LoadedDocument:
     parser = _PageParser(outline)
     for number, lines in enumerate(page_lines, start=1):
         outline.page = number
-        for line in lines:
-            if _norm(line) in boiler or _PAGE_NO.search(line.strip() or "x"):
-                continue
-            parser.line(line.rstrip())
+        kept = [line.rstrip() for line in lines if not (_norm(line) in boiler or _PAGE_NO.search(line.strip() or "x"))]
+        for line in _join_wrapped_headings(kept):
+            parser.line(line)
         parser.finish_page()
     title_lines: list[str] = []
     for b in outline.blocks[:3]:

@@ -123,3 +123,13 @@ def test_plain_text_wrapped_lines_are_joined_and_numbered_lines_alone_are_headin
     assert any(line.startswith("Ann Smith") and not line.endswith("Role") for line in lines)
     refer = next(b for b in doc.blocks if "Any practitioner" in b.text)
     assert refer.section == "1. Who can refer"
+
+
+def test_a_pdf_numbered_line_that_runs_on_in_lower_case_is_a_paragraph_not_a_heading() -> None:
+    from ingestion.loaders.pdf_loader import _join_wrapped_headings
+
+    lines = ["7. Handoff", "7.1 Until the Widget Coordinator acknowledges your referral, your organisation",
+             "keeps responsibility for the person's safety.", "7.2 Then the Coordinator owns it."]
+    assert _join_wrapped_headings(lines) == [
+        "7. Handoff", "7.1 Until the Widget Coordinator acknowledges your referral, your organisation keeps "
+        "responsibility for the person's safety.", "7.2 Then the Coordinator owns it."]
