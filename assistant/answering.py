@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
 
-from assistant.analysis import Analysis, analyse, asks_status, situation_terms, year_spans
+from assistant.analysis import Analysis, analyse, asks_status, year_spans
 from assistant.answer_text import Scored, abstention, compose, with_items
 from assistant.corroboration import corroborating
 from assistant.counting import counted_noun, counts
 from assistant.embedding import Embedder
 from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
-from assistant.focus import CUE_TERMS, off_focus
+from assistant.focus import off_focus
 from assistant.glossary import defines_term
 from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB, row_key
 from assistant.models import Answer
 from assistant.months import meeting_not_held
+from assistant.names import names_missing
 from assistant.periods import other_period
 from assistant.priors import KPI_TYPE, MEETING_TYPE, apply_priors
 from assistant.prompts import Prompts
@@ -34,7 +35,6 @@ from assistant.weighting import (
     is_definition,
     present,
     term_weights,
-    topic_unknown,
     weight,
 )
 from ingestion.screening import strip_instructions
@@ -51,7 +51,6 @@ STRICT_MISS = 0.85
 PER_DOCUMENT = 12
 RELATION_BONUS = 0.3
 CHANGE_BONUS = 0.15
-NAME_POOL = 2
 CANDIDATES = 10
 ID_SUPPORT = 0.5
 NEWER_LEAD = 0.85  # how close a later document's unit must score to replace an older lead on a 'still/yet' question
@@ -179,29 +178,9 @@ class Answerer:
 
     def _names_missing(self, kb: LoadedKB, analysis: Analysis, scored: list[Scored],
                        alts: dict[str, list[str]], parts: list[Scored]) -> bool:
-        """A specific name the question turns on (an uncommon word, rare in the knowledge base) that none of the
-        best evidence mentions means the evidence is about something else: 'the phone number for Hollinsford MASH'
-        must not be answered with Eastbrook's MASH."""
-        # A glossary entry that names the thing only says what it is: it is not evidence about it (unless that is
-        # what is asked).
-        # (For a two-part question, the evidence each part chose is in the pool too: each part names its own.)
-        pool = [kb.chunk_terms[kb.by_id[s.unit.chunk.id]]
-                for s in [s for s in scored if "definition" in analysis.answer_types
-                          or not is_definition(kb, s.unit.chunk)][:NAME_POOL] + parts]
         rare = self._rare(analysis)
-        weights = term_weights(kb, analysis, rare, self._common(analysis))
-        # A name in the question itself, or written as a name, must be found; the scene's other details need not.
-        # Words that ask for a kind of answer ("quorate") are not names either.
-        # The evidence's own document naming it counts ("the MRF" is the form of the pathway whose row answers).
-        # (An acronym only: a place the document mentions elsewhere is no evidence about that place.)
-        documents: list[Mapping[str, int]] = [kb.document_df.get(s.unit.chunk.source, {})
-                                              for s in scored[:NAME_POOL] + parts]
-        for t in rare - (situation_terms(analysis.text) - set(analysis.entities)) - CUE_TERMS:
-            w = weights.get(t, 0.0)
-            if (w >= KEY_IDF and not any(holds_name(t, seq, alts) for seq in pool)
-                    and not (t in kb.acronyms and any(d.get(t, 0) for d in documents))):
-                return True
-        return topic_unknown(kb, analysis.text, self.embedder.is_common_word)
+        return names_missing(kb, analysis, scored, parts, alts, rare,
+                             term_weights(kb, analysis, rare, self._common(analysis)), self.embedder.is_common_word)
 
     def support(self, kb: LoadedKB, analysis: Analysis, chunk: IndexedChunk,
                 alts: dict[str, list[str]] | None = None, weights: dict[str, float] | None = None) -> float:

@@ -143,3 +143,10 @@ def test_an_acronym_the_answering_pathway_defines_does_not_block_the_answer(real
     assert not answer.abstained and answer.citations[0].source.endswith("domestic-abuse-marac-idva.html")
     # a place the evidence's document merely mentions is still no evidence about that place
     assert real_assistant.ask("how much LCPF does hollinsford get each yr?").abstained
+
+
+def test_either_of_two_words_written_as_alternatives_names_the_thing(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("under the isa how long can we keep anonymised / aggregated data for analysis?")
+    assert not answer.abstained
+    assert answer.citations[0].source.endswith("information-sharing-agreement-summary.pdf")
+    assert re.search(r"\b\d+ years\b", answer.answer)

@@ -1,0 +1,46 @@
+"""Whether the evidence names what the question names.
+
+A specific name the question turns on (an uncommon word, rare in the knowledge base) that none of the best evidence
+mentions means the evidence is about something else: 'the phone number for Hollinsford MASH' must not be answered
+with Eastbrook's MASH.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from assistant.analysis import Analysis, situation_terms
+from assistant.answer_text import Scored
+from assistant.focus import CUE_TERMS
+from assistant.index import LoadedKB
+from assistant.text import holds_name, stem
+from assistant.weighting import KEY_IDF, is_definition, topic_unknown
+
+NAME_POOL = 2  # the best units whose passages must name it
+_EITHER = re.compile(r"\b([a-z]{3,})\s*/\s*([a-z]{3,})\b", re.I)
+
+
+def names_missing(kb: LoadedKB, analysis: Analysis, scored: Sequence[Scored], parts: Sequence[Scored],
+                  alts: dict[str, list[str]], rare: set[str], weights: Mapping[str, float],
+                  ordinary: Callable[[str], bool]) -> bool:
+    # A glossary entry that names the thing only says what it is: it is not evidence about it (unless that is
+    # what is asked). For a two-part question, the evidence each part chose is in the pool too.
+    pool = [kb.chunk_terms[kb.by_id[s.unit.chunk.id]]
+            for s in [*[s for s in scored if "definition" in analysis.answer_types
+                        or not is_definition(kb, s.unit.chunk)][:NAME_POOL], *parts]]
+    # The evidence's own document naming an acronym counts ("the MRF" is the form of the pathway whose row
+    # answers); a place the document mentions elsewhere is no evidence about that place.
+    documents: list[Mapping[str, int]] = [kb.document_df.get(s.unit.chunk.source, {})
+                                          for s in [*scored[:NAME_POOL], *parts]]
+    # "anonymised / aggregated data": either word written as an alternative names the thing.
+    either = {stem(a): stem(b) for a, b in _EITHER.findall(analysis.text)}
+    either |= {b: a for a, b in either.items()}
+    # A name in the question itself, or written as a name, must be found; the scene's other details need not.
+    # Words that ask for a kind of answer ("quorate") are not names either.
+    for t in rare - (situation_terms(analysis.text) - set(analysis.entities)) - CUE_TERMS:
+        if (weights.get(t, 0.0) >= KEY_IDF and not any(holds_name(t, seq, alts) for seq in pool)
+                and not (t in kb.acronyms and any(d.get(t, 0) for d in documents))
+                and not (t in either and any(either[t] in seq for seq in pool))):
+            return True
+    return topic_unknown(kb, analysis.text, ordinary)
