@@ -34,6 +34,12 @@ OTHER_KBS = (
      "Safer Fenmarsh: lettered sections and 'Paragraph 14' numbers, 'A1.2' and '3.04' clauses, 'Schedule 2 Part 3', "
      "'Min 26/041' minutes in fixed-width text, HTML accordions, 'Box 1' Markdown, dot-leader glossary, a long-format "
      "scorecard (one row per measure per quarter). Its first score, before any change for it, was 40% (16/40)."),
+    ("kb6", "Sixth knowledge base, written blind in session 6",
+     "Hallowfield: file names with spaces and suffixes ('FINAL', '(approved)'), a Superseded/ folder, DOCX whose "
+     "headings are bold paragraphs, 'Chapter'/'Rule'/'Clause' numbering, 'Agenda item 4' and 'RESOLVED:' minutes, "
+     "escalation points EP1-EP4 in calendar days, plain text wrapped at a fixed width with '3(a)(ii)' clauses, "
+     "a wide scorecard with quarters as columns and a CSV tracker with a title line above its header. Its first "
+     "score, before any change for it, was 45% (18/40)."),
 )
 KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
          "unanswerable"]
@@ -119,6 +125,12 @@ def main() -> None:
              "(tests/eval/eastbrook-fresh4.jsonl; first score 36%, tuned on since)", EVAL / "eastbrook-fresh4.jsonl"),
             ("Fifth blind batch, written mid-session 5 in the dev file's proportions "
              "(tests/eval/eastbrook-fresh5.jsonl; first score 50%, tuned on since)", EVAL / "eastbrook-fresh5.jsonl"),
+            ("Sixth blind batch, written in session 6 in the dev file's proportions "
+             "(tests/eval/eastbrook-fresh6.jsonl; first score 58% (23/40), tuned on since)",
+             EVAL / "eastbrook-fresh6.jsonl"),
+            ("Seventh blind batch, written mid-session 6 in the dev file's proportions "
+             "(tests/eval/eastbrook-fresh7.jsonl; first score 52% (21/40) at that point's code, tuned on since)",
+             EVAL / "eastbrook-fresh7.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
