@@ -107,7 +107,8 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
         # Rules nobody has reviewed answer only the plain case: a guessed topic, a dispute the protocol sends
         # elsewhere or a referral nobody picked up (the pathway's own chase route) is left to the passages.
         return None
-    stale = stale_warning_for_documents(rules, documents)
+    # (Rules drafted from this knowledge base's own protocol just now cannot be out of date.)
+    stale = stale_warning_for_documents(rules, documents) if reviewed else None
     return compose(decision, evidence, [*evidence.warnings, *([stale] if stale else [])],
                    asks_time=bool(_HOW_LONG.search(question)))
 

@@ -62,7 +62,10 @@ def phrase(text: str) -> Phrase:
     initials = "".join(w[0] for w in content) if len(content) >= 2 else ""
     if initials in _NOT_INITIALS:
         initials = ""
-    return Phrase(text.strip(), frozenset(terms(text)), initials)
+    # "fly-tipping" is matched by its parts ("fly tipping" as staff type it), not by the joined forms.
+    joined = {stem(w.replace("-", "")) for w in words(text) if "-" in w} | {stem(w) for w in words(text) if "-" in w}
+    parts = frozenset(terms(text)) - joined
+    return Phrase(text.strip(), parts or frozenset(terms(text)), initials)
 
 
 def terms(text: str) -> list[str]:

@@ -107,6 +107,8 @@ class Router:
         self._unique = frozenset(t for t, n in counts.items() if n == 1)
         self._vectors: np.ndarray | None = None
         self._level_mention = _level_mention(rules)
+        self._level_now = re.compile(r"\b(?:got to|gotten to|reached|hit|is at|now at|currently at|sitting at)\s+"
+                                     r"(?:the\s+)?" + self._level_mention.pattern[2:], re.IGNORECASE)
 
     # -- public ---------------------------------------------------------------------------------------------
     @property
@@ -276,6 +278,9 @@ class Router:
         rules = self.rules
         known = {lv.number for lv in rules.levels}
         asked = [int(n) for q in questions for n in self._level_mention.findall(q) if int(n) in known]
+        # "it has got to step 4 - who is that?": the level the case is at now is the one asked about.
+        asked += [int(m.group(1)) for st in statements for m in self._level_now.finditer(st)
+                  if int(m.group(1)) in known]
         if asked:
             level = rules.level(max(asked))
             reasons.append(f"You asked about {level.name}.")

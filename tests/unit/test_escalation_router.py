@@ -143,3 +143,16 @@ def test_a_topic_the_description_rules_out_does_not_apply(router: Router) -> Non
     decision = router.route("emergency move case (not DA, not an offender) stuck between housing needs and a "
                             "housing association, team managers have already talked")
     assert decision.topic_id == "housing"
+
+
+def test_the_level_a_case_has_got_to_is_the_one_asked_about(router: Router) -> None:
+    decision = router.route("asb case has got to level 2 - who is that?")
+    assert decision.level == 2
+    tried = router.route("MARAC action overdue for three weeks", tried="Escalated to Level 2 last week.")
+    assert tried.level == 3  # a level already escalated to has been tried
+
+
+def test_a_hyphenated_topic_word_is_matched_as_staff_type_it() -> None:
+    from assistant.escalations.phrases import phrase
+
+    assert phrase("fly-tipping").terms == phrase("fly tipping").terms
