@@ -120,6 +120,10 @@ def compose(decision: RouteDecision, evidence: Answer, warnings: list[str], asks
     parts = [f"{describe(decision)} {marks}".strip()]
     if decision.reasons and decision.reasons[0].startswith("No topic is named outright"):
         parts.append(f"(The question names no topic outright; check that {decision.topic} is the right one.)")
+    if decision.other_topics:
+        # Why this topic and not the other one the case touches: the protocol's rule for several topics.
+        parts.append(f"The case also touches {', '.join(decision.other_topics)}: it is escalated under the topic "
+                     "with the highest risk, with the others copied in.")
     if len(decision.ladder) > 1 and not decision.outside_protocol:
         here, after = decision.ladder[0], decision.ladder[1]
         if here.response_time:

@@ -143,3 +143,11 @@ def test_a_protocols_own_level_names_and_the_final_step_are_escalation_questions
                                   ["EP1", "EP2", "EP3"])
     assert not is_escalation_question("gizmo case - who gets it at EP3?")
     assert is_escalation_question("whats the final rung of the escalation ladder and how long does it take")
+
+
+def test_a_case_touching_two_topics_says_why_it_goes_under_one() -> None:
+    rules = load_rules(Path(__file__).resolve().parents[2] / "knowledge" / "rules" / RULES_FILE)
+    decision = Router(rules).route("A housing association tenant at high risk of domestic abuse needs an urgent "
+                                   "move. The landlord will not agree a management transfer.")
+    answer = compose(decision, Answer(answer="", abstained=True), [])
+    assert "also touches Housing" in answer.answer and "highest risk" in answer.answer
