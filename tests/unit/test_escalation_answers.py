@@ -151,3 +151,7 @@ def test_a_case_touching_two_topics_says_why_it_goes_under_one() -> None:
                                    "move. The landlord will not agree a management transfer.")
     answer = compose(decision, Answer(answer="", abstained=True), [])
     assert "also touches Housing" in answer.answer and "highest risk" in answer.answer
+
+
+def test_going_round_in_circles_is_a_stuck_case() -> None:
+    assert is_escalation_question("their mgr and mine have already spoken, going round in circles. who next?")
