@@ -32,7 +32,8 @@ _ESCALATION = re.compile(
 # A stuck case described without the word: professionals disagree, refuse, or nothing moves (a person who refuses
 # help is the case, not a stuck one).
 _STUCK = re.compile(
-    r"\b(?:stuck|going nowhere|got nowhere|getting nowhere|(?:going|go|went) (?:round )?in circles|not (?:being )?picked up|no response|not responding|"
+    r"\b(?:stuck|going nowhere|got nowhere|getting nowhere|(?:going|go|went) (?:round )?in circles|"
+    r"not (?:being )?picked up|no response|not responding|"
     r"refus\w*(?! (?:help|support|services?|to engage|treatment|care)\b)|"
     r"(?:won'?t|will not|can'?t|cannot|couldn'?t|do not|don'?t) agree|disagree\w*|dispute\w*|"
     r"at an impasse|blocked|deadlock\w*|stalemate|(?:batting|bouncing|passing|pushing) it back|"
