@@ -126,8 +126,9 @@ def _levels(table: Table, owned: set[int], draft: _Draft) -> list[LevelRule]:
         who_col = table.col(r"who", r"role", r"responsib", r"contact")
     who_col = 1 if who_col is None else who_col
     used = {0, who_col, time_col}
-    action_col = table.col(r"what", r"action", r"\bdo\b", r"task")
-    if action_col is None:
+    action_col = table.col(r"what", r"action", r"\bdo\b", r"task", r"^how\b")
+    if action_col is None and not table.col(r"raise", r"from whom", r"who escalates"):
+        # (a column saying who raises it is not what happens at the level)
         action_col = next((i for i in range(len(table.header)) if i not in used), None)
     # "Who escalates to whom: Team leader to the service manager": the owner is the one escalated to.
     to_whom = bool(re.search(r"\bto whom\b|\bescalat\w* to\b", pt.cell(table.header, who_col), re.IGNORECASE))

@@ -275,3 +275,24 @@ def test_drafting_a_ladder_named_in_initials_without_slack_channels(tmp_path: Pa
     assert [o.name for o in rules.outside_protocol] == ["Child protection thresholds"]
     text, _ = draft_rules(path, tmp_path)
     assert "no Slack channel" in text  # the reviewer is told what to add
+
+
+def test_a_column_saying_who_raises_it_is_not_the_levels_action(tmp_path: Path) -> None:
+    from assistant.escalations.draft import rules_from_document
+    from ingestion.loaders import load_file
+
+    path = tmp_path / "steps.md"
+    path.write_text("""# Widget escalation
+
+| Step | Who raises it | Raised with (owner of the step) | Time to resolve |
+|---|---|---|---|
+| Step 1 | Practitioner | Counterpart practitioner | 2 working days |
+| Step 2 | Chair of the working group | Chair of the Widget Board | 15 working days |
+
+| Topic | Step 2 owner |
+|---|---|
+| Gizmos | Chair of the Widget Board |
+""", encoding="utf-8")
+    rules, _ = rules_from_document(load_file(path, tmp_path), path.read_bytes())
+    assert [(lv.owner, lv.action) for lv in rules.levels] == [("Counterpart practitioner", ""),
+                                                               ("Chair of the Widget Board", "")]
