@@ -15,7 +15,8 @@ from assistant.escalations.models import (
     TickReport,
 )
 from assistant.escalations.notices import Notifier, NullNotifier
-from assistant.escalations.router import Router, describe
+from assistant.escalations.render_text import describe
+from assistant.escalations.router import Router
 from assistant.escalations.rules import RULES_FILE, EscalationRules, load_rules, parse_rules
 from assistant.escalations.service import EscalationService
 from assistant.escalations.staleness import stale_warning, stale_warning_for_documents

@@ -6,6 +6,7 @@ Kept apart from the routing decisions so each rule of thumb can be read (and tes
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.text import STOPWORDS, stem, words
@@ -142,3 +143,27 @@ def negated(sentence: str, hit: set[str]) -> bool:
 
 def statements_of(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text or "") if s.strip()]
+
+
+_LEVEL_WORDS = ("level", "lvl", "lev", "stage", "tier", "step", "rung", "phase", "point")
+
+
+def level_mention(level_names: Sequence[str]) -> re.Pattern[str]:
+    """How a question names a level: the usual words, or the protocol's own ("EP3", "Escalation point 3")."""
+    own = {re.sub(r"\s*\d+$", "", name).strip().lower() for name in level_names}
+    names = sorted({*_LEVEL_WORDS, *(w for w in own if w)}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\s*(\d+)\b", re.IGNORECASE)
+
+
+_RULED_OUT = re.compile(r"\b(?:not|no|isn'?t|isnt|never)\s+((?:(?:an?|the)\s+)?[\w'-]+(?:\s+[\w'-]+)?)", re.IGNORECASE)
+
+
+def ruled_out(description: str, matched: Phrase | None) -> bool:
+    """The phrase that matched follows a negation closely ("not DA", "not an offender")."""
+    if matched is None:
+        return False
+    for m in _RULED_OUT.finditer(description):
+        following = [w for w in words(m.group(1)) if w not in ("a", "an", "the")]
+        if (matched.initials and matched.initials in following) or {stem(w) for w in following} & matched.terms:
+            return True
+    return False

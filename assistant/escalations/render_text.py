@@ -116,3 +116,23 @@ def _when(value: datetime | None) -> str:
 
 def _hours(value: float | None) -> str:
     return f"{value:g} hours" if value is not None else "–"
+
+
+def describe(decision: RouteDecision) -> str:
+    """One or two plain sentences naming the owner, for answers to 'who do I escalate to?'."""
+    contact = decision.owner.details()
+    reach = f" ({contact})" if contact else ""
+    if decision.outside_protocol:
+        return (f"{decision.topic} is outside the stuck case protocol: escalate to {decision.owner.role}{reach}, "
+                f"{decision.owning_board}. " + " ".join(decision.reasons[-1:]))
+    if decision.topic_id is None:
+        where = f" in {decision.channel}" if decision.channel else ""
+        return f"Not sure which topic applies: post the escalation reference{where} for {decision.owner.role}{reach}."
+    text = (f"Escalate to {decision.level_name}: {decision.owner.role}{reach}, for the {decision.topic} topic "
+            f"({decision.owning_board})")
+    if decision.channel:
+        text += f"; Slack channel {decision.channel}"
+    text += "."
+    if decision.copy_to:
+        text += " Copy in " + "; ".join(c.role for c in decision.copy_to) + "."
+    return text

@@ -24,12 +24,14 @@ from assistant.embedding import Embedder
 from assistant.escalations.models import Contact, LadderStep, RouteDecision
 from assistant.escalations.phrases import (
     Phrase,
+    level_mention,
     negated,
     phrase,
     phrases,
     query,
     role_alternatives,
     role_named,
+    ruled_out,
     sentences,
     statements_of,
     terms,
@@ -51,16 +53,6 @@ OWNER_SHARE = 0.75  # of a job title's words, for a description to name that own
 # A job title, not an organisation ("Trading Standards Team Manager", not "WMC Children's Services").
 _ROLE_NOUN = re.compile(r"\b(?:manager|head|chair|lead|officer|director|inspector|coordinator|co-ordinator|"
                         r"superintendent|commander|worker|advis[eo]r)\b", re.IGNORECASE)
-_LEVEL_WORDS = ("level", "lvl", "lev", "stage", "tier", "step", "rung", "phase", "point")
-
-
-def _level_mention(rules: EscalationRules) -> re.Pattern[str]:
-    """How a question names a level: the usual words, or the protocol's own ("EP3", "Escalation point 3")."""
-    own = {re.sub(r"\s*\d+$", "", lv.name).strip().lower() for lv in rules.levels}
-    names = sorted({*_LEVEL_WORDS, *(w for w in own if w)}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\s*(\d+)\b", re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class _Candidate:
     """A protocol topic or an outside-the-protocol entry, as the router sees it."""
@@ -90,6 +82,10 @@ class _Scored:
     phrase: str
     unique: float = 0.0  # IDF of query words that no other topic uses
 
+    @property
+    def matched(self) -> Phrase | None:
+        return next((p for p in self.candidate.phrases if p.text == self.phrase), None)
+
 
 class Router:
     """Built from validated rules and an embedder; cheap to call, safe to share between threads."""
@@ -106,7 +102,7 @@ class Router:
                 counts[term] = counts.get(term, 0) + 1
         self._unique = frozenset(t for t, n in counts.items() if n == 1)
         self._vectors: np.ndarray | None = None
-        self._level_mention = _level_mention(rules)
+        self._level_mention = level_mention([lv.name for lv in rules.levels])
         self._level_now = re.compile(r"\b(?:got to|gotten to|reached|hit|is at|now at|currently at|sitting at)\s+"
                                      r"(?:the\s+)?" + self._level_mention.pattern[2:], re.IGNORECASE)
 
@@ -127,7 +123,7 @@ class Router:
         query_terms = set(sequence)
         scored = self._score(sequence, query_words, f"{description}. {tried}".strip(" ."))
         # "(not DA, not an offender)": a topic the description rules out does not apply.
-        applicable = [s for s in scored if s.coverage > PHRASE_COVERAGE and not _ruled_out(description, s)]
+        applicable = [s for s in scored if s.coverage > PHRASE_COVERAGE and not ruled_out(description, s.matched)]
         reasons: list[str] = []
         chosen: _Scored | None
         if topic_id is not None:
@@ -357,41 +353,6 @@ class Router:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
-def describe(decision: RouteDecision) -> str:
-    """One or two plain sentences naming the owner, for answers to 'who do I escalate to?'."""
-    contact = decision.owner.details()
-    reach = f" ({contact})" if contact else ""
-    if decision.outside_protocol:
-        return (f"{decision.topic} is outside the stuck case protocol: escalate to {decision.owner.role}{reach}, "
-                f"{decision.owning_board}. " + " ".join(decision.reasons[-1:]))
-    if decision.topic_id is None:
-        where = f" in {decision.channel}" if decision.channel else ""
-        return f"Not sure which topic applies: post the escalation reference{where} for {decision.owner.role}{reach}."
-    text = (f"Escalate to {decision.level_name}: {decision.owner.role}{reach}, for the {decision.topic} topic "
-            f"({decision.owning_board})")
-    if decision.channel:
-        text += f"; Slack channel {decision.channel}"
-    text += "."
-    if decision.copy_to:
-        text += " Copy in " + "; ".join(c.role for c in decision.copy_to) + "."
-    return text
-
-
-_RULED_OUT = re.compile(r"\b(?:not|no|isn'?t|isnt|never)\s+((?:(?:an?|the)\s+)?[\w'-]+(?:\s+[\w'-]+)?)", re.IGNORECASE)
-
-
-def _ruled_out(description: str, scored: _Scored) -> bool:
-    """The phrase that matched follows a negation closely ("not DA", "not an offender")."""
-    matched = next((p for p in scored.candidate.phrases if p.text == scored.phrase), None)
-    if matched is None:
-        return False
-    for m in _RULED_OUT.finditer(description):
-        following = [w for w in words(m.group(1)) if w not in ("a", "an", "the")]
-        if (matched.initials and matched.initials in following) or {stem(w) for w in following} & matched.terms:
-            return True
-    return False
-
-
 def _candidate(rule: TopicRule | OutsideRule) -> _Candidate:
     found = [phrase(p) for p in phrases(rule.description)]
     special = tuple((case.when, frozenset(terms(case.when)))
@@ -431,4 +392,4 @@ def _dedupe(citations: Sequence[Citation]) -> list[Citation]:
     return out
 
 
-__all__ = ["Router", "describe"]
+__all__ = ["Router"]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from assistant.embedding import FakeEmbedder
-from assistant.escalations.router import Router, describe
+from assistant.escalations import Router, describe
 from assistant.escalations.rules import RULES_FILE, EscalationRules, load_rules
 
 REPO = Path(__file__).resolve().parents[2]
