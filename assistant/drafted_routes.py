@@ -10,7 +10,6 @@ escalations still needs the reviewed file. A drafted answer says where it was re
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import threading
@@ -22,6 +21,7 @@ from assistant.errors import ConfigError
 from assistant.escalations import EscalationService
 from assistant.escalations.draft import rules_from_document
 from assistant.kb_store import ManifestEntry
+from ingestion.discover import sha256_bytes
 from ingestion.loaders import load_file
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,13 @@ class DraftedRoutes:
             path = root / entry.source
             try:
                 raw = path.read_bytes()
-                if hashlib.sha256(raw).hexdigest() != entry.sha256:
+                if sha256_bytes(raw) != entry.sha256:
                     continue  # the file changed since it was loaded: its tables may no longer be these rules
                 # (A draft's review notes, such as a missing Slack channel, do not change who owns a level.)
                 rules, _ = rules_from_document(load_file(path, root), raw)
             except (OSError, ConfigError, ValueError) as exc:
-                log.info("no escalation rules could be drafted from %s: %s", entry.source, exc)
+                # (Document names and their contents stay out of the logs.)
+                log.info("a protocol document gave no escalation rules (%s)", type(exc).__name__)
                 continue
             return self._make(rules=rules, embedder=self._embedder)
         return None
