@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from assistant.analysis import split_parts
 from assistant.escalations import EscalationService, RouteDecision, describe, stale_warning_for_documents
-from assistant.escalations.phrases import role_alternatives
+from assistant.escalations.phrases import level_mention, role_alternatives
 from assistant.escalations.rules import EscalationRules, LevelRule
 from assistant.escalations.staleness import DocumentFingerprint
 from assistant.models import Answer, Citation
@@ -66,14 +66,9 @@ def is_escalation_question(question: str, level_names: Sequence[str] = ()) -> bo
     if not asks or not all(_HOW_LONG.search(p) or _CONTACT_DETAIL.search(p) for p in parts[1:]):
         return False
     # The stuck case is the first part's ("who chairs X, and their number if I escalate" asks about X).
-    if _ESCALATION.search(parts[0]) or _names_level(parts[0], level_names):
+    if _ESCALATION.search(parts[0]) or level_mention(level_names, usual=False).search(parts[0]):
         return True
     return bool(_STUCK.search(parts[0])) and not _CONTACT.search(question)
-
-
-def _names_level(text: str, level_names: Sequence[str]) -> bool:
-    words = {re.sub(r"\s*\d+$", "", name).strip() for name in level_names} - {""}
-    return any(re.search(rf"\b{re.escape(w)}\s*\d+\b", text, re.IGNORECASE) for w in words)
 
 
 def asked_level(rules: EscalationRules, question: str) -> LevelRule | None:
@@ -104,7 +99,7 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
     if decision.topic_id is None or decision.confidence < MIN_CONFIDENCE:
         return None
     if not reviewed and (decision.outside_protocol or "not_picked_up" in asked_fields(question)
-                         or (decision.reasons and decision.reasons[0].startswith("No topic is named outright"))):
+                         or decision.guessed):
         # Rules nobody has reviewed answer only the plain case: a guessed topic, a dispute the protocol sends
         # elsewhere or a referral nobody picked up (the pathway's own chase route) is left to the passages.
         return None
@@ -119,7 +114,7 @@ def compose(decision: RouteDecision, evidence: Answer, warnings: list[str], asks
     citations = list(decision.citations)
     marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
     parts = [f"{describe(decision)} {marks}".strip()]
-    if decision.reasons and decision.reasons[0].startswith("No topic is named outright"):
+    if decision.guessed:
         parts.append(f"(The question names no topic outright; check that {decision.topic} is the right one.)")
     if decision.other_topics:
         # Why this topic and not the other one the case touches: the protocol's rule for several topics.

@@ -37,6 +37,9 @@ class LadderStep:
     response_time: str
 
 
+GUESSED = "No topic is named outright"  # how the router's reasons open when it guessed the topic
+
+
 @dataclass(frozen=True)
 class RouteDecision:
     """Where a stuck case goes next, and why. ``topic_id`` is None when the topic could not be told."""
@@ -56,6 +59,11 @@ class RouteDecision:
     citations: tuple[Citation, ...] = ()
     ladder: tuple[LadderStep, ...] = ()
     confidence: float = 0.0
+
+    @property
+    def guessed(self) -> bool:
+        """No topic was named outright; the router took the closest match."""
+        return bool(self.reasons) and self.reasons[0].startswith(GUESSED)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -148,11 +148,14 @@ def statements_of(text: str) -> list[str]:
 _LEVEL_WORDS = ("level", "lvl", "lev", "stage", "tier", "step", "rung", "phase", "point")
 
 
-def level_mention(level_names: Sequence[str]) -> re.Pattern[str]:
-    """How a question names a level: the usual words, or the protocol's own ("EP3", "Escalation point 3")."""
+def level_mention(level_names: Sequence[str], before: str = "", usual: bool = True) -> re.Pattern[str]:
+    """How a question names a level: the usual words, or the protocol's own ("EP3", "Escalation point 3"), with
+    what must come ``before`` it; group 1 is the level's number."""
     own = {re.sub(r"\s*\d+$", "", name).strip().lower() for name in level_names}
-    names = sorted({*_LEVEL_WORDS, *(w for w in own if w)}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\s*(\d+)\b", re.IGNORECASE)
+    names = sorted({*(_LEVEL_WORDS if usual else ()), *(w for w in own if w)}, key=len, reverse=True)
+    if not names:
+        return re.compile(r"(?!x)x")  # nothing names a level
+    return re.compile(r"\b" + before + r"(?:" + "|".join(map(re.escape, names)) + r")\s*(\d+)\b", re.IGNORECASE)
 
 
 _RULED_OUT = re.compile(r"\b(?:not|no|isn'?t|isnt|never)\s+((?:(?:an?|the)\s+)?[\w'-]+(?:\s+[\w'-]+)?)", re.IGNORECASE)

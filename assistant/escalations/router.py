@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.embedding import Embedder
-from assistant.escalations.models import Contact, LadderStep, RouteDecision
+from assistant.escalations.models import GUESSED, Contact, LadderStep, RouteDecision
 from assistant.escalations.phrases import (
     Phrase,
     level_mention,
@@ -48,6 +48,8 @@ PHRASE_COVERAGE = 0.5
 WEAK_COVERAGE = 0.25
 MIN_SIMILARITY = 0.35
 SIMILARITY_MARGIN = 0.05
+# "it has got to step 4", "hit EP3": where the case is now.
+_NOW_AT = r"(?:got to|gotten to|reached|hit|is at|now at|currently at|sitting at)\s+(?:the\s+)?"
 OWNER_SHARE = 0.75  # of a job title's words, for a description to name that owner
 # "lvl" and "lev" are how staff type "level" in chat ("whos lvl 3?").
 # A job title, not an organisation ("Trading Standards Team Manager", not "WMC Children's Services").
@@ -103,8 +105,7 @@ class Router:
         self._unique = frozenset(t for t, n in counts.items() if n == 1)
         self._vectors: np.ndarray | None = None
         self._level_mention = level_mention([lv.name for lv in rules.levels])
-        self._level_now = re.compile(r"\b(?:got to|gotten to|reached|hit|is at|now at|currently at|sitting at)\s+"
-                                     r"(?:the\s+)?" + self._level_mention.pattern[2:], re.IGNORECASE)
+        self._level_now = level_mention([lv.name for lv in rules.levels], before=_NOW_AT)
 
     # -- public ---------------------------------------------------------------------------------------------
     @property
@@ -147,7 +148,7 @@ class Router:
             best = self._closest(scored)
             if best is not None:
                 chosen = best
-                reasons.append(f"No topic is named outright; {best.candidate.rule.name} is the closest match, "
+                reasons.append(f"{GUESSED}; {best.candidate.rule.name} is the closest match, "
                                "so check it.")
             else:
                 chosen = None
