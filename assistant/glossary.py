@@ -111,31 +111,43 @@ def learn_initialisms(texts: Iterable[str]) -> dict[str, str]:
     return out
 
 
-_LOWER_RUN = re.compile(r"(?<![\w'’-])[a-z]+(?:-[a-z]+)*(?:[ ]+[a-z]+(?:-[a-z]+)*)+")
+MAX_CANDIDATES = 4  # more phrases than this sharing the initials: the shortening is too ambiguous to guess
+_LOWER_RUN = re.compile(r"(?<![\w'’-])[a-z]+(?:-[a-z]+)*(?:,?[ ]+[a-z]+(?:-[a-z]+)*)+")
 
 
-def learn_phrase_initialisms(texts: Iterable[str], small: frozenset[str]) -> dict[str, str]:
+def learn_phrase_initialisms(texts: Iterable[str], small: frozenset[str]) -> tuple[dict[str, str],
+                                                                                 dict[str, list[str]]]:
     """Initials of the everyday phrases the documents repeat ('nte' → 'night-time economy', 'cp' → 'child
-    protection'): a fallback for chat shortenings of things the documents never write as a name. Only a phrase that
-    clearly dominates its initials, and is used at least twice, is kept."""
+    protection'): a fallback for chat shortenings of things the documents never write as a name. A phrase that
+    clearly dominates its initials and is used at least twice is kept. For other initials of three or more letters,
+    the phrases of three or more words that share them are returned as candidates ('eet' → 'employment, education
+    or training' or 'example enforcement target'), for the question's other words to choose between."""
     counts: dict[str, dict[str, int]] = {}
     for text in texts:
         for run in _LOWER_RUN.findall(text):
-            tokens = run.split()
+            tokens = run.replace(",", "").split()
             for a in range(len(tokens) - 1):
-                for b in range(a + 2, min(a + 3, len(tokens)) + 1):
+                for b in range(a + 2, min(a + 4, len(tokens)) + 1):
                     window = tokens[a:b]
                     # A small word may sit inside the phrase ("violence with injury": vwi), not at either end.
                     if window[0] in small or window[-1] in small or (len(window) == 2 and window[1] in small):
                         continue
-                    key = "".join(p[0] for w in window for p in w.split("-"))
-                    if 2 <= len(key) <= 5:
-                        names = counts.setdefault(key, {})
-                        phrase = " ".join(window)
-                        names[phrase] = names.get(phrase, 0) + 1
+                    phrase = " ".join(window)
+                    inner = [w for w in window if w not in small]
+                    # Initials are written with the small words ("vwi") or without them ("eet").
+                    for key in {"".join(p[0] for w in window for p in w.split("-")),
+                                "".join(p[0] for w in inner for p in w.split("-"))}:
+                        if 2 <= len(key) <= 5:
+                            names = counts.setdefault(key, {})
+                            names[phrase] = names.get(phrase, 0) + 1
     out: dict[str, str] = {}
+    candidates: dict[str, list[str]] = {}
     for key, names in counts.items():
         ranked = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))
         if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
             out[key] = ranked[0][0]
-    return out
+        elif len(key) >= 3:
+            longer = [name for name, _ in ranked if len(name.split()) >= 3]
+            if 0 < len(longer) <= MAX_CANDIDATES:
+                candidates[key] = longer
+    return out, candidates

@@ -109,7 +109,7 @@ class LoadedKB:
                 self.defined_in.setdefault(term, []).append(i)
         self.initialisms = learn_initialisms(c.text for c in chunks)
         # A table's column names ("current period") repeat on every row: only its values are phrases people use.
-        self.phrase_initialisms = learn_phrase_initialisms(
+        self.phrase_initialisms, self.phrase_candidates = learn_phrase_initialisms(
             (_ROW_KEYS.sub("; ", c.text) if c.kind == "table_row" else c.text for c in chunks), STOPWORDS)
         self.bm25 = bm25s.BM25()
         if chunks:
@@ -141,11 +141,26 @@ class LoadedKB:
             if (not meaning and ordinary is not None and key not in self.idf and key not in STOPWORDS
                     and ((3 <= len(key) <= 5 and not ordinary(key)) or (len(key) <= 5 and word.isupper()))):
                 # A shortening made up in chat ('csf'): the documents' name, else a phrase they repeat ('nte').
-                meaning = self.initialisms.get(key) or self.phrase_initialisms.get(key)
+                meaning = (self.initialisms.get(key) or self.phrase_initialisms.get(key)
+                           or self._phrase_in_context(key, question))
             if meaning and (word.isupper() or key not in self.idf or len(key) >= 3):
                 extra.append(meaning)
                 alternatives[stem(key)] = name_terms(meaning)
         return (question + (" (" + "; ".join(extra) + ")" if extra else "")), alternatives
+
+    def _phrase_in_context(self, key: str, question: str) -> str | None:
+        """Of the phrases sharing a shortening's initials, the one written beside the question's other words ('iom
+        cohort in EET': 'employment, education or training' is in the IOM cohort's row); none if that is unclear."""
+        others = {t for t in terms(question) if t != stem(key) and t in self.idf}
+        best: list[tuple[int, str]] = []
+        for phrase in self.phrase_candidates.get(key, []):
+            shared = max((len(others & set(self.chunk_terms[i])) for i, c in enumerate(self.chunks)
+                          if phrase in c.text.lower().replace(",", "")), default=0)
+            best.append((shared, phrase))
+        best.sort(reverse=True)
+        if best and best[0][0] >= 1 and (len(best) == 1 or best[0][0] > best[1][0]):
+            return best[0][1]
+        return None
 
     def repair(self, qterms: list[str]) -> list[str]:
         """Map terms unknown to the knowledge base to the closest known term (Slack typos: 'saftey', 'marac's')."""

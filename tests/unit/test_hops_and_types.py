@@ -79,11 +79,11 @@ def test_chat_shortenings_of_everyday_phrases_are_matched_when_one_phrase_domina
     texts = ["Violence in the night-time economy rose.", "Patrols cover the night-time economy at weekends.",
              "A child protection conference was held.", "Disputes about child protection thresholds.",
              "case panel met"]
-    found = learn_phrase_initialisms(texts, STOPWORDS)
+    found, _ = learn_phrase_initialisms(texts, STOPWORDS)
     assert found["nte"] == "night-time economy"  # hyphenated words give one initial each
     assert found["cp"] == "child protection"
-    close = learn_phrase_initialisms(["care plan reviewed", "care plan agreed", "case panel met", "case panel sat",
-                                      "case panel closed"], STOPWORDS)
+    close, _ = learn_phrase_initialisms(["care plan reviewed", "care plan agreed", "case panel met", "case panel sat",
+                                         "case panel closed"], STOPWORDS)
     assert "cp" not in close  # no phrase clearly dominates its initials
 
 
@@ -402,7 +402,17 @@ def test_initials_of_a_phrase_with_a_small_word_inside_are_learned() -> None:
     from assistant.text import STOPWORDS
 
     texts = ["recorded violence with injury fell", "violence with injury rose", "the violence with injury rate"]
-    assert learn_phrase_initialisms(texts, STOPWORDS).get("vwi") == "violence with injury"
+    assert learn_phrase_initialisms(texts, STOPWORDS)[0].get("vwi") == "violence with injury"
+
+
+def test_initials_used_once_are_candidates_for_the_questions_other_words_to_choose() -> None:
+    from assistant.glossary import learn_phrase_initialisms
+    from assistant.text import STOPWORDS
+
+    texts = ["cohort in employment, education or training", "for example enforcement target"]
+    found, candidates = learn_phrase_initialisms(texts, STOPWORDS)
+    assert "eet" not in found  # used once each: no phrase dominates
+    assert set(candidates["eet"]) == {"employment education or training", "example enforcement target"}
 
 
 def test_who_actually_chairs_asks_for_the_chair_stated() -> None:
