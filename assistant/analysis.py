@@ -35,7 +35,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding|"
                          r"underspend|overspend|spend|spent|how much(?! of the)(?! time)(?! longer)(?! notice)"
                          # "how much did it go up": a change in a figure, not an amount of money
-                         r"(?!\s+(?:did|has|have|had|is|was)\b[^?]{0,25}\b(?:go(?:ne)? (?:up|down)|ris\w*|rose|"
+                         r"(?!\s+(?:did|has|have|had|is|was)\b[^?]{0,50}\b(?:go(?:ne)? (?:up|down)|ris\w*|rose|"
                          r"increas\w*|fall\w*|fell|drop\w*|chang\w*|reduc\w*|grow\w*|grew)))\b",
                          re.I)),
     # Asking for a form (which one, where to get it), not mentioning one already sent.

@@ -77,7 +77,11 @@ class Answerer:
             for rank, (idx, _score) in enumerate(diverse(kb, ranking, k, PER_DOCUMENT)):
                 fused[idx] = fused.get(idx, 0.0) + 1.0 / (rrf + rank + 1)
         ids = set(analysis.ids)
-        by_row = {idx for i in ids for idx in kb.row_ids.get(i, [])}
+        defining = "definition" in analysis.answer_types
+        # The glossary row of a form the question mentions ("can i send the TRF1 anyway") says what the form is,
+        # which is only the answer when that is what was asked.
+        by_row = {idx for i in ids for idx in kb.row_ids.get(i, [])
+                  if defining or not is_definition(kb, kb.chunks[idx])}
         for idx in by_row:
             fused[idx] = fused.get(idx, 0.0) + 2.0 / rrf
         for idx in {idx for i in ids for idx in kb.lead_ids.get(i, [])} - by_row:
@@ -204,7 +208,8 @@ class Answerer:
         fused = self.retrieve(kb, analysis, vecs[0], expanded)
         scored = self.score_units(kb, analysis, fused, alts, qvec=vecs[0])
         if not scored or meeting_not_held(question, [d.date for d in kb.documents.values()
-                                                      if d.doc_type == MEETING_TYPE]):
+                                                      if d.doc_type == MEETING_TYPE],
+                                          [s.unit.text for s in scored[:UNIT_RERANK]]):
             return self._abstain(kb, analysis, fused)
         chosen: list[Scored] = []
         supports: list[float] = []

@@ -4,6 +4,7 @@ month (a meeting's minutes, a monthly report) are the likeliest source."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                "November", "December")
@@ -40,11 +41,29 @@ def dated_in(iso_date: str, asked: set[tuple[int, int | None]]) -> bool:
     return any(month == m and (y is None or y == year) for m, y in asked)
 
 
+RECALL_SPAN = 30  # how close before a month a decision word must be for the text to recall that month's decision
 _ASKS_DECISION = re.compile(r"\b(?:decide[ds]?|decision|agree[ds]?|approve[ds]?|resolve[ds]?|sign(?:ed)? off)\b", re.I)
 
 
-def meeting_not_held(question: str, meeting_dates: list[str]) -> bool:
-    """'What did the board decide in June 2026?' when no meeting record is dated in June 2026: the documents hold
-    no such meeting, so any decision found elsewhere would answer a different question."""
+def meeting_not_held(question: str, meeting_dates: list[str], evidence: Sequence[str] = ()) -> bool:
+    """'What did the board decide in June 2026?' when no meeting record is dated in June 2026 and no evidence
+    recalls a decision of that month ("this changes its own decision of 16 September 2025"): the documents hold no
+    such meeting, so any decision found elsewhere would answer a different question."""
     asked = months_asked(question)
-    return bool(asked) and bool(_ASKS_DECISION.search(question)) and not any(dated_in(d, asked) for d in meeting_dates)
+    if not asked or not _ASKS_DECISION.search(question) or any(dated_in(d, asked) for d in meeting_dates):
+        return False
+    return not any(_mentions(text, asked) for text in evidence)
+
+
+def _mentions(text: str, asked: set[tuple[int, int | None]]) -> bool:
+    for m in _MONTH.finditer(text):
+        if m.group(1).lower() in _AMBIGUOUS and not m.group(1)[0].isupper():
+            continue
+        month = _MONTHS.index(m.group(1)[:3].lower()) + 1
+        year = re.match(r"\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*)?,?\s*(20\d\d)\b", text[m.end():])
+        stated = int(year.group(1)) if year else (2000 + int(m.group(2)) if m.group(2) else None)
+        # ("its own decision of 16 September 2025", not "report back to the June 2026 meeting")
+        recalled = _ASKS_DECISION.search(text[max(0, m.start() - RECALL_SPAN):m.start()])
+        if recalled and any(month == am and (ay is None or ay == stated) for am, ay in asked):
+            return True
+    return False

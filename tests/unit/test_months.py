@@ -34,6 +34,11 @@ def test_a_decision_in_a_month_with_no_meeting_record_is_not_held() -> None:
     assert meeting_not_held("what did the gizmo board decide in june 2026 re widgets?", minutes)
     assert not meeting_not_held("what did the gizmo board decide in april about widgets?", minutes)
     assert not meeting_not_held("how many widgets were fixed in june 2026?", minutes)  # not a decision
+    # A later meeting recalls the June decision: the documents do hold it.
+    recalled = ["2.3 The Board noted that this changes its own decision of 16 June 2026, when it agreed to wait."]
+    assert not meeting_not_held("what did the gizmo board decide in june 26 re widgets?", minutes, recalled)
+    assert meeting_not_held("what did the gizmo board decide in june 26 re widgets?", minutes,
+                            ["The June 2025 meeting agreed to wait."])  # another year
 
 
 def test_a_figure_for_another_year_than_the_one_asked_is_another_period() -> None:
