@@ -24,7 +24,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                          r"(?:what'?s|whats|what is) the (?!latest|total|current|overall|same)"
                          r"(?:[\w-]+ ){1,4}number(?! of)|"
                          r"call(?!-)(?!\s+(?:blockers?|handl\w*|cent(?:re|er)s?|volumes?|logs?|data)\b)|ring(?!-)|telephone|tel|helpline|"
-                         r"24 ?h(?:ou)?r|(?:their|his|her|its|contact) number(?! of))\b", re.I)),
+                         r"24 ?h(?:ou)?r|(?:their|his|her|its|contact|referral|direct|duty|office) number(?! of)|"
+                         # "need the csep coordinator - what number?", not "what number are we aiming for"
+                         r"what number(?=\s*(?:\?|$|,|\band\b|for (?:the|a|an)\b)))\b", re.I)),
     ("email", re.compile(r"\b(e-?mail|mailbox|address (?:to|do i) send)\b", re.I)),
     ("definition", re.compile(r"\b(stand for|stands for|acronym|what does \w+ mean|meaning of|abbreviation)\b", re.I)),
     ("number", re.compile(r"\b(how many|how much|number of|latest (?:number|no|figure)s?|numbers|"

@@ -483,6 +483,13 @@ def test_a_thing_named_with_call_is_not_a_phone_question() -> None:
     assert "phone" in analyse("who do i call out of hours").answer_types
 
 
+def test_a_referral_number_or_a_bare_what_number_asks_for_a_phone_number() -> None:
+    assert "phone" in analyse("gizmo service referral number?").answer_types
+    assert "phone" in analyse("need the gizmo coordinator - what number? and when do they meet").answer_types
+    assert "phone" not in analyse("widget calls to police - whats the current figure").answer_types
+    assert "phone" not in analyse("widgets - what number are we aiming to get down to").answer_types
+
+
 def test_a_comparison_asks_the_same_question_of_both_things() -> None:
     from assistant.analysis import split_parts
 
