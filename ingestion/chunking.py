@@ -49,7 +49,8 @@ def chunk_document(doc: LoadedDocument, info: DocumentInfo, file_sha: str, max_c
         text = "\n".join(b.text for b in group)
         pieces = [text] if len(text) <= max_chars else [p.strip() for p in splitter.split_text(text)]
         for piece in pieces:
-            if len(piece.strip()) < min_chars:
+            # A short table row is still a fact ("Review: January 2027"); short loose text is a page number or stray.
+            if len(piece.strip()) < min_chars and not (first.kind == "table_row" and ": " in piece):
                 continue
             order = len(chunks)
             cid = hashlib.sha1(f"{file_sha}:{order}".encode()).hexdigest()[:20]
