@@ -27,6 +27,16 @@ def test_table_rows_are_their_own_chunks(corpus: Path) -> None:
     assert len(chunks) == 30 and all(c.kind == "table_row" and c.row_id for c in chunks)
 
 
+def test_a_short_key_value_row_is_kept_but_short_loose_text_is_not(tmp_path: Path) -> None:
+    (tmp_path / "p.md").write_text("# Gizmo protocol\n\n| | |\n|---|---|\n| Version | 2.0 |\n| Review | May 2027 |\n\n"
+                                   "Page 3\n\nGizmos are escalated to the widget lead within five working days.\n",
+                                   encoding="utf-8")
+    doc = load_file(tmp_path / "p.md", tmp_path)
+    texts = [c.text for c in chunk_document(doc, describe(doc, RULES), "sha", max_chars=900, min_chars=40)]
+    assert "Review: May 2027" in texts and "Version: 2.0" in texts
+    assert "Page 3" not in texts
+
+
 def test_types_dates_versions_and_supersession(corpus: Path) -> None:
     infos = {}
     for rel in ("strategy/safer-eastbrook-community-safety-strategy-2021-2024.pdf",
