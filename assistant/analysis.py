@@ -16,6 +16,11 @@ RETENTION = re.compile(r"\b(?:keep|kept|retain\w*|retention|hold on to|hang on t
                        r"destroyed)\b", re.IGNORECASE)
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("retention", RETENTION),
+    # "where's the money for that post coming from": how a thing is paid for, not an amount.
+    ("funding_source", re.compile(r"\b(?:where(?:'?s| is| does| do)? (?:the )?(?:money|funding|cash)\b[^?]{0,40}\bfrom|"
+                                  r"who(?:'?s| is)? (?:pay(?:s|ing)?|fund(?:s|ing)?)\b|how (?:is|are|was|were) "
+                                  r"(?:it|that|this|they|the [\w-]+) (?:being )?(?:funded|paid for)|funded (?:by|from)|"
+                                  r"source of (?:the )?(?:funding|money))", re.I)),
     ("reason", re.compile(r"\b(?:why|how come|what (?:was|were|is|are) the reasons?|reasons? (?:for|why))\b", re.I)),
     ("quorum", re.compile(r"\bquor(?:um|ate|acy)\b", re.I)),
     # ("call blockers", "call handlers": a thing named with "call", not a call to make)

@@ -29,6 +29,8 @@ FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quart
 # "Why were they against it" is answered by what was said for or against it, and why.
 REASON = re.compile(r"\b(?:because|due to|owing to|as a result|reasons?|said that|felt|concerns?|so that|in order to|"
                     r"explained|would (?:make|push|damage|mean|cause|lead|put|leave))\b", re.I)
+FUNDED = re.compile(r"\b(?:funded|funding|funds?|grant|allocation|paid (?:for )?(?:by|from|out of)|budget|"
+                    r"commissioned (?:by|from))\b", re.I)
 # "What's the quorum" is answered by a line that sets one ("quorate when five members…", "Quorum: 4"), not by a
 # pointer to where quorum is set out.
 _HOW_MANY = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|half|a third|two.thirds)"
@@ -62,7 +64,7 @@ GOVERNANCE = re.compile(r"\breport(?:s|ing)?\s+(?:in)?to\b|\bgovern(?:ance|ed\s+
 RETAINED = re.compile(r"\b(?:retain\w*|retention|kept|keep for|destroy\w*|delet\w*|dispos\w*)\b", re.I)
 
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "retention": RETAINED, "quorum": QUORUM, "reason": REASON,
+    "retention": RETAINED, "quorum": QUORUM, "reason": REASON, "funding_source": FUNDED,
     "ownership": OWNERSHIP, "consent": CONSENT,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
     "timescale": TIMESCALE, "frequency": FREQUENCY, "meeting_frequency": MEETING_FREQUENCY,

@@ -525,3 +525,11 @@ def test_a_short_lead_in_before_the_second_question_word_still_splits_the_parts(
     assert parts == ["whats the out of hours widget number", "on the latest dashboard what % get a visit"]
     assert "phone" in analyse(parts[0]).answer_types
     assert "phone" not in analyse("whats the latest number for widget crime").answer_types
+
+
+def test_where_the_money_comes_from_asks_how_a_thing_is_funded() -> None:
+    assert "funding_source" in analyse("the 3rd gizmo post - where's the money for that coming from?").answer_types
+    assert "funding_source" in analyse("who pays for the widget scheme").answer_types
+    assert "funding_source" not in analyse("how much is the widget grant").answer_types
+    assert type_match(("funding_source",), "Funded from the gizmo allocation.") == 1.0
+    assert type_match(("funding_source",), "Two gizmo posts start in April.") == 0.0
