@@ -150,3 +150,19 @@ def test_either_of_two_words_written_as_alternatives_names_the_thing(real_assist
     assert not answer.abstained
     assert answer.citations[0].source.endswith("information-sharing-agreement-summary.pdf")
     assert re.search(r"\b\d+ years\b", answer.answer)
+
+
+def test_a_stuck_case_that_cannot_wait_gets_the_protocols_emergency_advice_first(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("its 7pm, kid at risk tonight and police + childrens services cant agree who goes "
+                                "out. who do i escalate to?")
+    lead = answer.citations[0]
+    assert lead.document_type == "protocol" and re.search(r"\b999\b", lead.snippet)
+    assert answer.answer.index("999") < answer.answer.index("[2]")  # the emergency advice comes before the ladder
+    calm = real_assistant.ask("mental health stuck case - who do i escalate to at level 2?")
+    assert "999" not in calm.answer  # no emergency advice when the case can wait
+
+
+def test_a_decision_recalled_by_later_minutes_is_answered_from_them(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("before dasv went to weekly marac, what had they decided back in sept 25 about it?")
+    assert not answer.abstained and answer.citations[0].document_type == "minutes"
+    assert "September 2025" in answer.citations[0].snippet

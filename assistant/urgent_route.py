@@ -1,0 +1,67 @@
+"""A stuck case that cannot wait ("7pm on a fri, 15yo at risk tonight"): the protocol's own emergency advice first.
+
+Escalation protocols say what to do when waiting would leave someone at risk (call 999, the out-of-hours duty
+team, an urgent route straight to a senior level). The router's ladder is the wrong first answer then, so the
+protocol's own urgent passage leads, cited, and the ladder follows for the morning.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.evidence import units_of
+from assistant.index import LoadedKB
+from assistant.models import Answer, Citation
+
+# The question says the case cannot wait: now, tonight, out of hours, at the weekend, in danger.
+URGENT_QUESTION = re.compile(
+    r"\b(?:tonight|right now|out of hours|ooh|this evening|overnight|(?:at|over) the weekend|immediate(?:ly)?|"
+    r"emergency|urgent(?:ly)?|in danger|at risk (?:now|today|tonight)|can'?t wait|"
+    r"\d{1,2}(?::\d\d)? ?pm|(?:on a|it'?s) (?:fri|sat|sun)\w*)\b", re.I)
+# What an urgent passage says; a passage needs two of these to be the protocol's emergency advice.
+_SIGNALS = (
+    re.compile(r"\b999\b"),
+    re.compile(r"\burgent\b", re.I),
+    re.compile(r"\bemergenc\w*", re.I),
+    re.compile(r"\bimmediate(?:ly)? (?:risk|danger)|\bat (?:immediate )?risk of serious harm\b|\bimmediate danger\b",
+               re.I),
+    re.compile(r"\bout[- ]of[- ]hours\b|\bduty (?:team|inspector|officer|manager|director)\b", re.I),
+    re.compile(r"\bsame day\b|\bact first\b|\bstraight to\b", re.I),
+)
+MIN_SIGNALS = 2
+WHOLE_PARAGRAPH = 600
+
+
+def urgent_passage(kb: LoadedKB, source: str) -> tuple[str, Citation] | None:
+    """The protocol's sentence with the most emergency signals (at least two), with its citation."""
+    best: tuple[int, int, str, int] | None = None
+    for idx in kb.by_source.get(source, []):
+        chunk = kb.chunks[idx]
+        for unit in units_of(chunk, max_chars=400):
+            n = sum(1 for s in _SIGNALS if s.search(unit.text))
+            if n >= MIN_SIGNALS and (best is None or n > best[0]):
+                best = (n, -chunk.order, unit.text, idx)
+    if best is None:
+        return None
+    chunk, doc = kb.chunks[best[3]], kb.documents[source]
+    # The whole paragraph when it is short: the urgent route's next sentence is often the out-of-hours number.
+    text = chunk.text if chunk.kind != "table_row" and len(chunk.text) <= WHOLE_PARAGRAPH else best[2]
+    return text, Citation(source=source, page=chunk.page, section=chunk.section, snippet=text, score=1.0,
+                             title=doc.title, row_id=chunk.row_id, document_type=doc.doc_type,
+                             document_date=doc.date, version=doc.version, status=doc.status)
+
+
+def with_urgent_route(kb: LoadedKB, protocol_source: str, question: str, answer: Answer) -> Answer:
+    """``answer`` led by the protocol's urgent advice when the question says the case cannot wait."""
+    if answer.abstained or not URGENT_QUESTION.search(question):
+        return answer
+    found = urgent_passage(kb, protocol_source)
+    if found is None:
+        return answer
+    text, citation = found
+    if any(c.snippet == text for c in answer.citations):
+        return answer
+    # The router's markers [1], [2] … move up by one: the urgent passage is [1].
+    body = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}]", answer.answer)
+    return answer.model_copy(update={"answer": f"{text} [1] The usual route: {body}",
+                                     "citations": [citation, *answer.citations]})
