@@ -84,7 +84,8 @@ class Answerer:
                   if defining or not is_definition(kb, kb.chunks[idx])}
         for idx in by_row:
             fused[idx] = fused.get(idx, 0.0) + 2.0 / rrf
-        for idx in {idx for i in ids for idx in kb.lead_ids.get(i, [])} - by_row:
+        for idx in {idx for i in ids for idx in kb.lead_ids.get(i, [])
+                    if defining or not is_definition(kb, kb.chunks[idx])} - by_row:
             fused[idx] = fused.get(idx, 0.0) + 1.0 / rrf
         qset = set(qterms)
         for idx in list(fused):

@@ -11,6 +11,10 @@ from collections.abc import Iterable
 _INLINE = re.compile(r"\b((?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|the|&|on|in|to)\s+)*){1,7}[A-Z][\w'’-]*)"
                      r"\s+\(([A-Z][A-Za-z]{1,7})\)")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]{1,7}s?$")
+# A form or document code a glossary table explains ("Term: SCE1; Meaning: Stuck Case Escalation Form").
+_FORM = re.compile(r"^[A-Z][A-Za-z&]{1,7}\d{1,2}$")
+# The first column of a glossary table.
+GLOSSARY_KEY = re.compile(r"(?:term|acronym|abbreviation|short ?form|initials)s?", re.I)
 # A glossary written as lines: "SSDG (local) – Safer Streets Delivery Group.", "IOM: Integrated Offender Management" or
 # "EDS ........ Emergency Duty Service".
 _LINE = re.compile(r"^([A-Z][A-Za-z&]{1,7}s?)\b(?:\s*\([^)]{1,20}\))?\s*(?:[–—:]|-\s|\.{3,})\s*(.+)$")
@@ -22,7 +26,9 @@ def learn_acronyms(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
     for kind, text in rows:
         if kind == "table_row":
             pairs = [p.partition(": ")[2] or p for p in text.split("; ")]
-            if len(pairs) >= 2 and _ACRONYM.match(pairs[0]) and sum(ch.isupper() for ch in pairs[0]) >= 2:
+            key = text.partition(": ")[0]
+            named = _ACRONYM.match(pairs[0]) or (GLOSSARY_KEY.fullmatch(key) and _FORM.match(pairs[0]))
+            if len(pairs) >= 2 and named and sum(ch.isupper() for ch in pairs[0]) >= 2:
                 meaning = re.split(r"[.:;(]", pairs[1], maxsplit=1)[0].strip()
                 if len(meaning.split()) > 10:  # "Domestic Abuse Related Death Review, the current name for …"
                     meaning = meaning.split(",", 1)[0].strip()

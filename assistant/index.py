@@ -134,7 +134,7 @@ class LoadedKB:
         """
         extra: list[str] = []
         alternatives: dict[str, list[str]] = {}
-        for word in re.findall(r"\b[A-Za-z]{2,8}s?\b", question):
+        for word in re.findall(r"\b[A-Za-z]{2,8}(?:s|\d{1,2})?\b", question):
             key = word.lower()
             meaning = self.acronyms.get(key) or (self.acronyms.get(key[:-1]) if key.endswith("s") else None)
             # Written in capitals ("DA forum") it is an acronym even when it is also a word.
@@ -145,7 +145,8 @@ class LoadedKB:
                            or self._phrase_in_context(key, question))
             if meaning and (word.isupper() or key not in self.idf or len(key) >= 3):
                 extra.append(meaning)
-                alternatives[stem(key)] = name_terms(meaning)
+                if not key[-1].isdigit():  # a passage naming the tasking group does not hold the form "PTG1"
+                    alternatives[stem(key)] = name_terms(meaning)
         return (question + (" (" + "; ".join(extra) + ")" if extra else "")), alternatives
 
     def _phrase_in_context(self, key: str, question: str) -> str | None:

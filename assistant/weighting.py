@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 
 from assistant.analysis import Analysis, identifiers
-from assistant.glossary import is_glossary_list
+from assistant.glossary import GLOSSARY_KEY, is_glossary_list
 from assistant.index import IndexedChunk, LoadedKB
 from assistant.text import STOPWORDS, stem, words
 
@@ -49,8 +49,9 @@ def term_weights(kb: LoadedKB, analysis: Analysis, rare: set[str] | None = None,
 def is_definition(kb: LoadedKB, chunk: IndexedChunk) -> bool:
     if chunk.kind != "table_row":
         return is_glossary_list(chunk.text)
-    first = chunk.text.split("; ", 1)[0].partition(": ")[2].strip().lower()
-    return first in kb.acronyms
+    key, _, first = chunk.text.split("; ", 1)[0].partition(": ")
+    # A glossary table's row, by its columns ("Term: SCE1; Meaning: …"), or by the acronym it explains.
+    return bool(GLOSSARY_KEY.fullmatch(key.strip())) or first.strip().lower() in kb.acronyms
 
 
 def present(term: str, have: set[str] | frozenset[str], alts: dict[str, list[str]]) -> float:

@@ -533,3 +533,13 @@ def test_where_the_money_comes_from_asks_how_a_thing_is_funded() -> None:
     assert "funding_source" not in analyse("how much is the widget grant").answer_types
     assert type_match(("funding_source",), "Funded from the gizmo allocation.") == 1.0
     assert type_match(("funding_source",), "Two gizmo posts start in April.") == 0.0
+
+
+def test_a_glossary_table_teaches_form_codes_but_a_kpi_row_is_no_glossary() -> None:
+    from assistant.glossary import learn_acronyms
+
+    rows = [("table_row", "Term: GZF1; Meaning: Gizmo Referral Form (local)."),
+            ("table_row", "kpi id: GZ01; indicator: Gizmo referrals; current: 40")]
+    found = learn_acronyms(rows)
+    assert found.get("gzf1") == "Gizmo Referral Form"
+    assert "gz01" not in found
