@@ -7,9 +7,11 @@ import uuid
 from dataclasses import dataclass
 
 from assistant.analysis import Analysis
+from assistant.attendees import explain_initials, meeting_label
 from assistant.evidence import Unit, units_of
 from assistant.index import LoadedKB
 from assistant.models import Answer, Citation, DocumentPointer
+from assistant.priors import MEETING_TYPE
 from assistant.prompts import Prompts
 from ingestion.screening import strip_instructions
 
@@ -58,6 +60,8 @@ def compose(kb: LoadedKB, analysis: Analysis, chosen: list[Scored], max_chars: i
     parts: list[tuple[str, int]] = []
     asks_place = bool(ASKS_PLACE.search(analysis.text))
     heading_word = (m.group(1).lower() if (m := ASKS_HEADING.search(analysis.text)) else "")
+    explained: set[str] = set()
+    labelled: set[str] = set()
     for s in chosen:
         chunk = s.unit.chunk
         doc = kb.documents[chunk.source]
@@ -80,6 +84,12 @@ def compose(kb: LoadedKB, analysis: Analysis, chosen: list[Scored], max_chars: i
         text = _LEADER.sub(" – ", text)  # "SWEP ........ Seasonal …": a glossary's dot leaders read as a dash
         if doc.status == "superseded":
             text = f"(from the superseded {doc.title}) {text}"
+        if doc.doc_type == MEETING_TYPE:
+            # Which meeting said it, and who its initials are: "SB asked …" at a meeting the reader never saw.
+            text = explain_initials(text, kb.attendees_of(chunk.source), explained)
+            if chunk.source not in labelled:
+                labelled.add(chunk.source)
+                text = f"({meeting_label(doc.title, doc.date)}) {text}"
         parts.append((text, n))
     # One marker per run of units from the same passage ("… except where: there is a risk …; … [1]").
     runs = [f"{t} [{n}]" if i + 1 == len(parts) or parts[i + 1][1] != n else t for i, (t, n) in enumerate(parts)]

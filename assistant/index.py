@@ -15,6 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from assistant.analysis import identifiers
+from assistant.attendees import learn_attendees
 from assistant.glossary import defined_terms, learn_acronyms, learn_initialisms, learn_phrase_initialisms
 from assistant.kb_store import ManifestEntry
 from assistant.text import STOPWORDS, name_terms, stem, terms
@@ -101,6 +102,7 @@ class LoadedKB:
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self.vocab = sorted(self.idf)  # sorted: a typo equally close to two terms is repaired the same way every run
         self._repaired: dict[str, str] = {}
+        self._attendees: dict[str, dict[str, str]] = {}
         self.acronyms = learn_acronyms((c.kind, c.text) for c in chunks)
         # Where each known acronym is defined (a glossary line or row): "what does X stand for" reads it there.
         self.defined_in: dict[str, list[int]] = {}
@@ -114,6 +116,13 @@ class LoadedKB:
         self.bm25 = bm25s.BM25()
         if chunks:
             self.bm25.index(self.chunk_terms, show_progress=False)
+
+    def attendees_of(self, source: str) -> dict[str, str]:
+        """Who the initials in a meeting record are, from its own attendance list (read once per document)."""
+        if source not in self._attendees:
+            self._attendees[source] = learn_attendees(
+                ((self.chunks[i].kind, self.chunks[i].text) for i in self.by_source.get(source, [])), self.acronyms)
+        return self._attendees[source]
 
     def has_prefix(self, word: str) -> bool:
         """True when a known term starts with ``word`` (a shortening such as 'coord' for 'coordinator')."""

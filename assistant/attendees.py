@@ -1,0 +1,53 @@
+"""Who the initials in minutes are: "SB asked that …" means little to a reader who was not at the meeting.
+
+Minutes list their attendees once ("DK – Detective Superintendent, BCU lead (Chair)", or a table of initials and
+roles) and then use the initials throughout. The list is read per document, so "SB" is resolved from the same
+meeting's attendance, never from another document's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.months import MONTH_NAMES
+
+# "- DK – Detective Superintendent, …", "MB: ASB Manager, …", "TR - Head of the VRU"
+_LINE = re.compile(r"^\s*(?:[-*•]\s*)?([A-Z]{2,3})\s*(?:[–—:|]|\s-)\s*([A-Z][^\n]{3,160}?)\s*$")
+_CELL_INITIALS = re.compile(r"^[A-Z]{2,3}$")
+INITIALS = re.compile(r"\b([A-Z]{2,3})\b")
+MAX_EXPLAINED = 2  # initials explained per answer: more would bury the answer
+
+
+def learn_attendees(texts: Iterable[tuple[str, str]], acronyms: dict[str, str]) -> dict[str, str]:
+    """{initials: role} from one document's (kind, text) chunks; initials that are also acronyms are left out."""
+    out: dict[str, str] = {}
+    for kind, text in texts:
+        if kind == "table_row":
+            values = [part.partition(": ")[2].strip() for part in text.split("; ")]
+            if len(values) >= 2 and _CELL_INITIALS.match(values[0]) and values[1]:
+                out.setdefault(values[0], ", ".join(v for v in values[1:] if v))
+            continue
+        for line in text.split("\n"):
+            m = _LINE.match(line)
+            if m:
+                out.setdefault(m.group(1), m.group(2).rstrip(".;"))
+    return {k: v for k, v in out.items() if k.lower() not in acronyms}
+
+
+def explain_initials(text: str, attendees: dict[str, str], already: set[str]) -> str:
+    """``text`` followed by who its initials are ("(SB: Director of Partnerships, East Thames ICB)")."""
+    found = [i for i in dict.fromkeys(INITIALS.findall(text)) if i in attendees and i not in already]
+    found = found[:max(0, MAX_EXPLAINED - len(already))]
+    already.update(found)
+    if not found:
+        return text
+    return f"{text} ({'; '.join(f'{i}: {attendees[i]}' for i in found)})"
+
+
+def meeting_label(title: str, iso_date: str) -> str:
+    """'SEP Executive Board – Minutes', '2026-01-22' → 'SEP Executive Board, 22 January 2026'."""
+    name = re.sub(r"\s*[–—:-]\s*minutes\b.*$", "", title, flags=re.I).strip() or title
+    if len(iso_date) == 10 and iso_date[:4].isdigit() and iso_date[5:7].isdigit() and iso_date[8:].isdigit():
+        return f"{name}, {int(iso_date[8:])} {MONTH_NAMES[int(iso_date[5:7]) - 1]} {iso_date[:4]}"
+    return name
