@@ -58,6 +58,11 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("role", re.compile(r"\b(who|whom|whose|owner|owns|chair|chairs|lead|responsible|contact|escalate to)\b", re.I)),
     ("ownership", re.compile(r"\b(owns?|owner|responsib\w*|take (?:it )?over|take it off|hand(?:s|ed)? (?:it )?over|"
                              r"handoff|hand-off|still (?:on )?me|still mine|who has the case)\b", re.I)),
+    # "does the pathway cover her or is it adults only", "is he eligible": who the service is for.
+    ("eligibility", re.compile(r"\b(?:eligib\w*|qualif(?:y|ies)|adults? only|too (?:young|old)|age limit|how old|"
+                               r"min(?:imum)? age|cover(?:s|ed)? (?:her|him|them|under|over|people|children|kids|"
+                               r"adults|young)|does (?:it|this|that|the \w+) (?:apply|cover)|"
+                               r"who can (?:use|be referred|refer))\b", re.I)),
     ("consent", re.compile(r"\b(consent|agree|permission|refus\w*|won'?t agree|declin\w*|without (?:their|them))\b",
                            re.I)),
     # "which board does the PTG report to", "what is it governed by": the body above it.

@@ -48,6 +48,9 @@ GLOSSARY_WEIGHT = 0.8
 STRICT_TYPES = ("phone", "email", "form", "timescale", "frequency", "meeting_frequency", "count", "money",
                 "governance", "retention", "quorum")
 STRICT_MISS = 0.85
+# Kinds of answer worth looking further down the ranking for, though their absence does not mean "not answered".
+SOUGHT_TYPES = ("eligibility", "funding_source")
+SOUGHT_BONUS = 0.1
 PER_DOCUMENT = 12
 RELATION_BONUS = 0.3
 CHANGE_BONUS = 0.15
@@ -110,10 +113,12 @@ class Answerer:
         if not top:
             return []
         strict = tuple(t for t in analysis.answer_types if t in STRICT_TYPES)
-        if strict:
-            # A fact of the kind asked for (an amount, a phone number) a little further down the ranking.
+        sought = tuple(t for t in analysis.answer_types if t in STRICT_TYPES + SOUGHT_TYPES)
+        soft = tuple(t for t in sought if t in SOUGHT_TYPES)
+        if sought:
+            # A fact of the kind asked for (an amount, a phone number, who a service is for) a little further down.
             top += [kv for kv in ranked[CANDIDATES:]
-                    if type_match(strict, kb.chunks[kv[0]].text) == 1.0][:CANDIDATES // 2]
+                    if type_match(sought, kb.chunks[kv[0]].text) == 1.0][:CANDIDATES // 2]
         if analysis.relation:
             # "Chair: Director of Public Health" in a table further down beats minutes that only say "the Chair".
             top += [kv for kv in ranked[CANDIDATES:]
@@ -140,6 +145,8 @@ class Answerer:
                 coverage = covered / total
                 chunk_norm = fscore / best
                 score = 0.45 * chunk_norm + 0.4 * coverage + 0.15 * type_match(analysis.answer_types, text)
+                if soft and type_match(soft, text) == 1.0:
+                    score += SOUGHT_BONUS  # "is it adults only": the line saying who the service is for
                 if strict and type_match(strict, text) == 0.0:
                     score *= STRICT_MISS  # a phone question is not answered by a sentence without a number
                 if analysis.wants_current and "status" in analysis.answer_types and CHANGED.search(text):

@@ -53,6 +53,11 @@ STATUS = re.compile(r"\b(?:complete[d]?|green|amber|red|blue|on track|delayed|op
 
 OWNERSHIP = re.compile(r"\b(?:owns?|owner|responsib\w*|until|from the point|remains?|keeps?|takes? over|"
                        r"lead(?:s)? (?:on|the)|allocated)\b", re.I)
+# "Who can use this pathway": an age, a group the service is for or not for.
+ELIGIBLE = re.compile(r"\b(?:aged? (?:\d+|under|over|between|from)|\d+ (?:and|or) (?:over|above|under|older)|"
+                      r"(?:over|under) (?:the age of )?\d+|\d+ ?(?:to|-|–) ?\d+ years|years? old|eligib\w*|"
+                      r"who can (?:use|be referred|refer)|(?:is|are) not for|only for|does not cover|"
+                      r"cannot be referred|excluded)\b", re.I)
 CONSENT = re.compile(r"\b(?:consent|agree\w*|without (?:their|the person's)|declin\w*|refus\w*)\b", re.I)
 
 # "Reports to: ASB Board", "Governance: Violence & Exploitation Board", "overseen by", "a sub-group of".
@@ -65,7 +70,7 @@ RETAINED = re.compile(r"\b(?:retain\w*|retention|kept|keep for|destroy\w*|delet\
 
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "retention": RETAINED, "quorum": QUORUM, "reason": REASON, "funding_source": FUNDED,
-    "ownership": OWNERSHIP, "consent": CONSENT,
+    "ownership": OWNERSHIP, "consent": CONSENT, "eligibility": ELIGIBLE,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
     "timescale": TIMESCALE, "frequency": FREQUENCY, "meeting_frequency": MEETING_FREQUENCY,
     "role": ROLE,

@@ -543,3 +543,11 @@ def test_a_glossary_table_teaches_form_codes_but_a_kpi_row_is_no_glossary() -> N
     found = learn_acronyms(rows)
     assert found.get("gzf1") == "Gizmo Referral Form"
     assert "gz01" not in found
+
+
+def test_who_a_service_is_for_is_an_eligibility_question() -> None:
+    assert "eligibility" in analyse("17yo - does the gizmo pathway cover her or is it adults only?").answer_types
+    assert "eligibility" in analyse("is he eligible for the widget scheme").answer_types
+    assert "eligibility" not in analyse("who chairs the gizmo panel").answer_types
+    assert type_match(("eligibility",), "Anyone aged 16 or over can be referred.") == 1.0
+    assert type_match(("eligibility",), "Referrals are sent by secure email.") == 0.0
