@@ -131,6 +131,12 @@ def main() -> None:
             ("Seventh blind batch, written mid-session 6 in the dev file's proportions "
              "(tests/eval/eastbrook-fresh7.jsonl; first score 52% (21/40) at that point's code, tuned on since)",
              EVAL / "eastbrook-fresh7.jsonl"),
+            ("Eighth blind batch, written in session 7 in the dev file's proportions "
+             "(tests/eval/eastbrook-fresh8.jsonl; first score 58% (23/40), tuned on since)",
+             EVAL / "eastbrook-fresh8.jsonl"),
+            ("Ninth blind batch, written in session 7 in the dev file's proportions, weighted to less obvious "
+             "sections (tests/eval/eastbrook-fresh9.jsonl; first score 40% (16/40); kept aside, not tuned on)",
+             EVAL / "eastbrook-fresh9.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
