@@ -55,3 +55,8 @@ def test_a_figure_for_another_year_than_the_one_asked_is_another_period() -> Non
     assert not other_period("gizmo grant for 25/26?", unit("Stream: Gizmo grant; 2025-26 amount: £1,036,000"))
     assert not other_period("widgets in 2025-26?", unit("Widgets: 41; current period: Apr 2025-Mar 2026"))
     assert not other_period("how much is the gizmo grant", unit("2025-26 amount: £1,036,000"))
+
+
+def test_small_numbers_written_as_words_match_digits() -> None:
+    assert "3" in terms("Three or more call-outs") and "3" in terms("called out 3 times")
+    assert "1" not in terms("the old one")  # "one" is as often a pronoun
