@@ -64,8 +64,8 @@ _MONTH_SHORT["sept"] = stem("september")
 
 # Documents write small numbers as words ("three or more call-outs"), chat as digits ("3 times"). ("one" is left
 # alone: it is as often a pronoun, "the old one".)
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(),
-                                                  start=2)}
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(["two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                                  "ten", "eleven", "twelve"], start=2)}
 
 
 def terms(text: str) -> list[str]:
