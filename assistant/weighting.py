@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.analysis import Analysis, identifiers
+from assistant.analysis import Analysis, identifiers, scene_and_ask
 from assistant.glossary import GLOSSARY_KEY, is_glossary_list
 from assistant.index import IndexedChunk, LoadedKB
 from assistant.text import STOPWORDS, stem, words
@@ -17,6 +17,7 @@ UNSEEN_WEIGHT = 1.2
 COMMON_WORD_WEIGHT = 0.7
 KEY_IDF = 3.5  # a term in at most a few dozen chunks: the question is about that thing
 TOPIC_WORDS = 6  # a leading topic ('forced marriage - …') is a few words
+SHORT_QUESTION = 12  # words: a longer question without a leading topic mixes scene and ask
 TOPIC_WORD_MIN = 6  # shorter unseen words are mostly chat ('kid', 'mum', 'guy')
 
 
@@ -109,7 +110,10 @@ def topic_unknown(kb: LoadedKB, question: str, ordinary: Callable[[str], bool]) 
     uses (a full dictionary word, not chat shorthand or a typo), so the documents are not about it."""
     topic = re.split(r"\s[-–—:]\s", question, maxsplit=1)
     if len(topic) < 2 or len(topic[0].split()) > TOPIC_WORDS:
-        return False
+        # No topic leads: a short question's own words ("timescale for removing offensive graffiti") are its topic.
+        if len(topic) >= 2 or len(scene_and_ask(question)[0]) or len(words(question)) > SHORT_QUESTION:
+            return False
+        topic = [question]
     if any(i in kb.row_ids or i in kb.lead_ids for i in identifiers(topic[0])):
         return False  # it names a form or an action the documents hold
     unknown = known = 0

@@ -322,6 +322,21 @@ def test_a_scene_that_names_a_known_form_is_not_an_unknown_topic() -> None:
     assert topic_unknown(kb, "forced marriage - who do we refer to?", lambda w: True)  # type: ignore[arg-type]
 
 
+def test_a_short_question_about_something_no_document_mentions_is_an_unknown_topic() -> None:
+    from types import SimpleNamespace
+
+    from assistant.weighting import topic_unknown
+
+    known = {"timescal": 2.0, "remov": 2.0, "gizmo": 3.0}
+    kb = SimpleNamespace(row_ids={}, lead_ids={}, idf_of=lambda t: known.get(t, 0.0), repair=lambda ts: ts,
+                         has_prefix=lambda w: False)
+    assert topic_unknown(kb, "whats the timescale for removing offensive graffiti", lambda w: True)  # type: ignore[arg-type]
+    assert not topic_unknown(kb, "whats the timescale for removing a gizmo", lambda w: True)  # type: ignore[arg-type]
+    # a scene before the ask is the case's details, which no document need mention
+    assert not topic_unknown(kb, "neighbour stole pension savings. timescale for removing?",  # type: ignore[arg-type]
+                             lambda w: True)
+
+
 def test_which_group_owns_it_then_its_chair_carries_the_rows_owner_group() -> None:
     row = "Ref: QZ-03; What we will do: Run a clinic; Accountable officer: Detective Inspector; Owner group: QHG"
     assert carried_context("clinic action is stalled - which group owns it", row, "who chairs that group") == "QHG"
