@@ -109,6 +109,25 @@ class Analysis:
     entities: tuple[str, ...] = ()  # terms written as names or acronyms (Hollinsford, PCSOs)
     wants_old: bool = False  # "the old 2021-24 strategy": a superseded document is what is asked about
     relation: str = ""  # "chair" for "who chairs …": the evidence should say who holds that role
+    claimed: tuple[str, ...] = ()  # "still 120 a yr?", "i thought there were 3": a value the asker holds, maybe old
+
+
+# "is it still 40 cases", "still taking up to 120", "i thought there were 3", "i had 29 from the feb mins",
+# "i've got 302k written down": the asker's own figure, which the question doubts.
+_CLAIM = re.compile(r"\b(?:still(?: \w+)?|i thought(?: (?:there|it) (?:were|was|is|are))?|i had|i(?:'?ve| have) got|"
+                    r"i was told|thought it was)\s+(?:up to |about |around |only |at )?(\d[\d,.]*k?)\b", re.I)
+
+
+def claimed_values(question: str) -> tuple[str, ...]:
+    """The figures the asker already holds ("120", "302000"), in the forms documents write them."""
+    out: list[str] = []
+    for raw in _CLAIM.findall(question):
+        value = raw.lower().replace(",", "").rstrip(".")
+        if value.endswith("k") and value[:-1].replace(".", "").isdigit():
+            value = str(int(float(value[:-1]) * 1000))
+        if value.replace(".", "").isdigit():
+            out.append(value)
+    return tuple(dict.fromkeys(out))
 
 
 def identifiers(text: str) -> list[str]:
@@ -243,4 +262,5 @@ def analyse(question: str) -> Analysis:
     return Analysis(text=question, terms=asked, answer_types=types,
                     ids=tuple(dict.fromkeys(identifiers(question))), parts=tuple(split_parts(question)),
                     wants_current=bool(_CURRENT.search(question)), entities=entities,
-                    wants_old=bool(_OLD.search(question)), relation=_relation(question))
+                    wants_old=bool(_OLD.search(question)), relation=_relation(question),
+                    claimed=claimed_values(question))

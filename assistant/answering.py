@@ -13,7 +13,16 @@ from assistant.answer_text import Scored, abstention, compose, with_items
 from assistant.corroboration import corroborating
 from assistant.counting import counted_noun, counts
 from assistant.embedding import Embedder
-from assistant.evidence import CHANGED, Unit, compact_row, is_caption, states_relation, type_match, units_of
+from assistant.evidence import (
+    CHANGED,
+    Unit,
+    compact_row,
+    is_caption,
+    states_relation,
+    states_value,
+    type_match,
+    units_of,
+)
 from assistant.focus import off_focus
 from assistant.glossary import defines_term
 from assistant.hops import carried_context
@@ -54,6 +63,7 @@ SOUGHT_BONUS = 0.1
 PER_DOCUMENT = 12
 RELATION_BONUS = 0.3
 CHANGE_BONUS = 0.15
+CLAIM_WEIGHT = 0.85
 CANDIDATES = 10
 ID_SUPPORT = 0.5
 NEWER_LEAD = 0.85  # how close a later document's unit must score to replace an older lead on a 'still/yet' question
@@ -154,6 +164,8 @@ class Answerer:
                 if analysis.relation:
                     # "who chairs the board" is answered by "Chair: …", not by minutes where "the Chair" spoke.
                     score = score + RELATION_BONUS if states_relation(analysis.relation, text) else score * STRICT_MISS
+                if analysis.claimed and states_value(text, analysis.claimed):
+                    score *= CLAIM_WEIGHT  # "still 120 a yr?": the line giving the asker's figure is likely the old one
                 if avoid and chunk.id in avoid:
                     score *= 0.7
                 if "definition" not in analysis.answer_types and (is_definition(kb, chunk)

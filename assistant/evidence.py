@@ -164,3 +164,15 @@ CHANGED = re.compile(r"\b(?:rescind\w*|revers\w*|revok\w*|cancel\w*|withdr[ae]w\
 # A meeting's decision: what a later record says about an action or a plan.
 DECIDED = re.compile(r"\b(?:decision|decided|agreed|approved|closed|rejected|deferred|extended)\b|" + CHANGED.pattern,
                      re.I)
+
+
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_NUMBER_WORD = {w: str(i) for i, w in enumerate(["two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                                  "ten", "eleven", "twelve"], start=2)}
+
+
+def states_value(text: str, values: tuple[str, ...]) -> bool:
+    """The text gives one of these figures ("120", "3" written as "three", "302000" as "302,000")."""
+    found = {f.replace(",", "") for f in _FIGURE.findall(text)}
+    found |= {_NUMBER_WORD[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORD}
+    return any(v in found for v in values)

@@ -566,3 +566,15 @@ def test_who_a_service_is_for_is_an_eligibility_question() -> None:
     assert "eligibility" not in analyse("who chairs the gizmo panel").answer_types
     assert type_match(("eligibility",), "Anyone aged 16 or over can be referred.") == 1.0
     assert type_match(("eligibility",), "Referrals are sent by secure email.") == 0.0
+
+
+def test_the_askers_own_figure_is_read_so_the_line_repeating_it_can_be_doubted() -> None:
+    from assistant.analysis import claimed_values
+    from assistant.evidence import states_value
+
+    assert claimed_values("gizmo scheme - still taking up to 120 kids a yr?") == ("120",)
+    assert claimed_values("whats the widget count? i've got 302k written down") == ("302000",)
+    assert claimed_values("still no reply after 3 days") == ()
+    assert states_value("Run the gizmo scheme for at least 120 children", ("120",))
+    assert states_value("There were three sub-groups.", ("3",))
+    assert not states_value("Up to 90 children.", ("120",))
