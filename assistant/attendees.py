@@ -49,5 +49,6 @@ def meeting_label(title: str, iso_date: str) -> str:
     """'SEP Executive Board – Minutes', '2026-01-22' → 'SEP Executive Board, 22 January 2026'."""
     name = re.sub(r"\s*[–—:-]\s*minutes\b.*$", "", title, flags=re.I).strip() or title
     if len(iso_date) == 10 and iso_date[:4].isdigit() and iso_date[5:7].isdigit() and iso_date[8:].isdigit():
-        return f"{name}, {int(iso_date[8:])} {MONTH_NAMES[int(iso_date[5:7]) - 1]} {iso_date[:4]}"
+        date = f"{int(iso_date[8:])} {MONTH_NAMES[int(iso_date[5:7]) - 1]} {iso_date[:4]}"
+        return name if date in name else f"{name}, {date}"  # ("SNB minutes 21 January 2026" names its date)
     return name

@@ -25,3 +25,4 @@ def test_initials_are_explained_once_and_only_a_few() -> None:
 def test_a_meeting_is_named_by_its_body_and_date() -> None:
     assert meeting_label("Gizmo Board – Minutes", "2026-01-22") == "Gizmo Board, 22 January 2026"
     assert meeting_label("Gizmo Board", "") == "Gizmo Board"
+    assert meeting_label("GB minutes 22 January 2026", "2026-01-22") == "GB minutes 22 January 2026"
