@@ -255,6 +255,8 @@ def analyse(question: str) -> Analysis:
     types = tuple(name for name, pat in _TYPES if pat.search(question))
     if "frequency" in types and re.search(r"\bmeet", question, re.I):
         types = tuple("meeting_frequency" if t == "frequency" else t for t in types)
+    if "retention" in types:
+        types = tuple(t for t in types if t != "timescale")  # "how long do we keep X": a retention period only
     entities = tuple(stem(w.lower()) for w in re.findall(r"\b[A-Za-z][A-Za-z'-]+\b", question)
                      if w[0].isupper() and (w.isupper() or question.find(w) > 0) and w.lower() not in STOPWORDS)
     reference = _document_reference(question) if _OLD.search(question) else set()

@@ -66,7 +66,10 @@ GOVERNANCE = re.compile(r"\breport(?:s|ing)?\s+(?:in)?to\b|\bgovern(?:ance|ed\s+
                         r"\b(?:own(?:ing|er)|lead(?:ing)?)\s+(?:board|group|body|committee|forum)\b", re.I)
 
 # A retention rule: "Keep for: 6 years", "retained for", "destroyed after".
-RETAINED = re.compile(r"\b(?:retain\w*|retention|kept|keep for|destroy\w*|delet\w*|dispos\w*)\b", re.I)
+# ("Safe Home Panel records: 6 years after the case is closed": a retention table's line needs no verb)
+RETAINED = re.compile(r"\b(?:retain\w*|retention|kept|keep for|destroy\w*|delet\w*|dispos\w*|"
+                      r"\d+ (?:years?|months?|weeks?|days?) (?:after|from) (?:the )?(?:case|closure|last|end|date|"
+                      r"closing|referral|contact|discussion)\w*)\b", re.I)
 
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "retention": RETAINED, "quorum": QUORUM, "reason": REASON, "funding_source": FUNDED,

@@ -578,3 +578,10 @@ def test_the_askers_own_figure_is_read_so_the_line_repeating_it_can_be_doubted()
     assert states_value("Run the gizmo scheme for at least 120 children", ("120",))
     assert states_value("There were three sub-groups.", ("3",))
     assert not states_value("Up to 90 children.", ("120",))
+
+
+def test_a_retention_question_wants_a_retention_period_not_any_timescale() -> None:
+    types = analyse("how long do we hang on to gizmo panel records").answer_types
+    assert "retention" in types and "timescale" not in types
+    assert type_match(("retention",), "6.1 Gizmo Panel records: 6 years after the case is closed.") == 1.0
+    assert type_match(("retention",), "The Gizmo Panel meets within 5 days of referral.") == 0.0
