@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from wordfreq import zipf_frequency
+
 from assistant.analysis import Analysis
 from assistant.evidence import Unit, states_relation, type_match
 from assistant.index import LoadedKB
-from assistant.text import holds_name, terms
+from assistant.text import holds_name, stem, terms, words
 from assistant.weighting import KEY_IDF
 
 # Words that ask for a kind of answer rather than name a subject.
@@ -24,10 +26,12 @@ CUE_TERMS = frozenset(terms(
 FOCUS_MIN = 0.25  # below this, the fact is about something else (measured on the tuning sets: answers ≥ 0.32)
 CONTEXT_SHARE = 0.6  # a focus word in the surrounding passage (its heading, the row's other cells) counts less
 DOCUMENT_SUBJECT = 5  # passages of one document naming a thing, for the document to be about it
+EVERYDAY_ZIPF = 5.0  # a word this frequent in English ("turn", "keep") names no particular subject
 KEY_SHARE = 0.5  # a rare focus word carrying this share of the subject's weight must be held
 
 
-def focus_coverage(kb: LoadedKB, weights: dict[str, float], unit: Unit, alts: dict[str, list[str]]) -> float:
+def focus_coverage(kb: LoadedKB, weights: dict[str, float], unit: Unit, alts: dict[str, list[str]],
+                   everyday: frozenset[str] | set[str] = frozenset()) -> float:
     """IDF-weighted share of the question's subject that the unit (or its passage) holds; 1.0 when the question
     names no subject beyond the kind of answer."""
     focus = {t: w for t, w in weights.items() if t not in CUE_TERMS}
@@ -47,7 +51,8 @@ def focus_coverage(kb: LoadedKB, weights: dict[str, float], unit: Unit, alts: di
     held = sum(w * max(float(holds_name(t, own, alts)), CONTEXT_SHARE * holds_name(t, context, alts))
                for t, w in focus.items())
     key, key_weight = max(focus.items(), key=lambda kv: kv[1])
-    if key_weight >= max(KEY_IDF, KEY_SHARE * total) and not (holds_name(key, own, alts)
+    # (An everyday word, "turn up", is not what a subject turns on, however rare in the documents.)
+    if key not in everyday and key_weight >= max(KEY_IDF, KEY_SHARE * total) and not (holds_name(key, own, alts)
                                                                or holds_name(key, context, alts)):
         return 0.0  # the one word the subject turns on ("mediation" service) is nowhere near this fact
     return held / total
@@ -59,4 +64,6 @@ def off_focus(kb: LoadedKB, weights: dict[str, float], analysis: Analysis, stric
     subject."""
     facts = [u for u in units if (strict and type_match(strict, u.text) == 1.0)
              or (analysis.relation and states_relation(analysis.relation, u.text))]
-    return bool(facts) and max(focus_coverage(kb, weights, u, alts) for u in facts) < FOCUS_MIN
+    # Words of everyday English ("turn up"), as against a subject's name ("mediation"), by their frequency.
+    everyday = {stem(w) for w in words(analysis.text) if zipf_frequency(w, "en") >= EVERYDAY_ZIPF}
+    return bool(facts) and max(focus_coverage(kb, weights, u, alts, everyday) for u in facts) < FOCUS_MIN

@@ -21,6 +21,8 @@ _SEG = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|\s*$)")
 _HEADING1 = re.compile(r"^(\d{1,2})\.\s+([A-Z][^\n]{0,90})$")
 _HEADING2 = re.compile(r"^(\d{1,2}\.\d{1,2})\s+([A-Z][^\n]{0,80})$")
 _APPENDIX = re.compile(r"^(Appendix|Annex|Part|Schedule)\s+[A-Z0-9]+\b.{0,80}$")
+# "Clause 9 – Data breaches", "Article 4: Sharing": a numbered division with its title after a dash or colon.
+_DIVISION = re.compile(r"^(?:Clause|Article|Rule|Chapter|Section)\s+\d{1,2}[A-Za-z]?\s*[–—:-]\s*[A-Z][^.;,]{0,80}$")
 _BULLET = re.compile(r"^\s*(?:[•▪◦‣∙·-]|\(?[a-z]\)|\d+\))\s+")
 _CLAUSE = re.compile(r"§?\d{1,2}(?:\.\d{1,2})+")
 FULL_ROW = 0.6  # share of a table's columns a line must fill to start a row of its own
@@ -107,7 +109,7 @@ def _is_heading(text: str) -> int:
         return 1
     if _HEADING2.match(text) and not text.endswith((".", ",", ";")) and len(text.split()) <= 10:
         return 2
-    if _APPENDIX.match(text) and not text.endswith("."):
+    if (_APPENDIX.match(text) and not text.endswith(".")) or _DIVISION.match(text):
         return 1
     return 0
 
@@ -163,8 +165,14 @@ class _PageParser:
             return False
         if has_content and len(segs) == 1 and len(text) > 70 and segs[0][0] <= _margin(self.table or []) + 1:
             return False  # prose at the margin: the table is over
+        if (has_content and len(segs) == 1 and self.table and not self.table[-1].strip()
+                and segs[0][0] <= _margin(self.table) + 1 and len(_segments(self._last_row())) >= 2):
+            return False  # a single line at the margin after a gap, below rows of several cells: the text after it
         self.table.append(line)  # type: ignore[union-attr]
         return True
+
+    def _last_row(self) -> str:
+        return next((x for x in reversed(self.table or []) if x.strip()), "")
 
     def line(self, line: str) -> None:
         text = line.strip()

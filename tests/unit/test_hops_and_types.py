@@ -585,3 +585,21 @@ def test_a_retention_question_wants_a_retention_period_not_any_timescale() -> No
     assert "retention" in types and "timescale" not in types
     assert type_match(("retention",), "6.1 Gizmo Panel records: 6 years after the case is closed.") == 1.0
     assert type_match(("retention",), "The Gizmo Panel meets within 5 days of referral.") == 0.0
+
+
+def test_an_everyday_word_is_not_the_word_a_subject_turns_on() -> None:
+    from types import SimpleNamespace
+
+    from assistant.evidence import Unit
+    from assistant.focus import off_focus
+
+    chunk = SimpleNamespace(id="c", source="tor.html", text="The GB is quorate when five members are present.")
+    kb = SimpleNamespace(by_id={"c": 0}, chunk_terms=[["gb", "quorum", "5", "member", "present"]],
+                         documents={}, document_df={}, acronyms={})
+    unit = Unit(chunk, chunk.text, frozenset(["gb", "quorum", "5", "member", "present"]))  # type: ignore[arg-type]
+    weights = {"peopl": 1.3, "turn": 3.6, "gb": 2.0, "quorum": 3.3}
+    question = analyse("how many ppl have to turn up for the GB to be quorate?")
+    assert not off_focus(kb, weights, question, ("quorum",), [unit], {})  # type: ignore[arg-type]
+    weights = {"mediat": 4.2, "servic": 1.4, "number": 2.6}
+    assert off_focus(kb, weights, analyse("gizmo mediation service - number?"), ("phone",),  # type: ignore[arg-type]
+                     [Unit(chunk, "Phone: 020 7946 0420", frozenset(["phone"]))], {})  # type: ignore[arg-type]

@@ -133,3 +133,24 @@ def test_a_pdf_numbered_line_that_runs_on_in_lower_case_is_a_paragraph_not_a_hea
     assert _join_wrapped_headings(lines) == [
         "7. Handoff", "7.1 Until the Widget Coordinator acknowledges your referral, your organisation keeps "
         "responsibility for the person's safety.", "7.2 Then the Coordinator owns it."]
+
+
+def test_a_pdf_table_ends_at_the_clause_heading_after_it_and_keeps_one_row_per_line() -> None:
+    from ingestion.loaders.pdf_loader import _PageParser
+    from ingestion.loaders.structure import Outline
+
+    lines = [" Clause 8 – Retention", "", " Table 8.1 – Retention periods", "",
+             " Record                         Held by                 Retention period",
+             " Gizmo panel records            Widget Council          6 years after the case is closed",
+             " Widget logs                    Gizmo Trust             2 years after last contact",
+             "", " Clause 9 – Data breaches", "", " 1. A party that finds a breach must say so."]
+    outline = Outline()
+    parser = _PageParser(outline)
+    for line in lines:
+        parser.line(line)
+    parser.finish_page()
+    rows = [b.text for b in outline.blocks if b.kind == "table_row"]
+    assert rows == ["Record: Gizmo panel records; Held by: Widget Council; Retention period: 6 years after the case "
+                    "is closed",
+                    "Record: Widget logs; Held by: Gizmo Trust; Retention period: 2 years after last contact"]
+    assert [b.text for b in outline.blocks if b.kind == "heading"][-1] == "Clause 9 – Data breaches"
