@@ -151,8 +151,17 @@ _COMPARED = re.compile(r"^(?P<ask>.*?\b(?:for|in|under|from|of)\s+)(?P<one>.+?)\
                        r"(?:compared (?:to|with)|as against|vs\.?|versus)\s+(?P<other>[^?]+?)\s*\??\s*$", re.I)
 
 
+# "reducing reoffending brd chair - whats their phone no": who holds the role, then how to reach them.
+_ROLE_THEN_CONTACT = re.compile(
+    r"^(?P<role>.{3,80}?\b(?:chair|vice[- ]chair|lead|manager|coordinator|co-ordinator|head|owner|officer|director|"
+    r"commissioner|spoc))s?\s*[-–—:,]\s*(?P<ask>(?:what'?s|whats|what is|got) (?:their|his|her)\b.*)$", re.I)
+
+
 def split_parts(question: str) -> list[str]:
     """Split 'which schedule covers X, and when does the panel meet?' into its two questions."""
+    role = _ROLE_THEN_CONTACT.match(question.strip())
+    if role:
+        return [f"who is the {role['role'].strip()}", role["ask"].strip(" ?")]
     compared = _COMPARED.match(question.strip())
     if compared and len(compared["ask"].split()) >= 3:
         ask = compared["ask"]

@@ -603,3 +603,11 @@ def test_an_everyday_word_is_not_the_word_a_subject_turns_on() -> None:
     weights = {"mediat": 4.2, "servic": 1.4, "number": 2.6}
     assert off_focus(kb, weights, analyse("gizmo mediation service - number?"), ("phone",),  # type: ignore[arg-type]
                      [Unit(chunk, "Phone: 020 7946 0420", frozenset(["phone"]))], {})  # type: ignore[arg-type]
+
+
+def test_a_role_then_their_contact_is_two_questions() -> None:
+    from assistant.analysis import split_parts
+
+    assert split_parts("gizmo board chair - whats their phone no") == ["who is the gizmo board chair",
+                                                                       "whats their phone no"]
+    assert split_parts("gizmo board chair - who is it") == ["gizmo board chair - who is it"]
