@@ -37,7 +37,9 @@ def learn_attendees(texts: Iterable[tuple[str, str]], acronyms: dict[str, str]) 
 
 def explain_initials(text: str, attendees: dict[str, str], already: set[str]) -> str:
     """``text`` followed by who its initials are ("(SB: Director of Partnerships, East Thames ICB)")."""
-    found = [i for i in dict.fromkeys(INITIALS.findall(text)) if i in attendees and i not in already]
+    # (An attendance line itself already says who its initials are.)
+    found = [i for i in dict.fromkeys(INITIALS.findall(text)) if i in attendees and i not in already
+             and attendees[i] not in text]
     found = found[:max(0, MAX_EXPLAINED - len(already))]
     already.update(found)
     if not found:

@@ -20,6 +20,7 @@ def test_initials_are_explained_once_and_only_a_few() -> None:
     first = explain_initials("4.1 GZ asked WB and QT to report.", people, seen)
     assert first == "4.1 GZ asked WB and QT to report. (GZ: Head of Gizmos; WB: Widget Lead)"
     assert explain_initials("GZ agreed.", people, seen) == "GZ agreed."
+    assert explain_initials("QT – Quality Officer", people, set()) == "QT – Quality Officer"
 
 
 def test_a_meeting_is_named_by_its_body_and_date() -> None:
