@@ -14,6 +14,9 @@ RETENTION = re.compile(r"\b(?:keep|kept|retain\w*|retention|hold on to|hang on t
                        r"footage|video)\b|"
                        r"\b(?:records?|files?|data|information|notes)\b[^?]*\b(?:kept|retained|stored|deleted|"
                        r"destroyed)\b", re.IGNORECASE)
+# ("are the night marshals being axed", "is it going ahead": the position now, after any later decision)
+_FATE = (r"(?:being|getting|been) (?:axed|cut|scrapped|stopped|dropped|closed|merged|folded|ended|withdrawn|"
+         r"reversed|decommissioned|cancelled|canceled)|going ahead")
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("retention", RETENTION),
     # "where's the money for that post coming from": how a thing is paid for, not an amount.
@@ -70,14 +73,14 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                               r"oversees|accountable to|answerable to|sits? (?:under|within)|"
                               r"(?:which|what) (?:board|group|body|committee) "
                               r"(?:owns|is (?:it|that|this) (?:under|in)))\b", re.I)),
-    ("status", re.compile(r"\b(done|complete[d]?|status|still|progress|how are we doing|on track|rag|update)\b",
-                          re.I)),
+    ("status", re.compile(r"\b(done|complete[d]?|status|still|progress|how are we doing|on track|rag|update|"
+                          + _FATE + r")\b", re.I)),
     ("steps", re.compile(r"\b(how do i|how to|what do i do|what now|what should i|process|steps|refer)\b", re.I)),
 ]
 
 
 _CURRENT = re.compile(r"\b(now|current(?:ly)?|still|latest|so far|atm|at the moment|today|this year|yet|"
-                      r"up to date|most recent)\b", re.I)
+                      r"up to date|most recent|" + _FATE + r")\b", re.I)
 
 
 # "the old strategy", "previous plan", "last version": the question is about the superseded document on purpose.

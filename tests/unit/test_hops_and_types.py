@@ -611,3 +611,8 @@ def test_a_role_then_their_contact_is_two_questions() -> None:
     assert split_parts("gizmo board chair - whats their phone no") == ["who is the gizmo board chair",
                                                                        "whats their phone no"]
     assert split_parts("gizmo board chair - who is it") == ["gizmo board chair - who is it"]
+
+
+def test_is_it_being_axed_asks_for_the_position_now() -> None:
+    question = analyse("are the gizmo marshals being axed from april?")
+    assert "status" in question.answer_types and question.wants_current
