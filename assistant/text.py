@@ -32,7 +32,10 @@ us yet
 
 
 # Word families the stemmer keeps apart although they mean the same thing ("to be quorate": "Quorum: five").
-_FAMILIES = {"quorat": "quorum", "inquor": "quorum"}
+# ("what did the board decide": "Decision EXB-D3/26"; "can i get permission": "permitted")
+_FAMILIES = {"quorat": "quorum", "inquor": "quorum", "decis": "decid", "permiss": "permit",
+             "admiss": "admit", "submiss": "submit", "conclus": "conclud", "inclus": "includ", "exclus": "exclud",
+             "extens": "extend"}
 
 
 @lru_cache(maxsize=65536)

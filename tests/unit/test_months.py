@@ -60,3 +60,7 @@ def test_a_figure_for_another_year_than_the_one_asked_is_another_period() -> Non
 def test_small_numbers_written_as_words_match_digits() -> None:
     assert "3" in terms("Three or more call-outs") and "3" in terms("called out 3 times")
     assert "1" not in terms("the old one")  # "one" is as often a pronoun
+
+
+def test_a_decision_is_what_was_decided() -> None:
+    assert terms("what did they decide")[-1] == terms("the decision")[-1]
