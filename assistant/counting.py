@@ -18,6 +18,10 @@ _STOP = (r"have|has|had|did|do|does|are|is|were|was|will|would|can|could|in|on|a
 _WORD = r"(?!(?:" + _STOP + r")\b)"
 _HOW_MANY = re.compile(r"\bhow many\s+((?:" + _WORD + r"[\w'-]+\s+){0,2}" + _WORD + r"[a-z][\w'-]*)"
                        r"(?:\s*\(([\w' -]{2,20})\))?(?=\s+(?:" + _STOP + r")\b|\s*[?,.;:!(]|\s+[-–]\s|$)", re.I)
+_SUBSET = re.compile(r"\bhow many (?:of (?:them|those|these|the \w+) )?(?:were|are|was|have been|had been)\s+"
+                     r"(?!(?:there|they|we|you|it|in|on|at|for|by|of|the|a|an|still|now|actually|done|seen|"
+                     r"referred|reported|recorded|made|given|issued|heard|received|completed|closed|open)\b)"
+                     r"([a-z][\w'-]{3,})\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 # Times, percentages and amounts stay whole so that they are not read as counts.
 _TOKEN = re.compile(r"\d{1,2}[:.]\d{2}(?:am|pm)?\b|£?\d+(?:,\d{3})*(?:\.\d+)?%?|[a-z][\w'-]*")
@@ -30,6 +34,10 @@ def counted_noun(question: str, alts: dict[str, list[str]] | None = None) -> tup
     """The stems of the noun a 'how many' question counts, of a short name given with it in brackets ("staff
     (FTE)") and, for an acronym ("CPNs"), of the last word of its full name ("notices", from ``alts``, the
     question's acronyms written out); empty when it names none, or only people."""
+    subset = _SUBSET.search(question)
+    if subset and subset.group(1).lower() not in STOPWORDS and subset.group(1).lower() not in _GENERIC:
+        # "of last yr's hate crimes, how many were disability hate crime": the count is of that kind only.
+        return (stem(subset.group(1).lower()),)
     match = _HOW_MANY.search(question)
     if not match:
         return ()

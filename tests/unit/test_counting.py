@@ -41,3 +41,11 @@ def test_a_number_after_the_noun_counts_it_only_through_a_link_word() -> None:
     noun = counted_noun("how many referrals came in?")
     assert counts(_unit("Referrals were 91 in 2025-26."), noun)
     assert not counts(_unit("Referrals generate about 40 calls."), noun)
+
+
+def test_how_many_were_of_a_kind_counts_only_that_kind() -> None:
+    question = "of last yrs gizmo reports, how many were disability gizmo reports?"
+    assert counted_noun(question) == ("disabl",)
+    assert not counts(_unit("612 gizmo reports were recorded in 2024-25."), counted_noun(question))
+    assert counts(_unit("41 were disability gizmo reports."), counted_noun(question))
+    assert counted_noun("how many were referred to the panel") == ()
