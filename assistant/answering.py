@@ -29,17 +29,16 @@ from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB, row_key
 from assistant.models import Answer
 from assistant.months import meeting_not_held
-from assistant.names import names_missing
+from assistant.names import names_all, names_missing
 from assistant.periods import other_period
 from assistant.priors import KPI_TYPE, MEETING_TYPE, apply_priors
 from assistant.prompts import Prompts
 from assistant.row_mentions import row_mention
 from assistant.settings import Settings
 from assistant.shorthand import Shorthand
-from assistant.text import STOPWORDS, holds_name, stem, terms, words
+from assistant.text import STOPWORDS, stem, terms, words
 from assistant.unit_vectors import UnitVectors
 from assistant.weighting import (
-    KEY_IDF,
     diverse,
     is_definition,
     present,
@@ -300,7 +299,7 @@ class Answerer:
                     if (s.score >= FALLBACK_LEAD * scored[0].score
                             and (not strict or type_match(strict, s.unit.text) == 1.0)
                             and (not analysis.relation or states_relation(analysis.relation, s.unit.text))
-                            and self._names_all(kb, analysis, weights, s, alts)
+                            and names_all(kb, self._rare(analysis), weights, s, alts)
                             and self._blend(self.support(kb, analysis, s.unit.chunk, alts, weights), s, analysis)
                             >= self.settings.abstain_threshold):
                         yield s
@@ -359,16 +358,9 @@ class Answerer:
             doc = kb.documents[s.unit.chunk.source]
             if (doc.date > lead_doc.date and doc.status != "superseded" and s.score >= NEWER_LEAD * lead.score
                     and (not strict or type_match(strict, s.unit.text) == 1.0)
-                    and self._names_all(kb, analysis, weights, s, alts)):
+                    and names_all(kb, self._rare(analysis), weights, s, alts)):
                 return s
         return lead
-
-    def _names_all(self, kb: LoadedKB, analysis: Analysis, weights: dict[str, float], s: Scored,
-                   alts: dict[str, list[str]]) -> bool:
-        """The unit's passage names every specific thing the question turns on (an acronym by its full name)."""
-        seq = kb.chunk_terms[kb.by_id[s.unit.chunk.id]]
-        return all(holds_name(t, seq, alts)
-                   for t in self._rare(analysis) if weights.get(t, 0.0) >= KEY_IDF)
 
     def _gather(self, kb: LoadedKB, analysis: Analysis, lead: Scored, scored: list[Scored],
                 weights: dict[str, float]) -> list[Scored]:

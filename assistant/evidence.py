@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.index import IndexedChunk
-from assistant.text import terms
+from assistant.text import NUMBER_WORDS, terms
 
 PHONE = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b999\b|\b111\b|\b101\b")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -170,12 +170,10 @@ DECIDED = re.compile(r"\b(?:decision|decided|agreed|approved|closed|rejected|def
 
 
 _FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
-_NUMBER_WORD = {w: str(i) for i, w in enumerate(["two", "three", "four", "five", "six", "seven", "eight", "nine",
-                                                  "ten", "eleven", "twelve"], start=2)}
 
 
 def states_value(text: str, values: tuple[str, ...]) -> bool:
     """The text gives one of these figures ("120", "3" written as "three", "302000" as "302,000")."""
     found = {f.replace(",", "") for f in _FIGURE.findall(text)}
-    found |= {_NUMBER_WORD[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORD}
+    found |= {NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS}
     return any(v in found for v in values)

@@ -44,3 +44,10 @@ def names_missing(kb: LoadedKB, analysis: Analysis, scored: Sequence[Scored], pa
                 and not (t in either and any(either[t] in seq for seq in pool))):
             return True
     return topic_unknown(kb, analysis.text, ordinary)
+
+
+def names_all(kb: LoadedKB, rare: set[str], weights: Mapping[str, float], s: Scored,
+              alts: dict[str, list[str]]) -> bool:
+    """The unit's passage names every specific thing the question turns on (an acronym by its full name)."""
+    seq = kb.chunk_terms[kb.by_id[s.unit.chunk.id]]
+    return all(holds_name(t, seq, alts) for t in rare if weights.get(t, 0.0) >= KEY_IDF)

@@ -67,13 +67,13 @@ _MONTH_SHORT["sept"] = stem("september")
 
 # Documents write small numbers as words ("three or more call-outs"), chat as digits ("3 times"). ("one" is left
 # alone: it is as often a pronoun, "the old one".)
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(["two", "three", "four", "five", "six", "seven", "eight", "nine",
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(["two", "three", "four", "five", "six", "seven", "eight", "nine",
                                                   "ten", "eleven", "twelve"], start=2)}
 
 
 def terms(text: str) -> list[str]:
     """Stemmed content terms (stopwords removed)."""
-    return [_MONTH_SHORT.get(w) or _NUMBER_WORDS.get(w) or stem(w) for w in words(text) if w not in STOPWORDS]
+    return [_MONTH_SHORT.get(w) or NUMBER_WORDS.get(w) or stem(w) for w in words(text) if w not in STOPWORDS]
 
 
 def name_terms(name: str) -> list[str]:
