@@ -16,6 +16,10 @@ from assistant.months import MONTH_NAMES
 _LINE = re.compile(r"^\s*(?:[-*•]\s*)?([A-Z]{2,3})\s*(?:[–—:|]|\s-)\s*([A-Z][^\n]{3,160}?)\s*$")
 _CELL_INITIALS = re.compile(r"^[A-Z]{2,3}$")
 INITIALS = re.compile(r"\b([A-Z]{2,3})\b")
+_NAME_COLUMNS = {"name", "present", "member", "members", "attendee", "attendees", "attending"}
+_BRACKETS = re.compile(r"\s*\([^)]*\)")
+# The person's first name and surname at the end of the cell, without a title ("Supt", "Dr", "Ch Insp", "Cllr").
+_NAME = re.compile(r"[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+$")
 MAX_EXPLAINED = 2  # initials explained per answer: more would bury the answer
 
 
@@ -24,9 +28,16 @@ def learn_attendees(texts: Iterable[tuple[str, str]], acronyms: dict[str, str]) 
     out: dict[str, str] = {}
     for kind, text in texts:
         if kind == "table_row":
+            keys = [part.partition(": ")[0].strip().lower() for part in text.split("; ")]
             values = [part.partition(": ")[2].strip() for part in text.split("; ")]
             if len(values) >= 2 and _CELL_INITIALS.match(values[0]) and values[1]:
                 out.setdefault(values[0], ", ".join(v for v in values[1:] if v))
+            elif len(values) >= 2 and keys[0] in _NAME_COLUMNS and values[1]:
+                # "Name: Supt Helen Garside (Chair); Role: District Commander; …": minutes say "Helen Garside".
+                name = _NAME.search(_BRACKETS.sub("", values[0]))
+                held = ", ".join(v for v in values[1:] if v) + "".join(_BRACKETS.findall(values[0]))
+                if name:
+                    out.setdefault(name.group(0), held)
             continue
         for line in text.split("\n"):
             m = _LINE.match(line)
@@ -36,9 +47,12 @@ def learn_attendees(texts: Iterable[tuple[str, str]], acronyms: dict[str, str]) 
 
 
 def explain_initials(text: str, attendees: dict[str, str], already: set[str]) -> str:
-    """``text`` followed by who its initials are ("(SB: Director of Partnerships, East Thames ICB)")."""
+    """``text`` followed by who its initials or named people are ("(SB: Director of Partnerships, East Thames
+    ICB)")."""
+    named = sorted((text.find(k), k) for k in attendees if not k.isupper() and k in text)
+    mentioned = [*INITIALS.findall(text), *(k for _, k in named)]
     # (An attendance line itself already says who its initials are.)
-    found = [i for i in dict.fromkeys(INITIALS.findall(text)) if i in attendees and i not in already
+    found = [i for i in dict.fromkeys(mentioned) if i in attendees and i not in already
              and attendees[i] not in text]
     found = found[:max(0, MAX_EXPLAINED - len(already))]
     already.update(found)

@@ -14,6 +14,16 @@ def test_attendance_lines_and_tables_give_the_role_behind_the_initials() -> None
                      "QT": "Quality Officer, Widget Council"}
 
 
+def test_an_attendance_table_of_names_explains_the_people_the_minutes_quote() -> None:
+    chunks = [("table_row", "Name: Supt Helen Gizmo (Chair); Role: District Commander; Organisation: Widget Police"),
+              ("table_row", "Name: Lisa Widget; Role: Partnerships Officer; Organisation: OPCC")]
+    found = learn_attendees(chunks, {})
+    assert found == {"Helen Gizmo": "District Commander, Widget Police (Chair)",
+                     "Lisa Widget": "Partnerships Officer, OPCC"}
+    assert explain_initials("9.2 Lisa Widget said the bid is separate.", found, set()) == (
+        "9.2 Lisa Widget said the bid is separate. (Lisa Widget: Partnerships Officer, OPCC)")
+
+
 def test_initials_are_explained_once_and_only_a_few() -> None:
     people = {"GZ": "Head of Gizmos", "WB": "Widget Lead", "QT": "Quality Officer"}
     seen: set[str] = set()
