@@ -167,11 +167,10 @@ class Assistant:
                                    reviewed=routes is self.escalations)
         if routed is not None and routes is not self.escalations:
             routed.warnings.append(self.prompts.get("escalation_drafted").format(title=routes.rules.protocol.title))
+        answer = routed or answer
         if routed is not None or is_escalation_question(plain, [lv.name for lv in routes.rules.levels]):
             # A stuck case that cannot wait: the protocol's own emergency advice comes before its ladder.
-            answer = with_urgent_route(kb, routes.rules.protocol.file, plain, routed or answer)
-        else:
-            answer = routed or answer
+            answer = with_urgent_route(kb, routes.rules.protocol.file, plain, answer)
         answer.generation = kb.generation_id
         personal = scan(question)
         if personal.found:

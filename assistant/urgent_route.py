@@ -34,18 +34,17 @@ WHOLE_PARAGRAPH = 600
 
 def urgent_passage(kb: LoadedKB, source: str) -> tuple[str, Citation] | None:
     """The protocol's sentence with the most emergency signals (at least two), with its citation."""
-    best: tuple[int, int, str, int] | None = None
+    best: tuple[int, str, int] | None = None  # signals, sentence, chunk; the first of equals wins
     for idx in kb.by_source.get(source, []):
-        chunk = kb.chunks[idx]
-        for unit in units_of(chunk, max_chars=400):
+        for unit in units_of(kb.chunks[idx], max_chars=400):
             n = sum(1 for s in _SIGNALS if s.search(unit.text))
             if n >= MIN_SIGNALS and (best is None or n > best[0]):
-                best = (n, -chunk.order, unit.text, idx)
+                best = (n, unit.text, idx)
     if best is None:
         return None
-    chunk, doc = kb.chunks[best[3]], kb.documents[source]
+    chunk, doc = kb.chunks[best[2]], kb.documents[source]
     # The whole paragraph when it is short: the urgent route's next sentence is often the out-of-hours number.
-    text = chunk.text if chunk.kind != "table_row" and len(chunk.text) <= WHOLE_PARAGRAPH else best[2]
+    text = chunk.text if chunk.kind != "table_row" and len(chunk.text) <= WHOLE_PARAGRAPH else best[1]
     return text, Citation(source=source, page=chunk.page, section=chunk.section, snippet=text, score=1.0,
                              title=doc.title, row_id=chunk.row_id, document_type=doc.doc_type,
                              document_date=doc.date, version=doc.version, status=doc.status)
