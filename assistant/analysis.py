@@ -38,12 +38,16 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"\b(e-?mail|mailbox|address (?:to|do i) send)\b", re.I)),
     ("definition", re.compile(r"\b(stand for|stands for|acronym|what does \w+ mean|meaning of|abbreviation)\b", re.I)),
     ("number", re.compile(r"\b(how many|how much|number of|latest (?:number|no|figure)s?|numbers|"
-                          r"percentage|per ?cent|rate|target|figures?|total|count|"
+                          r"percentage|per ?cent|rate|target|aim(?:ing|ed)? (?:for|to)|figures?|total|count|"
                           r"fine|penalty|fee|fte|budget|cost|funding|allocated|value|score)\b|%", re.I)),
     # "how many" wants a count (a percentage or a year is not one); money questions want an amount.
     ("count", re.compile(r"\bhow many\b(?!\s+(?:percent|per cent|%))", re.I)),
     ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding|"
-                         r"underspend|overspend|spend|spent|how much(?! of the)(?! time)(?! longer)(?! notice)"
+                         r"underspend|overspend|spend|spent|how much(?! of the)"
+                         # "how much rubbish did they shift": an amount of something other than money
+                         r"(?!\s+(?:time|longer|notice|rubbish|waste|litter|weight|data|space|stuff|progress|support|"
+                         r"training|capacity|demand|difference|impact|staff\w*|evidence|detail|info\w*|work|effort|"
+                         r"room)\b)"
                          # "how much did it go up": a change in a figure, not an amount of money
                          r"(?!\s+(?:did|has|have|had|is|was)\b[^?]{0,50}\b(?:go(?:ne)? (?:up|down)|ris\w*|rose|"
                          r"increas\w*|fall\w*|fell|drop\w*|chang\w*|reduc\w*|grow\w*|grew)))\b",

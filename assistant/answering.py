@@ -64,6 +64,7 @@ RELATION_BONUS = 0.3
 CHANGE_BONUS = 0.15
 CLAIM_WEIGHT = 0.85
 CANDIDATES = 10
+AVOID_WEIGHT = 0.7  # a unit already chosen for an earlier part of the question is held back
 ID_SUPPORT = 0.5
 NEWER_LEAD = 0.85  # how close a later document's unit must score to replace an older lead on a 'still/yet' question
 FALLBACK_LEAD = 0.8  # how close a runner-up must score to lead when the best unit cannot answer
@@ -166,7 +167,7 @@ class Answerer:
                 if analysis.claimed and states_value(text, analysis.claimed):
                     score *= CLAIM_WEIGHT  # "still 120 a yr?": the line giving the asker's figure is likely the old one
                 if avoid and chunk.id in avoid:
-                    score *= 0.7
+                    score *= AVOID_WEIGHT
                 if "definition" not in analysis.answer_types and (is_definition(kb, chunk)
                                                                   or defines_term(text, kb.acronyms)):
                     score *= GLOSSARY_WEIGHT  # a glossary line explains a term; it rarely answers the question

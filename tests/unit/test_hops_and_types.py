@@ -277,6 +277,8 @@ def test_symbols_and_ordinals_in_chat_are_written_out_but_capitals_are_kept() ->
     assert shorthand.expand("widget crime latest # - worse?") == "widget crime latest number - worse?"
     assert shorthand.expand("3rd party gizmo reports") == "third party gizmo reports"
     assert shorthand.expand("sent it RE the U form") == "sent it RE the U form"
+    assert shorthand.expand("widget perp programme - perm exclusions") == (
+        "widget perpetrator programme - permanent exclusions")
     assert "number" in analyse("widget crime latest number - worse?").answer_types
 
 
@@ -518,6 +520,12 @@ def test_how_much_it_went_up_is_a_change_in_a_figure_not_money() -> None:
     assert "money" not in analyse("widget crime - how much did it go up over the 3 yrs").answer_types
     assert "number" in analyse("widget crime - how much did it go up over the 3 yrs").answer_types
     assert "money" in analyse("how much is the widget grant").answer_types
+
+
+def test_how_much_of_a_thing_that_is_not_money_wants_a_figure() -> None:
+    assert analyse("widget days - how much rubbish did they shift?").answer_types == ("number",)
+    assert "money" in analyse("how much WPF did the widget board get for 26/27").answer_types
+    assert "number" in analyse("widgets - what are we aiming to get down to").answer_types
 
 
 def test_one_unused_word_beside_several_used_ones_is_a_detail_of_a_known_topic() -> None:
