@@ -39,10 +39,11 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("definition", re.compile(r"\b(stand for|stands for|acronym|what does \w+ mean|meaning of|abbreviation)\b", re.I)),
     ("number", re.compile(r"\b(how many|how much|number of|latest (?:number|no|figure)s?|numbers|"
                           r"percentage|per ?cent|rate|target|aim(?:ing|ed)? (?:for|to)|figures?|total|count|"
+                          r"at what (?:caseload|level|point|number|threshold|figure|score|size)|"
                           r"fine|penalty|fee|fte|budget|cost|funding|allocated|value|score)\b|%", re.I)),
     # "how many" wants a count (a percentage or a year is not one); money questions want an amount.
     ("count", re.compile(r"\bhow many\b(?!\s+(?:percent|per cent|%))", re.I)),
-    ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding|"
+    ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding(?!\s+(?:bids?|applications?|rounds?)\b)|"
                          r"underspend|overspend|spend|spent|how much(?! of the)"
                          # "how much rubbish did they shift": an amount of something other than money
                          r"(?!\s+(?:time|longer|notice|rubbish|waste|litter|weight|data|space|stuff|progress|support|"
@@ -140,12 +141,13 @@ def claimed_values(question: str) -> tuple[str, ...]:
 def identifiers(text: str) -> list[str]:
     """Identifiers such as SYV-16, RR03, T4, EXB-19 (letters then digits), normalised to 'SYV16'."""
     out = []
-    for letters, digits in _ID.findall(text):
+    for match in _ID.finditer(text):
+        letters, digits = match.groups()
         if letters.lower() in {"in", "on", "at", "by", "of", "to", "for", "and", "the", "q", "h", "hr", "am", "pm",
                                "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
                                "dec"}:  # "apr 25" is a date
             continue
-        if letters.isupper() or "-" in text or len(letters) <= 4:
+        if letters.isupper() or "-" in match.group(0) or len(letters) <= 4:  # not "is it still 40"
             out.append(f"{letters.upper()}{digits.upper()}")
     return out
 

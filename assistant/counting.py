@@ -64,12 +64,29 @@ def counts(unit: Unit, nouns: tuple[str, ...]) -> bool:
     if not set(nouns) & {stem(t) for t in words(unit.text)}:
         return False
     if unit.chunk.kind == "table_row":
-        return True
+        # A row's figure counts the head of its name ("reports through third-party reporting centres" counts
+        # reports, not centres).
+        return any(not _qualifies_other(_TOKEN.findall(cell.lower()), nouns) for cell in unit.text.split("; ")
+                   if set(nouns) & {stem(t) for t in words(cell)})
     for sentence in _SENTENCE.split(unit.text):
         tokens = _TOKEN.findall(sentence.lower())
         # A number followed by another plural noun counts that ("four incidents" is not a number of cameras).
         numbers = [i for i, t in enumerate(tokens) if COUNT.fullmatch(t) and not _counts_other(tokens, i, nouns)]
         if any(_counted(tokens, i, j) for i, t in enumerate(tokens) if stem(t) in nouns for j in numbers):
+            return True
+    return False
+
+
+_LINKING = frozenset({"through", "from", "by", "via", "at", "in", "to", "for", "with", "of", "on"})
+
+
+def _qualifies_other(tokens: list[str], nouns: tuple[str, ...]) -> bool:
+    """The counted noun only qualifies another plural noun before it ("reports through … centres")."""
+    for i, t in enumerate(tokens):
+        if stem(t) in nouns:
+            return False
+        if (i + 1 < len(tokens) and tokens[i + 1] in _LINKING and len(t) > 3 and t.isalpha() and t.endswith("s")
+                and t not in STOPWORDS and not t.endswith("ss")):
             return True
     return False
 

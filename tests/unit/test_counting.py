@@ -31,6 +31,12 @@ def test_a_number_beside_another_thing_is_not_a_count_of_what_was_asked() -> Non
     assert counts(_unit("Measure: Dispersal orders issued; Current: 12", kind="table_row"), noun)
 
 
+def test_a_row_counts_the_head_of_its_name_not_a_noun_that_qualifies_it() -> None:
+    noun = counted_noun("how many widget centres have we got now?")
+    assert not counts(_unit("Indicator: Widget reports through widget centres; Current: 99", kind="table_row"), noun)
+    assert counts(_unit("Indicator: Widget centres open; Current: 7", kind="table_row"), noun)
+
+
 def test_a_number_of_another_plural_thing_is_not_a_count_of_the_asked_noun() -> None:
     noun = counted_noun("how many cameras are there in the town centre")
     assert not counts(_unit("The town cameras generate on average four incidents a month."), noun)

@@ -183,6 +183,8 @@ def test_a_spaced_identifier_finds_its_row() -> None:
 
     assert row_key("Tier 4") in analyse("tier 4 is who").ids
     assert row_key("SYV-16") in analyse("whats happening with syv16").ids
+    # A word before a figure is no identifier, wherever the question has a dash.
+    assert analyse("widget caseload - is it still 40 a meeting?").ids == ()
 
 
 def test_a_remark_after_the_question_is_not_a_second_question() -> None:
@@ -526,6 +528,8 @@ def test_how_much_of_a_thing_that_is_not_money_wants_a_figure() -> None:
     assert analyse("widget days - how much rubbish did they shift?").answer_types == ("number",)
     assert "money" in analyse("how much WPF did the widget board get for 26/27").answer_types
     assert "number" in analyse("widgets - what are we aiming to get down to").answer_types
+    assert "money" not in analyse("quick one for a funding bid - whats the widget population?").answer_types
+    assert "number" in analyse("at what caseload does the widget panel review its frequency").answer_types
 
 
 def test_one_unused_word_beside_several_used_ones_is_a_detail_of_a_known_topic() -> None:
