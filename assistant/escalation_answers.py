@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from assistant.analysis import split_parts
 from assistant.escalations import EscalationService, RouteDecision, describe, stale_warning_for_documents
 from assistant.escalations.phrases import level_mention, role_alternatives
-from assistant.escalations.rules import EscalationRules, LevelRule
+from assistant.escalations.rules import Cite, EscalationRules, LevelRule
 from assistant.escalations.staleness import DocumentFingerprint
 from assistant.models import Answer, Citation
+from assistant.prompts import Prompts
 from assistant.referrals.asked import asked_fields
 
 # A decision from a topic phrase scores 1.0; one from the closest match scores its coverage or similarity, which is
@@ -44,7 +45,7 @@ _ASKS_WHO = re.compile(
     r"\bwho(?:m|se|'s|s)?\b|\bwhat(?:'s|s| is| happens)? next\b|\bnext step\b|"
     r"\bescalate (?:it |this |that )?to\b|(?:^|[.,;:!-]\s*)escalat\w*\s*\?|"
     r"\bwhere (?:do|does|should|can) (?:i|we|it|this) (?:escalate|go|take|send)|\bwhich (?:level|board|stage|owner)\b|"
-    r"\b(?:can|do|should|could) (?:i|we) (?:use|escalate)\b", re.I)
+    r"\b(?:can|do|should|could) (?:i|we) (?:use|escalate)\b|\b(?:does|do|will|is) (?:any|some)(?:one|body)\b", re.I)
 # "who do I call / refer to" is a referral or contact question, not a stuck case, unless it says "escalate".
 _CONTACT = re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact|refer|tell|email)\b", re.I)
 # "the final step", "last rung", "top level": the end of the ladder.
@@ -52,6 +53,15 @@ _LAST_LEVEL = re.compile(r"\b(?:final|last|top|highest)\s+(?:level|lvl|stage|tie
 # "... and how long do they get": the level's response time, which the router's answer gives.
 _HOW_LONG = re.compile(r"\bhow (?:long|quick(?:ly)?|fast|soon)\b|\btimescales?\b|\bresponse time\b|\bdeadline\b",
                        re.I)
+# "6 working days and not even an acknowledgement": the protocol's rule for escalations nobody acknowledges applies.
+_UNACKNOWLEDGED = re.compile(
+    r"\b(?:no|not|never|nothing|without)\b[^.?!]{0,25}\b(?:acknowledg\w*|ack|repl(?:y|ied)|respon(?:se|ded)|"
+    r"heard back|answer(?:ed)?)\b|\bheard nothing\b|\bignor(?:ed|ing)\b|\bresend\b|\bchas(?:e|ing)\b", re.I)
+# "3rd time this quarter", "it just keeps happening": the protocol's rule for issues escalated again and again.
+_REPEATED = re.compile(
+    r"\b(?:(?:2nd|3rd|4th|5th|second|third|fourth|fifth|\d+th) time|keeps? (?:on )?(?:happening|coming back|"
+    r"recurring)|again and again|over and over|repeated(?:ly)?|recurring|the (?:same|underlying) (?:issue|problem)|"
+    r"pattern)\b", re.I)
 # "... and what number do I ring": the owner's contact details, which the router's answer gives too.
 _CONTACT_DETAIL = re.compile(r"\b(?:number|phone|ring|call|e-?mail|contact details?|direct line|(?:slack )?channel)\b",
                              re.I)
@@ -85,7 +95,7 @@ def rules_apply(rules: EscalationRules, documents: Sequence[DocumentFingerprint]
 
 
 def answer_escalation(service: EscalationService, documents: Sequence[DocumentFingerprint], question: str,
-                      evidence: Answer, reviewed: bool = True) -> Answer | None:
+                      evidence: Answer, reviewed: bool = True, prompts: Prompts | None = None) -> Answer | None:
     """The router's answer to an escalation question, or None to keep the extractive ``evidence``."""
     rules = service.rules
     if not is_escalation_question(question, [lv.name for lv in rules.levels]):
@@ -105,15 +115,41 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
         return None
     # (Rules drafted from this knowledge base's own protocol just now cannot be out of date.)
     stale = stale_warning_for_documents(rules, documents) if reviewed else None
-    return compose(decision, evidence, [*evidence.warnings, *([stale] if stale else [])],
-                   asks_time=bool(_HOW_LONG.search(question)))
+    before = ""
+    if prompts is not None and decision.before and not decision.outside_protocol:
+        # Nothing says the practitioners and their managers have talked: their levels come first.
+        before = prompts.get("escalation_before").format(steps="; ".join(
+            f"{s.name}, {s.owner.role}" + (f" (within {s.response_time})" if s.response_time else "")
+            for s in decision.before))
+    answer = compose(decision, evidence, [*evidence.warnings, *([stale] if stale else [])],
+                     asks_time=bool(_HOW_LONG.search(question)), before=before)
+    return _with_rules(answer, rules, decision, question, prompts) if prompts is not None else answer
 
 
-def compose(decision: RouteDecision, evidence: Answer, warnings: list[str], asks_time: bool = False) -> Answer:
-    """``describe(decision)`` cited to the protocol, the next step up, and the evidence that names the owner."""
+def _with_rules(answer: Answer, rules: EscalationRules, decision: RouteDecision, question: str,
+                prompts: Prompts) -> Answer:
+    """The protocol's own rules the case description calls for, each cited to the protocol: what happens to an
+    escalation nobody acknowledges, and the review of issues that keep coming back."""
+    notes: list[tuple[str, Cite]] = []
+    if rules.auto_escalation.enabled and _UNACKNOWLEDGED.search(question) and decision.ladder:
+        notes.append((prompts.get("escalation_automatic"), rules.auto_escalation.cite))
+    if _REPEATED.search(question) and decision.owning_board and not decision.outside_protocol:
+        notes.append((prompts.get("escalation_review").format(threshold=rules.review.threshold,
+                                                                period=rules.review.period,
+                                                                board=decision.owning_board), rules.review.cite))
+    for text, cite in notes:
+        answer.citations.append(rules.citation(cite, text))
+        answer.answer = f"{answer.answer} {text} [{len(answer.citations)}]"
+    return answer
+
+
+def compose(decision: RouteDecision, evidence: Answer, warnings: list[str], asks_time: bool = False,
+            before: str = "") -> Answer:
+    """``describe(decision)`` cited to the protocol, the levels that come ``before`` it, the next step up, and the
+    evidence that names the owner."""
     citations = list(decision.citations)
     marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
-    parts = [f"{describe(decision)} {marks}".strip()]
+    parts = [f"{describe(decision)} {marks}".strip(), *([before] if before else [])]
     if decision.guessed:
         parts.append(f"(The question names no topic outright; check that {decision.topic} is the right one.)")
     if decision.other_topics:

@@ -42,7 +42,8 @@ COUNT = re.compile(r"(?<![\w£$.,/:-])(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.
                    r"(?!(?:\s*(?:and|or|to|-|–)\s*\d+)?\s+(?:working\s+)?(?:days?|hours?|weeks?|months?|years?|minutes?)\b)"
                    r"(?![\w%.,/:-]|\s*(?:%|per ?cent|am|pm|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b)|"
                    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
-                   r"forty|fifty|hundred)\b", re.I)
+                   r"forty|fifty|hundred)\b(?!\s+(?:working\s+)?(?:days?|hours?|weeks?|months?|years?|minutes?)\b)",
+                   re.I)
 MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|k|m|million)\b", re.I)
 # A form named in the evidence: "form" itself or a form code such as ASC1, PTG1, MARF.
 FORM = re.compile(r"\bforms?\b|\b[A-Z]{2,5}\d{1,2}\b")

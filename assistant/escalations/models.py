@@ -38,6 +38,7 @@ class LadderStep:
 
 
 GUESSED = "No topic is named outright"  # how the router's reasons open when it guessed the topic
+UNTRIED = "The description does not say what has been tried."  # the reason given when it starts at the entry level
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class RouteDecision:
     citations: tuple[Citation, ...] = ()
     ladder: tuple[LadderStep, ...] = ()
     confidence: float = 0.0
+    # The levels below the one named, when nothing says they were tried (the practitioners and their managers).
+    before: tuple[LadderStep, ...] = ()
 
     @property
     def guessed(self) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.embedding import Embedder
-from assistant.escalations.models import GUESSED, Contact, LadderStep, RouteDecision
+from assistant.escalations.models import GUESSED, UNTRIED, Contact, LadderStep, RouteDecision
 from assistant.escalations.phrases import (
     Phrase,
     level_mention,
@@ -238,7 +238,9 @@ class Router:
                         if self._term_share(terms, query_terms) > PHRASE_COVERAGE), "")
         if isinstance(rule, OutsideRule):
             return self._outside(rule, chosen, reasons, citations)
+        untried = len(reasons)
         level = self._level(rule, special, questions, statements, reasons)
+        untried_earlier = any(r.startswith(UNTRIED) for r in reasons[untried:])
         owner = _contact(rules, rule, level.number, special)
         if special:
             reasons.append(f"'{special}' have their own owner at {level.name}: {owner.role}.")
@@ -259,12 +261,14 @@ class Router:
                 reasons.append("Copy in " + "; ".join(c.role for c in copy_to) + ".")
         ladder = tuple(LadderStep(lv.number, lv.name, _contact(rules, rule, lv.number, special), lv.response_time)
                        for lv in rules.levels if lv.number >= level.number)
+        before = tuple(LadderStep(lv.number, lv.name, _contact(rules, rule, lv.number, special), lv.response_time)
+                       for lv in rules.levels if lv.number < level.number) if untried_earlier else ()
         return RouteDecision(
             topic_id=rule.id, topic=rule.name, owning_board=rule.owning_board, level=level.number,
             level_name=level.name, owner=owner, channel=rule.channel, special_case=special,
             copy_to=tuple(copy_to), other_topics=tuple(o.candidate.rule.name for o in others),
             reasons=tuple(reasons), citations=tuple(_dedupe(citations)), ladder=ladder,
-            confidence=round(max(chosen.coverage, chosen.similarity), 3))
+            confidence=round(max(chosen.coverage, chosen.similarity), 3), before=before)
 
     def _term_share(self, terms: frozenset[str], query_terms: set[str]) -> float:
         total = sum(self._idf.get(t, 0.0) for t in terms)
@@ -297,7 +301,7 @@ class Router:
         earlier = [lv for lv in rules.levels if lv.number < level.number]
         if earlier:
             steps = "; ".join(f"{lv.name}: {lv.owner}" for lv in earlier)
-            reasons.append(f"The description does not say what has been tried. {level.name} is the first level the "
+            reasons.append(f"{UNTRIED} {level.name} is the first level the "
                            f"topic owns; before it come {steps}.")
         return level
 

@@ -155,3 +155,35 @@ def test_a_case_touching_two_topics_says_why_it_goes_under_one() -> None:
 
 def test_going_round_in_circles_is_a_stuck_case() -> None:
     assert is_escalation_question("their mgr and mine have already spoken, going round in circles. who next?")
+
+
+def _routed(question: str) -> Answer:
+    from assistant.prompts import Prompts
+
+    docs = [Doc(RULES.protocol.file, RULES.protocol.sha256, RULES.protocol.title)]
+    answer = answer_escalation(_Service(), docs, question, Answer(answer="", abstained=True),  # type: ignore[arg-type]
+                               prompts=Prompts(REPO / "prompts"))
+    assert answer is not None
+    return answer
+
+
+def test_when_nothing_says_what_was_tried_the_earlier_levels_come_first() -> None:
+    answer = _routed("disagreement this morning with a housing officer about who leads - can i escalate now?")
+    first = RULES.levels[0]
+    assert f"{first.name}, {first.owner}" in answer.answer and f"within {first.response_time}" in answer.answer
+    tried = _routed("housing dispute went to level 1 managers, still stuck. who next?")
+    assert f"{first.name}, {first.owner}" not in tried.answer
+
+
+def test_an_unacknowledged_escalation_moves_on_by_itself_as_the_protocol_says() -> None:
+    answer = _routed("escalated a housing case at lvl 2 six days ago and not even an acknowledgement - whats next?")
+    assert "automatically" in answer.answer
+    assert any(c.section == RULES.auto_escalation.cite.section for c in answer.citations)
+    assert "automatically" not in _routed("housing dispute at lvl 2 - who's level 3?").answer
+
+
+def test_an_issue_that_keeps_coming_back_goes_to_its_owning_board_for_review() -> None:
+    answer = _routed("3rd time this quarter we've escalated a housing transfer dispute. does anyone look at the "
+                     "pattern?")
+    assert f"{RULES.review.threshold} or more times in a {RULES.review.period}" in answer.answer
+    assert any(c.section == RULES.review.cite.section for c in answer.citations)
