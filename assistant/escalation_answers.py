@@ -37,6 +37,7 @@ _STUCK = re.compile(
     r"not (?:being )?picked up|no response|not responding|"
     r"refus\w*(?! (?:help|support|services?|to engage|treatment|care)\b)|"
     r"(?:won'?t|will not|can'?t|cannot|couldn'?t|do not|don'?t) agree|disagree\w*|dispute\w*|"
+    r"challeng(?:e|ing) (?:it|this|that|the|their|a|her|his)(?: \w+)? decision|challenge (?:it|this|that)\b|"
     r"at an impasse|blocked|deadlock\w*|stalemate|(?:batting|bouncing|passing|pushing) it back|"
     r"each (?:think|thinks|say|says) the other|"
     r"red (?:at |for )?(?:\d|two|three) (?:\w+ )?meetings?)\b", re.I)
@@ -45,7 +46,8 @@ _ASKS_WHO = re.compile(
     r"\bwho(?:m|se|'s|s)?\b|\bwhat(?:'s|s| is| happens)? next\b|\bnext step\b|"
     r"\bescalate (?:it |this |that )?to\b|(?:^|[.,;:!-]\s*)escalat\w*\s*\?|"
     r"\bwhere (?:do|does|should|can) (?:i|we|it|this) (?:escalate|go|take|send)|\bwhich (?:level|board|stage|owner)\b|"
-    r"\b(?:can|do|should|could) (?:i|we) (?:use|escalate)\b|\b(?:does|do|will|is) (?:any|some)(?:one|body)\b", re.I)
+    r"\b(?:can|do|should|could) (?:i|we) (?:use|escalate)\b|\bhow (?:do|can|should|could) (?:i|we) (?:challenge|"
+    r"dispute|contest|appeal)\b|\b(?:does|do|will|is) (?:any|some)(?:one|body)\b", re.I)
 # "who do I call / refer to" is a referral or contact question, not a stuck case, unless it says "escalate".
 _CONTACT = re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact|refer|tell|email)\b", re.I)
 # "the final step", "last rung", "top level": the end of the ladder.

@@ -61,7 +61,8 @@ def test_questions_about_escalation_that_ask_no_owner_are_left_alone(text: str) 
     "housing transfer stuck for weeks. Escalation?", "council won't agree the funding, who decides?",
     "already at level 2 and the landlord still refuses to act. who's level 3 and how long do they get?",
     "clinic + police each think the other should refer. managers spoke, total deadlock. who picks this up next",
-    "housing dispute got nowhere after the head of service looked at it. next rung - who is it and what number?"])
+    "housing dispute got nowhere after the head of service looked at it. next rung - who is it and what number?",
+    "the hub stepped my referral down and i think its unsafe, how do i challenge it?"])
 def test_stuck_cases_in_other_words(text: str) -> None:
     assert is_escalation_question(text)
 
