@@ -19,8 +19,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                      r"hours\b|\bwhen (?:they(?:'re| are)|it(?:'s| is)) closed\b|"
                      r"\b(?:is|are|'s|'re|s) (?:shut|closed)\b|\b(?:ring|call|phone|contact) (?:\w+ )?after\b|"
                      r"\bafter (?:that|they|it) (?:shut|close)s?\b|\bgetting late\b"),
-    ("handoff", r"\bwho(?:'?s|se|m)? (?:owns?|got|has|holds|leads|is (?:responsible|leading|the lead)|responsible|"
-                r"in charge)\b|\bown(?:s|er|ership)?\b|\bresponsib\w+|\bhand(?:s|ed)?[- ]?(?:it |them |the case )?"
+    ("handoff", r"\bwho(?:'?s|se|m)? (?:owns?|got|has(?! to (?:agree|consent|sign))|holds|leads|"
+                r"is (?:responsible|leading|the lead)|responsible|in charge)\b|\bown(?:s|er|ership)?\b|\bresponsib\w+|"
+                r"\bhand(?:s|ed)?[- ]?(?:it |them |the case )?"
                 r"(?:over|off)\b|\bhandoff\b|\btakes? (?:it |the case |them )?(?:off|over)\b|\bstill (?:on|with|down "
                 r"to) (?:me|them|us|you|him|her)\b|\bstill me\b|\blead professional\b|\bcase (?:worker|owner)\b|"
                 r"\bwho (?:actually |then |now )?(?:submits|makes|sends|completes|does) (?:it|this|the)\b|"
@@ -33,8 +34,13 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                       r"responded|replied|got back|called back|picked (?:it |this )?up|acknowledged)\b"),
     ("consent", r"\bconsent\w*|\bpermission\b|\b(?:won'?t|will not|doesn'?t|does not|don'?t|do not|not) "
                 r"(?:agree|engage|want)\b|\brefus\w*|"
-                r"\b(?:mental )?capacity\b|\banonym\w*|\btell (?:them|the (?:person|family|parents?))\b"),
-    ("timescales", r"\bhow (?:long|quickly|soon|fast)\b|\btime ?scales?\b|\bdeadlines?\b|\bresponse times?\b|"
+                r"\b(?:mental )?capacity\b|\bwho (?:has|needs|got|gets) to (?:agree|consent|sign)\b|"
+                r"\b(?:has|have|need|needs) to agree to (?:it|this|that|the)\b|"
+                # "cant get hold of mum. can i send it anyway": whether it can go without the family's agreement
+                r"\b(?:can'?t|cannot|couldn'?t|unable to) (?:get hold of|reach|contact|get through to) "
+                r"(?:the |his |her |their )?(?:mum|dad|parents?|carers?|family|guardian)\b|"
+                r"\banonym\w*|\btell (?:them|the (?:person|family|parents?))\b"),
+    ("timescales", r"\bhow (?:long|quick(?:ly)?|soon|fast)\b|\btime ?scales?\b|\bdeadlines?\b|\bresponse times?\b|"
                    r"\bwithin how\b|\bhow many (?:working )?(?:days|hours|weeks)\b|\bwhen will (?:they|i|we) hear\b|"
                    r"\b(?:needs?|has|have) to (?:go in|be (?:made|sent|submitted|done|in))\b|\bby when\b"),
     ("next_steps", r"\bwhat happens (?:next|now|after|then|once|when)\b|\bwhat now\b|\bnext steps?\b|\bthen what\b|"

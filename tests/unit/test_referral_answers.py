@@ -66,6 +66,9 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("what time do they shut? it's getting late, who do i ring after", {"out_of_hours", "phone", "hours"}),
     ("sent it with her consent. still havent contacted her. who do i take it to now + number?",
      {"not_picked_up", "phone"}),
+    ("if a 15 yr old is offered support who has to agree to it, him or his parents?", {"consent"}),
+    ("cant get hold of mum - can i send the form anyway?", {"consent"}),
+    ("how quick will they screen it?", {"timescales"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
