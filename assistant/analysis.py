@@ -78,13 +78,13 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                               r"oversees|accountable to|answerable to|sits? (?:under|within)|"
                               r"(?:which|what) (?:board|group|body|committee) "
                               r"(?:owns|is (?:it|that|this) (?:under|in)))\b", re.I)),
-    ("status", re.compile(r"\b(done|complete[d]?|status|still|progress|how are we doing|on track|rag|update|"
+    ("status", re.compile(r"\b(done|complete[d]?|status|still|progress|how are we doing|on track|rag|update|or not|"
                           + _FATE + r")\b", re.I)),
     ("steps", re.compile(r"\b(how do i|how to|what do i do|what now|what should i|process|steps|refer)\b", re.I)),
 ]
 
 
-_CURRENT = re.compile(r"\b(now|current(?:ly)?|still|latest|so far|atm|at the moment|today|this year|yet|"
+_CURRENT = re.compile(r"\b(now|current(?:ly)?|still|latest|so far|atm|at the moment|today|this year|yet|or not|"
                       r"up to date|most recent|" + _FATE + r")\b", re.I)
 
 
@@ -220,12 +220,17 @@ def _after_question(question: str, part: str) -> bool:
     return at > 0 and question[:at].rstrip().endswith("?")
 
 
+# "… work?? any numbers on kids reoffending": a request for what the evidence must hold, not a remark.
+_REQUEST = re.compile(r"(?:any|got any|is there any|are there any)\b|(?:numbers?|figures?|stats?|data|evidence)\b"
+                      r"\s+(?:on|for|about)\b", re.I)
+
+
 def _without_remark(question: str) -> str:
     """The question without a remark after it ("… meet? need to get something on the agenda"): the remark says why
     it is asked, not what the evidence must hold."""
     head, mark, tail = question.rpartition("?")
     if not mark or not tail.strip() or re.match(r"(?:(?:also|and|plus|btw|then|oh)\s+)*" + _QUESTION_WORDS,
-                                                 tail.strip(), re.I):
+                                                 tail.strip(), re.I) or _REQUEST.match(tail.strip()):
         return question
     return head + mark
 
@@ -248,7 +253,9 @@ def situation_terms(question: str) -> set[str]:
 # about where something stands now (not "X still hasn't called back, who do I escalate to").
 _STATUS_QUESTION = re.compile(r"(?:^\s*|\s[-–:,]\s*)"
                               r"(?:is|are|has|have|had|did|does|do|was|were|will|can|could|should)\b[^?]*"
-                              r"\b(?:still|yet|now|ever|any more|anymore|currently)\b|\byet\b", re.I)
+                              r"\b(?:still|yet|now|ever|any more|anymore|currently)\b|\byet\b|"
+                              # "are we getting a PSPO or not?": whether it is happening, as last decided
+                              r"^\s*(?:is|are|will|did|do|does)\b[^?]*\bor not\b", re.I)
 
 
 def asks_status(question: str) -> bool:

@@ -163,6 +163,7 @@ def states_relation(relation: str, text: str) -> bool:
 # A later decision that changes an earlier one: what "is it still happening?" turns on.
 CHANGED = re.compile(r"\b(?:rescind\w*|revers\w*|revok\w*|cancel\w*|withdr[ae]w\w*|supersed\w*|replaced|paus\w*|"
                      r"stopp\w*|no longer|on hold|halt\w*|scrapp\w*|dropped|will not (?:go ahead|proceed)|"
+                     r"(?:decided|agreed|resolved) not to (?:proceed|go ahead|continue|pursue)|"
                      r"not (?:go ahead|proceed))\b", re.I)
 
 # A meeting's decision: what a later record says about an action or a plan.

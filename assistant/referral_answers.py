@@ -206,7 +206,7 @@ def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, a
     citations: list[Citation] = []
     lines: list[str] = []
     for n, (key, chosen) in enumerate(parts):
-        marked = " ".join(f"{s.text} [{_number(citations, s)}]" for s in chosen)
+        marked = _marked(citations, chosen)
         label = p.fields[key].label
         if key == "handoff" and "handoff" not in asked:
             lines.append(prompts.get("referral_owner").format(passages=marked))
@@ -273,13 +273,28 @@ def _pick(service: ReferralService, p: Pathway, key: str, qvec: np.ndarray, qter
             picked.append(lead)
     for i in list(picked):
         items = [j for j, x in enumerate(sentences) if x.lead == i][:MAX_ITEMS]
-        if sentences[i].text.endswith(":") and items and not set(items) & set(picked):
-            # "… consent, except where:" says nothing without its items: they displace the weakest other picks.
-            keep = {i, *(j for held in holders.values() for j in held if j in picked)}
-            while sum(len(sentences[j].text) for j in (*picked, *items)) > budget and set(picked) - keep:
+        alternatives = bool(_ALTERNATIVES.search(sentences[i].text))
+        if (sentences[i].text.endswith(":") and items and not set(items) <= set(picked)
+                and (alternatives or not set(items) & set(picked))):
+            # "… consent, except where:" says nothing without its items, and "if either of the following applies:"
+            # needs each of them: they displace the weakest other picks.
+            missing = [j for j in items if j not in picked]
+            keep = {i, *items, *(j for held in holders.values() for j in held if j in picked)}
+            while sum(len(sentences[j].text) for j in (*picked, *missing)) > budget and set(picked) - keep:
                 picked.remove(min(set(picked) - keep, key=lambda j: score[j]))
-            picked.extend(items)
+            picked.extend(missing)
     return [sentences[i] for i in sorted(picked)]
+
+
+# "… if either of the following applies:": a list of alternatives, each of which matters.
+_ALTERNATIVES = re.compile(r"\b(?:either|any|one|each) of (?:the following|these)\b|\bone or more of\b", re.I)
+
+
+def _marked(citations: list[Citation], chosen: list[_Sentence]) -> str:
+    """The sentences with their citation numbers, one marker after each run of sentences from the same section."""
+    numbers = [_number(citations, s) for s in chosen]
+    return " ".join(s.text + (f" [{n}]" if i + 1 == len(chosen) or numbers[i + 1] != n else "")
+                    for i, (s, n) in enumerate(zip(chosen, numbers, strict=True)))
 
 
 def _length(sentences: list[_Sentence], picked: list[int], extra: int) -> int:

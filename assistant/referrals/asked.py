@@ -43,7 +43,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("timescales", r"\bhow (?:long|quick(?:ly)?|soon|fast)\b|\btime ?scales?\b|\bdeadlines?\b|\bresponse times?\b|"
                    r"\bwithin how\b|\bhow many (?:working )?(?:days|hours|weeks)\b|\bwhen will (?:they|i|we) hear\b|"
                    r"\b(?:needs?|has|have) to (?:go in|be (?:made|sent|submitted|done|in))\b|\bby when\b"),
-    ("next_steps", r"\bwhat happens (?:next|now|after|then|once|when)\b|\bwhat now\b|\bnext steps?\b|\bthen what\b|"
+    ("next_steps", r"\bwhat happens (?:next|now|after|then|once|when)\b|"
+                   # "is there a multi agency meeting we can take this to?": where the case can go from here
+                   r"\b(?:is there|are there|any) (?:a |an )?(?:[\w-]+ ){0,2}(?:meetings?|panels?|forums?|groups?) "
+                   r"(?:we|i|you) (?:can|could|should) (?:take|bring|refer|send)\b|"
+                   r"\bwhat now\b|\bnext steps?\b|\bthen what\b|"
                    r"\bwhat (?:do|will) (?:they|the \w+) do\b|\bafter (?:i|we|you) (?:refer|send|submit)\w*\b"),
     ("who_can_refer", r"\bwho can (?:refer|apply|report|make|raise|use|send)\b|\bcan (?:a|an|the|any) [\w-]+ "
                       r"(?:refer|apply|report|make|raise)\b|\bcan (?:they|he|she|i|we|you) refer\b|"

@@ -628,3 +628,18 @@ def test_a_role_then_their_contact_is_two_questions() -> None:
 def test_is_it_being_axed_asks_for_the_position_now() -> None:
     question = analyse("are the gizmo marshals being axed from april?")
     assert "status" in question.answer_types and question.wants_current
+
+
+def test_or_not_asks_where_a_proposal_stands_now() -> None:
+    from assistant.analysis import asks_status
+    from assistant.evidence import CHANGED
+
+    question = "are we getting a widget order on the estate or not?"
+    assert asks_status(question) and analyse(question).wants_current and "status" in analyse(question).answer_types
+    assert not asks_status("is the widget panel chaired by the council")
+    assert CHANGED.search("The Board decided not to proceed with a widget order.")
+
+
+def test_a_request_after_the_question_mark_is_part_of_the_question() -> None:
+    assert "reoffend" in analyse("does the widget scheme work?? any numbers on kids reoffending").terms
+    assert "agenda" not in analyse("when does the gizmo group meet? need to get something on the agenda").terms

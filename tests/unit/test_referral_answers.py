@@ -69,6 +69,7 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("if a 15 yr old is offered support who has to agree to it, him or his parents?", {"consent"}),
     ("cant get hold of mum - can i send the form anyway?", {"consent"}),
     ("how quick will they screen it?", {"timescales"}),
+    ("is there a multi agency meeting we can take this to?", {"next_steps"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
@@ -210,3 +211,23 @@ def test_how_long_records_are_kept_is_not_a_referral_timescale() -> None:
 
     assert "timescales" not in asked_fields("how long do we keep gizmo panel records for?")
     assert "timescales" in asked_fields("how long does the gizmo hub take to respond to a referral")
+
+
+def test_a_list_introduced_by_either_of_the_following_is_shown_whole_with_one_marker() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.referral_answers import _marked, _pick
+    from assistant.referrals.models import Cited
+
+    cite = Citation(source="p.md", section="Threshold", snippet="", score=1.0)
+    text = ("It meets the widget threshold if either of the following applies:\n"
+            "Three widget complaints in six months; or\nAt least one gizmo incident believed to be hate-motivated.")
+    p = SimpleNamespace(evidence={"criteria": [Cited(text=text, citation=cite)]})
+    service = SimpleNamespace(embedder=FakeEmbedder())
+    qvec = FakeEmbedder().embed(["does three widget complaints meet the threshold"])[0]
+    picked = _pick(service, p, "criteria", np.asarray(qvec), {"three", "widget", "complaint"}, (), 480, 2)  # type: ignore[arg-type]
+    assert [s.text for s in picked] == text.split("\n")
+    citations: list[Citation] = []
+    assert _marked(citations, picked).count("[1]") == 1 and len(citations) == 1
