@@ -105,11 +105,21 @@ _WHEN = frozenset(["morning", "afternoon", "evening", "tonight", "yesterday", "t
                    "earlier", "lunchtime", "overnight"])
 
 
+# "a referral pathway for drink spiking", "how many FPNs for littering": the thing a service or measure is for.
+_FOR_TOPIC = re.compile(r"\b(?:pathways?|routes?|process|procedures?|polic(?:y|ies)|protocols?|services?|schemes?|"
+                        r"guidance|panels?|teams?|forms?|fpns?|fines?|notices?|orders?|funding|budget)\s+for\s+"
+                        r"((?:[a-z][\w'-]*\s+){0,2}?[a-z][\w'-]*)(?=\s+(?:in|on|at|by|for|from|with|this|that|last|"
+                        r"have|has|had|do|does|did|is|are|was|were|we|they)\b|\s*[?(,.]|$)", re.I)
+
+
 def topic_unknown(kb: LoadedKB, question: str, ordinary: Callable[[str], bool]) -> bool:
     """'forced marriage - who do we refer to': the topic a chat question leads with holds a word no document
     uses (a full dictionary word, not chat shorthand or a typo), so the documents are not about it."""
     topic = re.split(r"\s[-–—:]\s", question, maxsplit=1)
-    if len(topic) < 2 or len(topic[0].split()) > TOPIC_WORDS:
+    named = _FOR_TOPIC.search(question)
+    if named and (len(topic) < 2 or len(topic[0].split()) > TOPIC_WORDS):
+        topic = [named.group(1)]  # "is there a referral pathway for drink spiking …": what the pathway is for
+    elif len(topic) < 2 or len(topic[0].split()) > TOPIC_WORDS:
         # No topic leads: a short question's own words ("timescale for removing offensive graffiti") are its topic.
         if len(topic) >= 2 or len(scene_and_ask(question)[0]) or len(words(question)) > SHORT_QUESTION:
             return False

@@ -324,6 +324,13 @@ def test_a_scene_that_names_a_known_form_is_not_an_unknown_topic() -> None:
                          has_prefix=lambda w: False)
     assert not topic_unknown(kb, "sent a qx2 this morning - who owns it?", lambda w: True)  # type: ignore[arg-type]
     assert topic_unknown(kb, "forced marriage - who do we refer to?", lambda w: True)  # type: ignore[arg-type]
+    # What a pathway or a measure is for names the topic, however long the question.
+    assert topic_unknown(kb, "is there a referral pathway for drink spiking in the widget centre at night?",  # type: ignore[arg-type]
+                         lambda w: True)
+    assert topic_unknown(kb, "how many fines for littering (not widget tipping) have we given out this yr?",  # type: ignore[arg-type]
+                         lambda w: True)
+    assert not topic_unknown(kb, "is there a referral pathway for widget champions in the town centre at night?",  # type: ignore[arg-type]
+                             lambda w: True)
 
 
 def test_a_short_question_about_something_no_document_mentions_is_an_unknown_topic() -> None:
@@ -543,6 +550,13 @@ def test_one_unused_word_beside_several_used_ones_is_a_detail_of_a_known_topic()
     assert not topic_unknown(kb, "leftover widget champions training places - who gets priority?",  # type: ignore[arg-type]
                              lambda w: True)
     assert topic_unknown(kb, "forced marriage - who do we refer to?", lambda w: True)  # type: ignore[arg-type]
+    # What a pathway or a measure is for names the topic, however long the question.
+    assert topic_unknown(kb, "is there a referral pathway for drink spiking in the widget centre at night?",  # type: ignore[arg-type]
+                         lambda w: True)
+    assert topic_unknown(kb, "how many fines for littering (not widget tipping) have we given out this yr?",  # type: ignore[arg-type]
+                         lambda w: True)
+    assert not topic_unknown(kb, "is there a referral pathway for widget champions in the town centre at night?",  # type: ignore[arg-type]
+                             lambda w: True)
 
 
 def test_a_short_lead_in_before_the_second_question_word_still_splits_the_parts() -> None:
