@@ -74,7 +74,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("consent", re.compile(r"\b(consent|agree|permission|refus\w*|won'?t agree|declin\w*|without (?:their|them))\b",
                            re.I)),
     # "which board does the PTG report to", "what is it governed by": the body above it.
-    ("governance", re.compile(r"\b(reports? (?:up )?(?:in)?to|reporting (?:in)?to|governed|governance|overseen|"
+    # ("what did probation report to the exec board in jan" asks what was said, not where it reports)
+    ("governance", re.compile(r"\b(reports (?:up )?(?:in)?to|report (?:up )?into|"
+                              r"report (?:up )?to(?=\s*(?:\?|$|,|-|and\b))|reporting (?:in)?to|governed|governance|"
+                              r"overseen|"
                               r"oversees|accountable to|answerable to|sits? (?:under|within)|"
                               r"(?:which|what) (?:board|group|body|committee) "
                               r"(?:owns|is (?:it|that|this) (?:under|in)))\b", re.I)),

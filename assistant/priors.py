@@ -3,6 +3,8 @@ its kind, recency when the question wants the current position) and a month the 
 
 from __future__ import annotations
 
+import re
+
 from assistant.analysis import Analysis, year_spans
 from assistant.index import LoadedKB, row_key
 from assistant.months import dated_in, months_asked
@@ -19,6 +21,21 @@ KPI_WEIGHT = 1.3
 EARLIER_ROW = 0.8  # a scorecard row for an earlier quarter than another row of the same measure
 
 
+NAMED_TYPE_WEIGHT = 1.15  # "what's the strategy target": the question names the kind of document that answers
+# A kind of document named in a question, and the document type (knowledge/rules/document-types.yaml) it means.
+_NAMED_TYPES = ((re.compile(r"\bstrateg(?:y|ies|ic plan)\b", re.I), "strategy"),
+                (re.compile(r"\b(?:action|delivery) plan\b", re.I), "action plan"),
+                (re.compile(r"\bminutes\b", re.I), MEETING_TYPE),
+                (re.compile(r"\b(?:dashboard|scorecard|kpis?)\b", re.I), KPI_TYPE),
+                (re.compile(r"\bprotocol\b", re.I), "protocol"),
+                (re.compile(r"\bpathway\b", re.I), "referral pathway"))
+
+
+def named_types(question: str) -> set[str]:
+    """The document types a question names ("the strategy target", "on the dashboard")."""
+    return {kind for pattern, kind in _NAMED_TYPES if pattern.search(question)}
+
+
 def apply_priors(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> None:
     newest = newest_by_type(kb)
     recent = recency(kb)
@@ -28,8 +45,11 @@ def apply_priors(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> N
     months = months_asked(analysis.text)
     if len(months) > 1:
         months = set()  # "apr 25 to feb 26" is a period, not a meeting
+    named = named_types(analysis.text)
     for idx in list(fused):
         doc = kb.documents[kb.chunks[idx].source]
+        if doc.doc_type in named:
+            fused[idx] *= NAMED_TYPE_WEIGHT
         if doc.status == "superseded":
             # Asked about on purpose ("the old 2021-24 strategy"), the superseded document is the source.
             asked_for = bool(spans & year_spans(doc.title))

@@ -650,3 +650,18 @@ def test_or_not_asks_where_a_proposal_stands_now() -> None:
 def test_a_request_after_the_question_mark_is_part_of_the_question() -> None:
     assert "reoffend" in analyse("does the widget scheme work?? any numbers on kids reoffending").terms
     assert "agenda" not in analyse("when does the gizmo group meet? need to get something on the agenda").terms
+
+
+def test_the_kind_of_document_a_question_names_is_preferred() -> None:
+    from assistant.priors import KPI_TYPE, named_types
+
+    assert named_types("widget leavers - what's the strategy target and what did the board hear in jan?") == {
+        "strategy"}
+    assert named_types("widget exclusions on the dashboard - what are we aiming for") == {KPI_TYPE}
+    assert named_types("who chairs the widget board") == set()
+
+
+def test_what_someone_reported_to_a_board_is_not_where_it_reports() -> None:
+    assert "governance" not in analyse("what did probation report to the widget board in jan").answer_types
+    assert "governance" in analyse("which board does the widget group report to?").answer_types
+    assert "governance" in analyse("the widget group reports to which board").answer_types
