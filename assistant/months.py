@@ -67,3 +67,16 @@ def _mentions(text: str, asked: set[tuple[int, int | None]]) -> bool:
         if recalled and any(month == am and (ay is None or ay == stated) for am, ay in asked):
             return True
     return False
+
+
+def mentions_month(text: str, asked: set[tuple[int, int | None]]) -> bool:
+    """The text names one of the asked months ("between April 2025 and February 2026" for "apr 25 to feb 26")."""
+    for m in _MONTH.finditer(text):
+        if m.group(1).lower() in _AMBIGUOUS and not m.group(1)[0].isupper():
+            continue
+        month = _MONTHS.index(m.group(1)[:3].lower()) + 1
+        year = re.match(r"\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*)?,?\s*(20\d\d)\b", text[m.end():])
+        stated = int(year.group(1)) if year else (2000 + int(m.group(2)) if m.group(2) else None)
+        if any(month == am and (ay is None or stated is None or ay == stated) for am, ay in asked):
+            return True
+    return False

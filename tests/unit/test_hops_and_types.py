@@ -665,3 +665,13 @@ def test_what_someone_reported_to_a_board_is_not_where_it_reports() -> None:
     assert "governance" not in analyse("what did probation report to the widget board in jan").answer_types
     assert "governance" in analyse("which board does the widget group report to?").answer_types
     assert "governance" in analyse("the widget group reports to which board").answer_types
+
+
+def test_a_line_naming_the_months_of_an_asked_period_is_found_by_them() -> None:
+    from assistant.months import mentions_month, months_asked
+
+    period = months_asked("widget panel - how many cases apr 25 to feb 26?")
+    assert period == {(4, 2025), (2, 2026)}
+    assert mentions_month("The panel heard 748 cases between April 2025 and February 2026.", {(4, 2025)})
+    assert not mentions_month("The panel heard 612 cases in April 2024.", {(4, 2025)})
+    assert not mentions_month("The board may decide.", {(5, None)})
