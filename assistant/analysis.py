@@ -40,6 +40,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("number", re.compile(r"\b(how many|how much|number of|latest (?:number|no|figure)s?|numbers|"
                           r"percentage|per ?cent|rate|target|aim(?:ing|ed)? (?:for|to)|figures?|total|count|"
                           r"at what (?:caseload|level|point|number|threshold|figure|score|size)|"
+                          r"(?:meant|supposed|expected) to (?:hit|get to|reach|achieve|be at)|at (?:the )?year[- ]end|"
                           r"fine|penalty|fee|fte|budget|cost|funding|allocated|value|score)\b|%", re.I)),
     # "how many" wants a count (a percentage or a year is not one); money questions want an amount.
     ("count", re.compile(r"\bhow many\b(?!\s+(?:percent|per cent|%))", re.I)),

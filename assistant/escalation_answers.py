@@ -47,7 +47,9 @@ _ASKS_WHO = re.compile(
     r"\bescalate (?:it |this |that )?to\b|(?:^|[.,;:!-]\s*)escalat\w*\s*\?|"
     r"\bwhere (?:do|does|should|can) (?:i|we|it|this) (?:escalate|go|take|send)|\bwhich (?:level|board|stage|owner)\b|"
     r"\b(?:can|do|should|could) (?:i|we) (?:use|escalate)\b|\bhow (?:do|can|should|could) (?:i|we) (?:challenge|"
-    r"dispute|contest|appeal)\b|\b(?:does|do|will|is) (?:any|some)(?:one|body)\b", re.I)
+    r"dispute|contest|appeal)\b|\bdo (?:i|we) (?:have|need) to (?:start|re-?send|send|chase|do|go|wait)\b|"
+    r"\bcan (?:i|we) go (?:straight |direct(?:ly)? )?(?:to|up)\b|\bwhich one\b|"
+    r"\b(?:does|do|will|is) (?:any|some)(?:one|body)\b", re.I)
 # "who do I call / refer to" is a referral or contact question, not a stuck case, unless it says "escalate".
 _CONTACT = re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact|refer|tell|email)\b", re.I)
 # "the final step", "last rung", "top level": the end of the ladder.
@@ -118,7 +120,7 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
     # (Rules drafted from this knowledge base's own protocol just now cannot be out of date.)
     stale = stale_warning_for_documents(rules, documents) if reviewed else None
     before = ""
-    if prompts is not None and decision.before and not decision.outside_protocol:
+    if prompts is not None and decision.before and not decision.outside_protocol and not _REPEATED.search(question):
         # Nothing says the practitioners and their managers have talked: their levels come first.
         before = prompts.get("escalation_before").format(steps="; ".join(
             f"{s.name}, {s.owner.role}" + (f" (within {s.response_time})" if s.response_time else "")
@@ -140,8 +142,14 @@ def _with_rules(answer: Answer, rules: EscalationRules, decision: RouteDecision,
                                                                 period=rules.review.period,
                                                                 board=decision.owning_board), rules.review.cite))
     for text, cite in notes:
-        answer.citations.append(rules.citation(cite, text))
-        answer.answer = f"{answer.answer} {text} [{len(answer.citations)}]"
+        if cite is rules.review.cite:
+            # "3rd time this quarter - does a board look at it?": the review is the answer; the route follows.
+            renumbered = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}]", answer.answer)
+            answer.citations.insert(0, rules.citation(cite, text))
+            answer.answer = f"{text} [1] {renumbered}"
+        else:
+            answer.citations.append(rules.citation(cite, text))
+            answer.answer = f"{answer.answer} {text} [{len(answer.citations)}]"
     return answer
 
 

@@ -675,3 +675,8 @@ def test_a_line_naming_the_months_of_an_asked_period_is_found_by_them() -> None:
     assert mentions_month("The panel heard 748 cases between April 2025 and February 2026.", {(4, 2025)})
     assert not mentions_month("The panel heard 612 cases in April 2024.", {(4, 2025)})
     assert not mentions_month("The board may decide.", {(5, None)})
+
+
+def test_where_a_figure_is_meant_to_get_to_asks_for_a_figure() -> None:
+    assert "number" in analyse("widget victims - what are we meant to hit by 2028?").answer_types
+    assert "number" in analyse("widget rate - what was it at year end").answer_types
