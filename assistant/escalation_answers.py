@@ -110,7 +110,10 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
     if level is not None and not level.per_topic:
         return _level_answer(rules, level, evidence.warnings)  # the top of the ladder is one owner for every topic
     decision = service.route(question)
-    if decision.topic_id is None or decision.confidence < MIN_CONFIDENCE:
+    # No topic can be told: the reviewed protocol's intake and the levels every topic shares still answer "can I
+    # go straight to …?"; otherwise the passages do.
+    intake = decision.topic_id is None and reviewed and bool(decision.before) and prompts is not None
+    if not intake and (decision.topic_id is None or decision.confidence < MIN_CONFIDENCE):
         return None
     if not reviewed and (decision.outside_protocol or "not_picked_up" in asked_fields(question)
                          or decision.guessed):
@@ -125,8 +128,9 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
         before = prompts.get("escalation_before").format(steps="; ".join(
             f"{s.name}, {s.owner.role}" + (f" (within {s.response_time})" if s.response_time else "")
             for s in decision.before))
+    before_cite = rules.citation(rules.level(decision.before[0].level).cite, before) if before else None
     answer = compose(decision, evidence, [*evidence.warnings, *([stale] if stale else [])],
-                     asks_time=bool(_HOW_LONG.search(question)), before=before)
+                     asks_time=bool(_HOW_LONG.search(question)), before=before, before_cite=before_cite)
     return _with_rules(answer, rules, decision, question, prompts) if prompts is not None else answer
 
 
@@ -154,12 +158,19 @@ def _with_rules(answer: Answer, rules: EscalationRules, decision: RouteDecision,
 
 
 def compose(decision: RouteDecision, evidence: Answer, warnings: list[str], asks_time: bool = False,
-            before: str = "") -> Answer:
-    """``describe(decision)`` cited to the protocol, the levels that come ``before`` it, the next step up, and the
-    evidence that names the owner."""
+            before: str = "", before_cite: Citation | None = None) -> Answer:
+    """``describe(decision)`` cited to the protocol, the levels that come ``before`` it (cited to
+    ``before_cite``), the next step up, and the evidence that names the owner."""
     citations = list(decision.citations)
     marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))
-    parts = [f"{describe(decision)} {marks}".strip(), *([before] if before else [])]
+    parts = [f"{describe(decision)} {marks}".strip()]
+    if before:
+        at = next((i for i, c in enumerate(citations, 1) if before_cite is not None
+                   and (c.source, c.section) == (before_cite.source, before_cite.section)), None)
+        if at is None and before_cite is not None:
+            citations.append(before_cite)
+            at = len(citations)
+        parts.append(f"{before} [{at}]" if at else before)
     if decision.guessed:
         parts.append(f"(The question names no topic outright; check that {decision.topic} is the right one.)")
     if decision.other_topics:

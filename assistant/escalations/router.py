@@ -153,7 +153,7 @@ class Router:
             else:
                 chosen = None
         if chosen is None:
-            return self._intake()
+            return self._intake(named_level=bool(self._level_mention.search(f"{description} {tried}")))
         others = [s for s in applicable if s.candidate is not chosen.candidate and not s.candidate.outside]
         return self._decide(chosen, others, query_terms, questions, statements + tried_statements, reasons)
 
@@ -338,10 +338,14 @@ class Router:
             level_name=level.name, owner=owner, channel=None, outside_protocol=True, reasons=tuple(reasons),
             citations=tuple(citations), confidence=round(max(chosen.coverage, chosen.similarity), 3))
 
-    def _intake(self) -> RouteDecision:
+    def _intake(self, named_level: bool = False) -> RouteDecision:
         rules = self.rules
         intake = rules.intake
         level = rules.entry_level
+        # The levels every topic shares come first whatever the topic, unless the description names a level.
+        before = () if named_level else tuple(
+            LadderStep(lv.number, lv.name, Contact(lv.owner), lv.response_time)
+            for lv in rules.levels if lv.number < level.number and not lv.per_topic)
         reasons = ["The description does not say which topic the case is about."]
         if intake is None:
             owner = Contact(level.owner)
@@ -354,7 +358,7 @@ class Router:
             citations = (rules.citation(intake.cite),)
         return RouteDecision(topic_id=None, topic="Not sure which topic", owning_board="", level=level.number,
                              level_name=level.name, owner=owner, channel=channel, reasons=tuple(reasons),
-                             citations=citations, confidence=0.0)
+                             citations=citations, confidence=0.0, before=before)
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------

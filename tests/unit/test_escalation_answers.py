@@ -194,3 +194,12 @@ def test_an_issue_that_keeps_coming_back_goes_to_its_owning_board_for_review() -
     assert answer.citations[0].section == RULES.review.cite.section
     assert f"[{len(answer.citations)}]" in answer.answer  # the route's own markers moved up by one
     assert "unless it has been tried" not in answer.answer  # escalated again and again: the early levels were tried
+
+
+def test_with_no_topic_the_intake_and_the_shared_early_levels_still_answer() -> None:
+    answer = _routed("other agency keeps ignoring my emails about a case we disagree on. can i go straight to my "
+                     "team mgr or do i have to do something first?")
+    first = RULES.levels[0]
+    assert RULES.intake is not None and RULES.intake.channel in answer.answer
+    assert f"{first.name}, {first.owner}" in answer.answer
+    assert any(c.section == first.cite.section for c in answer.citations)
