@@ -38,7 +38,8 @@ _STUCK = re.compile(
     r"refus\w*(?! (?:help|support|services?|to engage|treatment|care)\b)|"
     r"(?:won'?t|will not|can'?t|cannot|couldn'?t|do not|don'?t) agree|disagree\w*|dispute\w*|"
     r"challeng(?:e|ing) (?:it|this|that|the|their|a|her|his)(?: \w+)? decision|challenge (?:it|this|that)\b|"
-    r"at an impasse|blocked|deadlock\w*|stalemate|(?:batting|bouncing|passing|pushing) it back|"
+    r"(?:action|task|it)\b[^.?!]{0,30}\boverdue|at an impasse|blocked|deadlock\w*|stalemate|"
+    r"(?:batting|bouncing|passing|pushing) it back|"
     r"each (?:think|thinks|say|says) the other|"
     r"red (?:at |for )?(?:\d|two|three) (?:\w+ )?meetings?)\b", re.I)
 # It asks who (or where, or which level) the case goes to next.
@@ -99,8 +100,11 @@ def rules_apply(rules: EscalationRules, documents: Sequence[DocumentFingerprint]
 
 
 def answer_escalation(service: EscalationService, documents: Sequence[DocumentFingerprint], question: str,
-                      evidence: Answer, reviewed: bool = True, prompts: Prompts | None = None) -> Answer | None:
-    """The router's answer to an escalation question, or None to keep the extractive ``evidence``."""
+                      evidence: Answer, reviewed: bool = True, prompts: Prompts | None = None,
+                      described: str = "") -> Answer | None:
+    """The router's answer to an escalation question, or None to keep the extractive ``evidence``. ``described``
+    is the question with the knowledge base's acronyms written out ("csep (Contextual Safeguarding and
+    Exploitation Panel)"), which the router matches against the protocol's topics."""
     rules = service.rules
     if not is_escalation_question(question, [lv.name for lv in rules.levels]):
         return None
@@ -109,7 +113,7 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
     level = asked_level(rules, question)
     if level is not None and not level.per_topic:
         return _level_answer(rules, level, evidence.warnings)  # the top of the ladder is one owner for every topic
-    decision = service.route(question)
+    decision = service.route(described or question)
     # No topic can be told: the reviewed protocol's intake and the levels every topic shares still answer "can I
     # go straight to …?"; otherwise the passages do.
     intake = decision.topic_id is None and reviewed and bool(decision.before) and prompts is not None

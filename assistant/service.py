@@ -164,7 +164,8 @@ class Assistant:
         answer = answer_referral(self.referrals, kb, plain, answer, self.prompts) or answer  # pathway, step, owner
         routes = self._escalation_routes(kb)
         routed = answer_escalation(routes, kb.manifest, plain, answer,  # who to escalate to
-                                   reviewed=routes is self.escalations, prompts=self.prompts)
+                                   reviewed=routes is self.escalations, prompts=self.prompts,
+                                   described=kb.expand(plain, self.embedder.is_common_word)[0])
         if routed is not None and routes is not self.escalations:
             routed.warnings.append(self.prompts.get("escalation_drafted").format(title=routes.rules.protocol.title))
         answer = routed or answer

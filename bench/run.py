@@ -136,8 +136,14 @@ def main() -> None:
              "(tests/eval/eastbrook-fresh8.jsonl; first score 58% (23/40), tuned on since)",
              EVAL / "eastbrook-fresh8.jsonl"),
             ("Ninth blind batch, written in session 7 in the dev file's proportions, weighted to less obvious "
-             "sections (tests/eval/eastbrook-fresh9.jsonl; first score 40% (16/40); kept aside, not tuned on)",
-             EVAL / "eastbrook-fresh9.jsonl"),
+             "sections (tests/eval/eastbrook-fresh9.jsonl; first score 40% (16/40); kept aside in session 7, "
+             "tuned on since session 8)", EVAL / "eastbrook-fresh9.jsonl"),
+            ("Tenth blind batch, written at the start of session 8 in the dev file's proportions "
+             "(tests/eval/eastbrook-fresh10.jsonl; first score 68% (27/40), tuned on since)",
+             EVAL / "eastbrook-fresh10.jsonl"),
+            ("Eleventh blind batch, written at the start of session 8 in the dev file's proportions "
+             "(tests/eval/eastbrook-fresh11.jsonl; first score 68% (27/40); the clean held-out set: kept aside, "
+             "no change made for any of its questions)", EVAL / "eastbrook-fresh11.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]

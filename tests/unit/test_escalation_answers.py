@@ -65,7 +65,8 @@ def test_questions_about_escalation_that_ask_no_owner_are_left_alone(text: str) 
     "the hub stepped my referral down and i think its unsafe, how do i challenge it?",
     "sent a lvl 2 housing escalation 8 days ago, not even acknowledged. do i have to start again or what",
     "other agency keeps ignoring my emails about a case we disagree on. can i go straight to my team mgr?",
-    "3rd time this qtr weve had to escalate the same problem. does a board have to look at it? which one"])
+    "3rd time this qtr weve had to escalate the same problem. does a board have to look at it? which one",
+    "the council action on the park plan is 2 wks overdue and the risk is still there. who's next?"])
 def test_stuck_cases_in_other_words(text: str) -> None:
     assert is_escalation_question(text)
 

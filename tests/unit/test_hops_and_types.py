@@ -281,6 +281,7 @@ def test_symbols_and_ordinals_in_chat_are_written_out_but_capitals_are_kept() ->
     assert shorthand.expand("sent it RE the U form") == "sent it RE the U form"
     assert shorthand.expand("widget perp programme - perm exclusions") == (
         "widget perpetrator programme - permanent exclusions")
+    assert shorthand.expand("kids being exploited at the widget park") == "children being exploited at the widget park"
     assert "number" in analyse("widget crime latest number - worse?").answer_types
 
 
