@@ -116,7 +116,8 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
     decision = service.route(described or question)
     # No topic can be told: the reviewed protocol's intake and the levels every topic shares still answer "can I
     # go straight to …?"; otherwise the passages do.
-    intake = decision.topic_id is None and reviewed and bool(decision.before) and prompts is not None
+    intake = (decision.topic_id is None and reviewed and bool(decision.before) and prompts is not None
+              and "not_picked_up" not in asked_fields(question))  # a pathway's own chase route answers that
     if not intake and (decision.topic_id is None or decision.confidence < MIN_CONFIDENCE):
         return None
     if not reviewed and (decision.outside_protocol or "not_picked_up" in asked_fields(question)

@@ -31,7 +31,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                       r"acknowledg\w*)\b|\bnot heard (?:back|anything)\b|\bheard nothing\b|\bchas(?:e|ing)\b|"
                       r"\bignored\b|\bnobody (?:picks?|has picked) (?:it )?up\b|"
                       r"\b(?:hasn'?t|has not|haven'?t|have not|hasnt|havent) (?:yet )?(?:been in touch|contacted|"
-                      r"responded|replied|got back|called back|picked (?:it |this )?up|acknowledged)\b"),
+                      r"responded|replied|got back|called back|picked (?:it |this )?up|acknowledged)\b|"
+                      r"\b(?:hasn'?t|has not|haven'?t|have not|hasnt|havent|not) (?:yet )?(?:called|rung|phoned|"
+                      r"got back to|contacted) (?:\w+ ){0,2}back\b"),
     ("consent", r"\bconsent\w*|\bpermission\b|\b(?:won'?t|will not|doesn'?t|does not|don'?t|do not|not) "
                 r"(?:agree|engage|want)\b|\brefus\w*|"
                 r"\b(?:mental )?capacity\b|\bwho (?:has|needs|got|gets) to (?:agree|consent|sign)\b|"

@@ -70,6 +70,7 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("cant get hold of mum - can i send the form anyway?", {"consent"}),
     ("how quick will they screen it?", {"timescales"}),
     ("is there a multi agency meeting we can take this to?", {"next_steps"}),
+    ("they still havent called my client back, its been 3 days", {"not_picked_up"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
