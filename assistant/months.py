@@ -4,7 +4,7 @@ month (a meeting's minutes, a monthly report) are the likeliest source."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                "November", "December")
@@ -55,15 +55,21 @@ def meeting_not_held(question: str, meeting_dates: list[str], evidence: Sequence
     return not any(_mentions(text, asked) for text in evidence)
 
 
-def _mentions(text: str, asked: set[tuple[int, int | None]]) -> bool:
+def _named_months(text: str) -> Iterator[tuple[int, int | None, int]]:
+    """(month, year stated beside it or None, where it starts) for each month the text names ("16 September 2025",
+    "April 2025"); "may" and "march" count only when written with a capital."""
     for m in _MONTH.finditer(text):
         if m.group(1).lower() in _AMBIGUOUS and not m.group(1)[0].isupper():
             continue
-        month = _MONTHS.index(m.group(1)[:3].lower()) + 1
         year = re.match(r"\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*)?,?\s*(20\d\d)\b", text[m.end():])
         stated = int(year.group(1)) if year else (2000 + int(m.group(2)) if m.group(2) else None)
+        yield _MONTHS.index(m.group(1)[:3].lower()) + 1, stated, m.start()
+
+
+def _mentions(text: str, asked: set[tuple[int, int | None]]) -> bool:
+    for month, stated, start in _named_months(text):
         # ("its own decision of 16 September 2025", not "report back to the June 2026 meeting")
-        recalled = _ASKS_DECISION.search(text[max(0, m.start() - RECALL_SPAN):m.start()])
+        recalled = _ASKS_DECISION.search(text[max(0, start - RECALL_SPAN):start])
         if recalled and any(month == am and (ay is None or ay == stated) for am, ay in asked):
             return True
     return False
@@ -71,12 +77,5 @@ def _mentions(text: str, asked: set[tuple[int, int | None]]) -> bool:
 
 def mentions_month(text: str, asked: set[tuple[int, int | None]]) -> bool:
     """The text names one of the asked months ("between April 2025 and February 2026" for "apr 25 to feb 26")."""
-    for m in _MONTH.finditer(text):
-        if m.group(1).lower() in _AMBIGUOUS and not m.group(1)[0].isupper():
-            continue
-        month = _MONTHS.index(m.group(1)[:3].lower()) + 1
-        year = re.match(r"\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*)?,?\s*(20\d\d)\b", text[m.end():])
-        stated = int(year.group(1)) if year else (2000 + int(m.group(2)) if m.group(2) else None)
-        if any(month == am and (ay is None or stated is None or ay == stated) for am, ay in asked):
-            return True
-    return False
+    return any(month == am and (ay is None or stated is None or ay == stated)
+               for month, stated, _start in _named_months(text) for am, ay in asked)
