@@ -28,7 +28,7 @@ from assistant.glossary import defines_term
 from assistant.hops import carried_context
 from assistant.index import IndexedChunk, LoadedKB, row_key
 from assistant.models import Answer
-from assistant.months import meeting_not_held, mentions_month, months_asked
+from assistant.months import asked_period, meeting_not_held, period_share
 from assistant.names import names_all, names_missing
 from assistant.periods import other_period
 from assistant.priors import KPI_TYPE, MEETING_TYPE, apply_priors
@@ -136,9 +136,7 @@ class Answerer:
                     if states_relation(analysis.relation, kb.chunks[kv[0]].text)][:CANDIDATES // 2]
         best = top[0][1]
         alts = alts or {}
-        # "apr 25 to feb 26" names a period, not a meeting (one month asked is the meeting prior's job).
-        period = months_asked(analysis.text)
-        period = period if len(period) > 1 else set()
+        period = asked_period(analysis.text)
         weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
         for t, w in (extra or {}).items():
             weights.setdefault(t, w)
@@ -159,8 +157,7 @@ class Answerer:
                 coverage = covered / total
                 chunk_norm = fscore / best
                 score = 0.45 * chunk_norm + 0.4 * coverage + 0.15 * type_match(analysis.answer_types, text)
-                if period:  # "how many cases apr 25 to feb 26": the line for that period
-                    score += PERIOD_BONUS * sum(mentions_month(text, {m}) for m in period) / len(period)
+                score += PERIOD_BONUS * period_share(text, period)  # "cases apr 25 to feb 26": that period's line
                 if soft and type_match(soft, text) == 1.0:
                     score += SOUGHT_BONUS  # "is it adults only": the line saying who the service is for
                 if strict and type_match(strict, text) == 0.0:

@@ -79,3 +79,14 @@ def mentions_month(text: str, asked: set[tuple[int, int | None]]) -> bool:
     """The text names one of the asked months ("between April 2025 and February 2026" for "apr 25 to feb 26")."""
     return any(month == am and (ay is None or stated is None or ay == stated)
                for month, stated, _start in _named_months(text) for am, ay in asked)
+
+
+def asked_period(question: str) -> set[tuple[int, int | None]]:
+    """The months of a period the question names ("apr 25 to feb 26"); one month alone names a meeting instead."""
+    asked = months_asked(question)
+    return asked if len(asked) > 1 else set()
+
+
+def period_share(text: str, period: set[tuple[int, int | None]]) -> float:
+    """How many of the period's months the text names, as a share."""
+    return sum(mentions_month(text, {m}) for m in period) / len(period) if period else 0.0

@@ -238,9 +238,8 @@ class Router:
                         if self._term_share(terms, query_terms) > PHRASE_COVERAGE), "")
         if isinstance(rule, OutsideRule):
             return self._outside(rule, chosen, reasons, citations)
-        untried = len(reasons)
+        known_reasons = len(reasons)
         level = self._level(rule, special, questions, statements, reasons)
-        untried_earlier = any(r.startswith(UNTRIED) for r in reasons[untried:])
         owner = _contact(rules, rule, level.number, special)
         if special:
             reasons.append(f"'{special}' have their own owner at {level.name}: {owner.role}.")
@@ -262,7 +261,8 @@ class Router:
         ladder = tuple(LadderStep(lv.number, lv.name, _contact(rules, rule, lv.number, special), lv.response_time)
                        for lv in rules.levels if lv.number >= level.number)
         before = tuple(LadderStep(lv.number, lv.name, _contact(rules, rule, lv.number, special), lv.response_time)
-                       for lv in rules.levels if lv.number < level.number) if untried_earlier else ()
+                       for lv in rules.levels if lv.number < level.number
+                       and any(r.startswith(UNTRIED) for r in reasons[known_reasons:]))
         return RouteDecision(
             topic_id=rule.id, topic=rule.name, owning_board=rule.owning_board, level=level.number,
             level_name=level.name, owner=owner, channel=rule.channel, special_case=special,
@@ -339,19 +339,14 @@ class Router:
             citations=tuple(citations), confidence=round(max(chosen.coverage, chosen.similarity), 3))
 
     def _intake(self, named_level: bool = False) -> RouteDecision:
-        rules = self.rules
-        intake = rules.intake
-        level = rules.entry_level
+        rules, intake, level = self.rules, self.rules.intake, self.rules.entry_level
         # The levels every topic shares come first whatever the topic, unless the description names a level.
-        before = () if named_level else tuple(
-            LadderStep(lv.number, lv.name, Contact(lv.owner), lv.response_time)
-            for lv in rules.levels if lv.number < level.number and not lv.per_topic)
+        before = () if named_level else tuple(LadderStep(lv.number, lv.name, Contact(lv.owner), lv.response_time)
+                                              for lv in rules.levels if lv.number < level.number and not lv.per_topic)
         reasons = ["The description does not say which topic the case is about."]
-        if intake is None:
-            owner = Contact(level.owner)
-            channel = None
-            citations: tuple[Citation, ...] = ()
-        else:
+        owner, channel = Contact(level.owner), None
+        citations: tuple[Citation, ...] = ()
+        if intake is not None:
             owner = Contact(intake.owner, intake.email, intake.phone)
             channel = intake.channel
             reasons.append(f"Post the reference in {intake.channel}; {intake.owner} will route it.")
