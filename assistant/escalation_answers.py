@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from assistant.analysis import split_parts
 from assistant.escalations import EscalationService, RouteDecision, describe, stale_warning_for_documents
 from assistant.escalations.phrases import level_mention, role_alternatives
-from assistant.escalations.rules import Cite, EscalationRules, LevelRule
+from assistant.escalations.rules import EscalationRules, LevelRule
 from assistant.escalations.staleness import DocumentFingerprint
 from assistant.models import Answer, Citation
 from assistant.prompts import Prompts
@@ -143,22 +143,17 @@ def _with_rules(answer: Answer, rules: EscalationRules, decision: RouteDecision,
                 prompts: Prompts) -> Answer:
     """The protocol's own rules the case description calls for, each cited to the protocol: what happens to an
     escalation nobody acknowledges, and the review of issues that keep coming back."""
-    notes: list[tuple[str, Cite]] = []
     if rules.auto_escalation.enabled and _UNACKNOWLEDGED.search(question) and decision.ladder:
-        notes.append((prompts.get("escalation_automatic"), rules.auto_escalation.cite))
+        text = prompts.get("escalation_automatic")
+        answer.citations.append(rules.citation(rules.auto_escalation.cite, text))
+        answer.answer = f"{answer.answer} {text} [{len(answer.citations)}]"
     if _REPEATED.search(question) and decision.owning_board and not decision.outside_protocol:
-        notes.append((prompts.get("escalation_review").format(threshold=rules.review.threshold,
-                                                                period=rules.review.period,
-                                                                board=decision.owning_board), rules.review.cite))
-    for text, cite in notes:
-        if cite is rules.review.cite:
-            # "3rd time this quarter - does a board look at it?": the review is the answer; the route follows.
-            renumbered = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}]", answer.answer)
-            answer.citations.insert(0, rules.citation(cite, text))
-            answer.answer = f"{text} [1] {renumbered}"
-        else:
-            answer.citations.append(rules.citation(cite, text))
-            answer.answer = f"{answer.answer} {text} [{len(answer.citations)}]"
+        # "3rd time this quarter - does a board look at it?": the review is the answer, so it leads (cited [1]).
+        text = prompts.get("escalation_review").format(threshold=rules.review.threshold, period=rules.review.period,
+                                                       board=decision.owning_board)
+        renumbered = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}]", answer.answer)
+        answer.citations.insert(0, rules.citation(rules.review.cite, text))
+        answer.answer = f"{text} [1] {renumbered}"
     return answer
 
 
