@@ -113,7 +113,7 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
     level = asked_level(rules, question)
     if level is not None and not level.per_topic:
         return _level_answer(rules, level, evidence.warnings)  # the top of the ladder is one owner for every topic
-    decision = service.route(described or question)
+    decision = _routed(service, question, described)
     # No topic can be told: the reviewed protocol's intake and the levels every topic shares still answer "can I
     # go straight to …?"; otherwise the passages do.
     intake = (decision.topic_id is None and reviewed and bool(decision.before) and prompts is not None
@@ -137,6 +137,26 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
     answer = compose(decision, evidence, [*evidence.warnings, *([stale] if stale else [])],
                      asks_time=bool(_HOW_LONG.search(question)), before=before, before_cite=before_cite)
     return _with_rules(answer, rules, decision, question, prompts) if prompts is not None else answer
+
+
+def _routed(service: EscalationService, question: str, described: str) -> RouteDecision:
+    """The route for the question as written, unless only the acronyms written out name a topic: then that topic,
+    or the guessed one when the guess carries the higher risk (the protocol escalates under the highest-risk
+    topic a case touches)."""
+    decision = service.route(question)
+    if not described or described == question or not (decision.topic_id is None or decision.guessed):
+        return decision
+    spelled = service.route(described)
+    if spelled.topic_id is None or spelled.guessed:
+        return decision
+    if decision.topic_id is not None and _risk(service.rules, decision) < _risk(service.rules, spelled):
+        return decision
+    return spelled
+
+
+def _risk(rules: EscalationRules, decision: RouteDecision) -> int:
+    """The topic's risk rank (1 is the highest risk); topics outside the protocol rank last."""
+    return next((t.risk_rank for t in rules.topics if t.id == decision.topic_id), 1_000)
 
 
 def _with_rules(answer: Answer, rules: EscalationRules, decision: RouteDecision, question: str,

@@ -204,3 +204,15 @@ def test_with_no_topic_the_intake_and_the_shared_early_levels_still_answer() -> 
     assert RULES.intake is not None and RULES.intake.channel in answer.answer
     assert f"{first.name}, {first.owner}" in answer.answer
     assert any(c.section == first.cite.section for c in answer.citations)
+
+
+def test_a_topic_named_only_by_its_acronym_is_routed_through_the_acronym_written_out() -> None:
+    from assistant.prompts import Prompts
+
+    docs = [Doc(RULES.protocol.file, RULES.protocol.sha256, RULES.protocol.title)]
+    question = "the zq action on the park plan is 2 wks overdue and the risk is still there. who's next?"
+    answer = answer_escalation(_Service(), docs, question, Answer(answer="", abstained=True),  # type: ignore[arg-type]
+                               prompts=Prompts(REPO / "prompts"),
+                               described=f"{question} (Contextual Safeguarding and Exploitation Panel)")
+    cce = next(t for t in RULES.topics if t.risk_rank == 1)
+    assert answer is not None and cce.contacts[0].owner in answer.answer
