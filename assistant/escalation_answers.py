@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.analysis import split_parts
 from assistant.escalations import EscalationService, RouteDecision, describe, stale_warning_for_documents
@@ -101,10 +101,10 @@ def rules_apply(rules: EscalationRules, documents: Sequence[DocumentFingerprint]
 
 def answer_escalation(service: EscalationService, documents: Sequence[DocumentFingerprint], question: str,
                       evidence: Answer, reviewed: bool = True, prompts: Prompts | None = None,
-                      described: str = "") -> Answer | None:
-    """The router's answer to an escalation question, or None to keep the extractive ``evidence``. ``described``
-    is the question with the knowledge base's acronyms written out ("csep (Contextual Safeguarding and
-    Exploitation Panel)"), which the router matches against the protocol's topics."""
+                      spell_out: Callable[[str], str] | None = None) -> Answer | None:
+    """The router's answer to an escalation question, or None to keep the extractive ``evidence``. ``spell_out``
+    writes out the knowledge base's acronyms in a question ("csep (Contextual Safeguarding and Exploitation
+    Panel)"); it is called only when the question as written names no topic."""
     rules = service.rules
     if not is_escalation_question(question, [lv.name for lv in rules.levels]):
         return None
@@ -113,7 +113,7 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
     level = asked_level(rules, question)
     if level is not None and not level.per_topic:
         return _level_answer(rules, level, evidence.warnings)  # the top of the ladder is one owner for every topic
-    decision = _routed(service, question, described)
+    decision = _routed(service, question, spell_out)
     # No topic can be told: the reviewed protocol's intake and the levels every topic shares still answer "can I
     # go straight to …?"; otherwise the passages do.
     intake = (decision.topic_id is None and reviewed and bool(decision.before) and prompts is not None
@@ -139,12 +139,15 @@ def answer_escalation(service: EscalationService, documents: Sequence[DocumentFi
     return _with_rules(answer, rules, decision, question, prompts) if prompts is not None else answer
 
 
-def _routed(service: EscalationService, question: str, described: str) -> RouteDecision:
+def _routed(service: EscalationService, question: str, spell_out: Callable[[str], str] | None) -> RouteDecision:
     """The route for the question as written, unless only the acronyms written out name a topic: then that topic,
     or the guessed one when the guess carries the higher risk (the protocol escalates under the highest-risk
     topic a case touches)."""
     decision = service.route(question)
-    if not described or described == question or not (decision.topic_id is None or decision.guessed):
+    if spell_out is None or not (decision.topic_id is None or decision.guessed):
+        return decision
+    described = spell_out(question)
+    if described == question:
         return decision
     spelled = service.route(described)
     if spelled.topic_id is None or spelled.guessed:

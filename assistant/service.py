@@ -165,7 +165,7 @@ class Assistant:
         routes = self._escalation_routes(kb)
         routed = answer_escalation(routes, kb.manifest, plain, answer,  # who to escalate to
                                    reviewed=routes is self.escalations, prompts=self.prompts,
-                                   described=kb.expand(plain, self.embedder.is_common_word)[0])
+                                   spell_out=lambda text: kb.expand(text, self.embedder.is_common_word)[0])
         if routed is not None and routes is not self.escalations:
             routed.warnings.append(self.prompts.get("escalation_drafted").format(title=routes.rules.protocol.title))
         answer = routed or answer

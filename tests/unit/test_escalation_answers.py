@@ -213,6 +213,6 @@ def test_a_topic_named_only_by_its_acronym_is_routed_through_the_acronym_written
     question = "the zq action on the park plan is 2 wks overdue and the risk is still there. who's next?"
     answer = answer_escalation(_Service(), docs, question, Answer(answer="", abstained=True),  # type: ignore[arg-type]
                                prompts=Prompts(REPO / "prompts"),
-                               described=f"{question} (Contextual Safeguarding and Exploitation Panel)")
+                               spell_out=lambda text: f"{text} (Contextual Safeguarding and Exploitation Panel)")
     cce = next(t for t in RULES.topics if t.risk_rank == 1)
     assert answer is not None and cce.contacts[0].owner in answer.answer
