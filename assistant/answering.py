@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from assistant.adjacency import pair_share, word_pairs
 from assistant.analysis import Analysis, analyse, asks_status, year_spans
 from assistant.answer_text import Scored, abstention, compose, with_items
 from assistant.corroboration import corroborating
@@ -38,13 +39,7 @@ from assistant.settings import Settings
 from assistant.shorthand import Shorthand
 from assistant.text import STOPWORDS, stem, terms, words
 from assistant.unit_vectors import UnitVectors
-from assistant.weighting import (
-    diverse,
-    is_definition,
-    present,
-    term_weights,
-    weight,
-)
+from assistant.weighting import diverse, is_definition, present, term_weights, weight
 from ingestion.screening import strip_instructions
 
 UNIT_RERANK = 16  # units re-scored with the model at sentence level (cost: one small batch per question)
@@ -60,6 +55,7 @@ STRICT_MISS = 0.85
 SOUGHT_TYPES = ("eligibility", "funding_source")
 SOUGHT_BONUS = 0.1
 PERIOD_BONUS = 0.15
+PAIR_BONUS = 0.1  # the question's words side by side in the unit ("lead officer")
 PER_DOCUMENT = 12
 RELATION_BONUS = 0.3
 CHANGE_BONUS = 0.15
@@ -142,6 +138,7 @@ class Answerer:
             weights.setdefault(t, w)
         total = sum(weights.values()) or 1.0
         qterms = set(weights)
+        asked_pairs = word_pairs(terms(analysis.text), qterms)
         out: list[Scored] = []
         for idx, fscore in top:
             chunk = kb.chunks[idx]
@@ -158,6 +155,7 @@ class Answerer:
                 chunk_norm = fscore / best
                 score = 0.45 * chunk_norm + 0.4 * coverage + 0.15 * type_match(analysis.answer_types, text)
                 score += PERIOD_BONUS * period_share(text, period)  # "cases apr 25 to feb 26": that period's line
+                score += PAIR_BONUS * pair_share(asked_pairs, text)
                 if soft and type_match(soft, text) == 1.0:
                     score += SOUGHT_BONUS  # "is it adults only": the line saying who the service is for
                 if strict and type_match(strict, text) == 0.0:

@@ -144,6 +144,9 @@ def main() -> None:
             ("Eleventh blind batch, written at the start of session 8 in the dev file's proportions "
              "(tests/eval/eastbrook-fresh11.jsonl; first score 68% (27/40); the clean held-out set: kept aside, "
              "no change made for any of its questions)", EVAL / "eastbrook-fresh11.jsonl"),
+            ("Twelfth blind batch, written at the start of session 9 in the dev file's proportions "
+             "(tests/eval/eastbrook-fresh12.jsonl; first score 62% (25/40), tuned on since)",
+             EVAL / "eastbrook-fresh12.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
