@@ -18,7 +18,7 @@ from assistant.analysis import identifiers
 from assistant.attendees import learn_attendees
 from assistant.glossary import defined_terms, learn_acronyms, learn_initialisms, learn_phrase_initialisms
 from assistant.kb_store import ManifestEntry
-from assistant.text import STOPWORDS, name_terms, stem, terms
+from assistant.text import STOPWORDS, name_terms, stem, terms, words
 from assistant.vectorstore import collection_name
 from ingestion.models import DocumentInfo
 
@@ -102,6 +102,8 @@ class LoadedKB:
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self.vocab = sorted(self.idf)  # sorted: a typo equally close to two terms is repaired the same way every run
         self._repaired: dict[str, str] = {}
+        # Words as written: a typo is closer to the word it misspells ("waitng", "waiting") than to its stem ("wait").
+        self.written = sorted({w for c in chunks for w in words(c.text) if len(w) >= 5 and w not in STOPWORDS})
         self._attendees: dict[str, dict[str, str]] = {}
         self.acronyms = learn_acronyms((c.kind, c.text) for c in chunks)
         # Where each known acronym is defined (a glossary line or row): "what does X stand for" reads it there.
@@ -181,7 +183,8 @@ class LoadedKB:
                 continue
             if t not in self._repaired:  # the same chat words come back in question after question
                 match = process.extractOne(t, self.vocab, scorer=fuzz.ratio, score_cutoff=84)
-                self._repaired[t] = match[0] if match else t
+                written = None if match else process.extractOne(t, self.written, scorer=fuzz.ratio, score_cutoff=84)
+                self._repaired[t] = match[0] if match else stem(written[0]) if written else t
             out.append(self._repaired[t])
         return out
 

@@ -38,8 +38,12 @@ def names_missing(kb: LoadedKB, analysis: Analysis, scored: Sequence[Scored], pa
     either |= {b: a for a, b in either.items()}
     # A name in the question itself, or written as a name, must be found; the scene's other details need not.
     # Words that ask for a kind of answer ("quorate") are not names either.
-    for t in rare - (situation_terms(analysis.text) - set(analysis.entities)) - CUE_TERMS:
-        if (weights.get(t, 0.0) >= KEY_IDF and not any(holds_name(t, seq, alts) for seq in pool)
+    for asked in rare - (situation_terms(analysis.text) - set(analysis.entities)) - CUE_TERMS:
+        t = kb.repair([asked])[0]  # a typo ("waitng") is the word it misspells, weighed as that word
+        if t != asked and ordinary(t):
+            continue  # "actualy": an everyday word misspelt names nothing
+        key = weights.get(asked, 0.0) >= KEY_IDF and (t == asked or kb.idf_of(t) >= KEY_IDF)
+        if (key and not any(holds_name(t, seq, alts) for seq in pool)
                 and not (t in kb.acronyms and any(d.get(t, 0) for d in documents))
                 and not (t in either and any(either[t] in seq for seq in pool))):
             return True

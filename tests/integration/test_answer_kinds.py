@@ -166,3 +166,12 @@ def test_a_decision_recalled_by_later_minutes_is_answered_from_them(real_assista
     answer = real_assistant.ask("before dasv went to weekly marac, what had they decided back in sept 25 about it?")
     assert not answer.abstained and answer.citations[0].document_type == "minutes"
     assert "September 2025" in answer.citations[0].snippet
+
+
+def test_a_misspelt_word_is_read_as_the_word_it_misspells_not_as_an_unknown_name(real_assistant: Assistant) -> None:
+    # "waitng" is one letter from "waiting": the minutes about the waiting list answer it
+    answer = real_assistant.ask("hows the csep waitng list looking since it went back to fortnightly")
+    assert not answer.abstained and answer.citations[0].document_type == "minutes"
+    assert re.search(r"\bwait", answer.answer, re.I)
+    # a misspelt everyday word ("actualy") does not have to appear in the evidence
+    assert not real_assistant.ask("turnaround - how long does the support actualy last once a kid is on it").abstained
