@@ -40,6 +40,11 @@ OTHER_KBS = (
      "escalation points EP1-EP4 in calendar days, plain text wrapped at a fixed width with '3(a)(ii)' clauses, "
      "a wide scorecard with quarters as columns and a CSV tracker with a title line above its header. Its first "
      "score, before any change for it, was 45% (18/40)."),
+    ("kb7", "Seventh knowledge base, written blind in session 9",
+     "Glenmorven & Isles: Scottish terms, '01 Foreword' sections, 'Part 1 –' setext Markdown with bold paragraph "
+     "numbers, 'CSSG 26/21' running minute numbers with '(1)' paragraphs, Levels 0-3 with a 4-hour 'Red Route', "
+     "fixed-width ISA schedules between '=====' rules, a tracker CSV whose update cells hold several dated lines, "
+     "a scorecard with 'Same period last year'. Its first score, before any change for it, was 48% (19/40)."),
 )
 KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
          "unanswerable"]
