@@ -247,9 +247,30 @@ def scene_and_ask(question: str) -> tuple[str, str]:
     return " ".join(scene), " ".join(x for x in sentences if x not in scene)
 
 
+# "think a tenant in port ardmore is being cuckooed - which form": a statement before a dash says where the case is.
+_LEAD_STATEMENT = re.compile(r"^(.{8,}?)\s[-–—]\s", re.S)
+_STATES = re.compile(r"\b(?:is|are|was|were|being|been|has|have|had|keeps?|says?|said|got|gets|wants?|"
+                     r"(?:is|was|has|have|does|did|ca|wo)n'?t)\b", re.I)
+_WHERE = re.compile(r"\b(?:in|at|from|near)\s+((?:[a-z][\w'-]*)(?:\s+[a-z][\w'-]*)?)", re.I)
+
+
+def statement_scene(question: str) -> set[str]:
+    """Terms of the scene, counting a statement before a dash ("council flat door kicked in after the dealers got
+    moved on - who do i phone"): what happened, not the subject of what is asked."""
+    scene, ask = scene_and_ask(question)
+    lead = _LEAD_STATEMENT.match(question)
+    if lead and _STATES.search(lead.group(1)):
+        scene, ask = f"{scene} {lead.group(1)}", question[lead.end():]
+    return set(terms(scene)) - set(terms(ask))
+
+
 def situation_terms(question: str) -> set[str]:
     """Terms only in the scene: the case's details, which the documents are not expected to name."""
     scene, ask = scene_and_ask(question)
+    lead = _LEAD_STATEMENT.match(question)
+    if lead and _STATES.search(lead.group(1)):
+        scene += " " + " ".join(m.group(1) for m in _WHERE.finditer(lead.group(1)))
+        ask = question[lead.end():]
     return set(terms(scene)) - set(terms(ask))
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from wordfreq import zipf_frequency
 
-from assistant.analysis import Analysis
+from assistant.analysis import Analysis, statement_scene
 from assistant.evidence import Unit, states_relation, type_match
 from assistant.index import LoadedKB
 from assistant.text import holds_name, stem, terms, words
@@ -28,13 +28,16 @@ CONTEXT_SHARE = 0.6  # a focus word in the surrounding passage (its heading, the
 DOCUMENT_SUBJECT = 5  # passages of one document naming a thing, for the document to be about it
 EVERYDAY_ZIPF = 5.0  # a word this frequent in English ("turn", "keep") names no particular subject
 KEY_SHARE = 0.5  # a rare focus word carrying this share of the subject's weight must be held
+SCENE_SHARE = 0.5  # a word of the scene weighs this much in the subject: it says what happened, often not the topic
 
 
 def focus_coverage(kb: LoadedKB, weights: dict[str, float], unit: Unit, alts: dict[str, list[str]],
-                   everyday: frozenset[str] | set[str] = frozenset()) -> float:
+                   everyday: frozenset[str] | set[str] = frozenset(),
+                   scene: frozenset[str] | set[str] = frozenset()) -> float:
     """IDF-weighted share of the question's subject that the unit (or its passage) holds; 1.0 when the question
-    names no subject beyond the kind of answer."""
+    names no subject beyond the kind of answer. What happened in the case (the scene) is not its subject."""
     focus = {t: w for t, w in weights.items() if t not in CUE_TERMS}
+    focus = {t: w * (SCENE_SHARE if t in scene else 1.0) for t, w in focus.items()}
     total = sum(focus.values())
     if not total:
         return 1.0
@@ -66,4 +69,5 @@ def off_focus(kb: LoadedKB, weights: dict[str, float], analysis: Analysis, stric
              or (analysis.relation and states_relation(analysis.relation, u.text))]
     # Words of everyday English ("turn up"), as against a subject's name ("mediation"), by their frequency.
     everyday = {stem(w) for w in words(analysis.text) if zipf_frequency(w, "en") >= EVERYDAY_ZIPF}
-    return bool(facts) and max(focus_coverage(kb, weights, u, alts, everyday) for u in facts) < FOCUS_MIN
+    scene = statement_scene(analysis.text)
+    return bool(facts) and max(focus_coverage(kb, weights, u, alts, everyday, scene) for u in facts) < FOCUS_MIN

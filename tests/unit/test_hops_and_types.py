@@ -681,3 +681,16 @@ def test_a_line_naming_the_months_of_an_asked_period_is_found_by_them() -> None:
 def test_where_a_figure_is_meant_to_get_to_asks_for_a_figure() -> None:
     assert "number" in analyse("widget victims - what are we meant to hit by 2028?").answer_types
     assert "number" in analyse("widget rate - what was it at year end").answer_types
+
+
+def test_a_statement_before_a_dash_is_scene_and_where_it_happened_is_not_a_name_to_find() -> None:
+    from assistant.analysis import situation_terms, statement_scene
+
+    question = "think a tenant in port ardmore is being cuckooed - which form and where do i send it"
+    assert {"port", "ardmor"} <= situation_terms(question)
+    assert "form" not in situation_terms(question)
+    scene = statement_scene("council flat door kicked in after the dealers got moved on - who do i phone")
+    assert {"kick", "dealer"} <= scene
+    # a topic before a dash is what is asked about, not a scene
+    assert statement_scene("iom cohort - whats the reoffending target") == set()
+    assert "hollinsford" not in situation_terms("whats the phone number for the hub in hollinsford?")
