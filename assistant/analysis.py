@@ -55,8 +55,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                          r"increas\w*|fall\w*|fell|drop\w*|chang\w*|reduc\w*|grow\w*|grew)))\b",
                          re.I)),
     # Asking for a form (which one, where to get it), not mentioning one already sent.
-    ("form", re.compile(r"\b(?:which|what|where)\b[^?.]{0,40}\bforms?\b|\bforms?\b[^?.]{0,20}\b(?:where|which|what)\b|"
-                        r"\bname of the form\b", re.I)),
+    ("form", re.compile(r"\b(?:which|what(?:'?s)?|where)\b[^?.]{0,40}\b(?:forms?|paperwork)\b|"
+                        r"\bforms?\b[^?.]{0,20}\b(?:where|which|what)\b|\bname of the form\b", re.I)),
     ("date", re.compile(r"\b(when|what date|which date|deadline|by when|due|start(?:ed)?|since when|what year)\b",
                         re.I)),
     ("timescale", re.compile(r"\b(how long|how quickly|how soon|how fast|timescale|time ?frame|within|response time|"
@@ -277,7 +277,7 @@ def situation_terms(question: str) -> set[str]:
 # "has X signed yet?", "tresham cctv - is it still going ahead?", "did the board ever agree …": a yes/no question
 # about where something stands now (not "X still hasn't called back, who do I escalate to").
 _STATUS_QUESTION = re.compile(r"(?:^\s*|\s[-–:,]\s*)"
-                              r"(?:is|are|has|have|had|did|does|do|was|were|will|can|could|should)\b[^?]*"
+                              r"(?:is|are|has|have|had|did|does|do|was|were|will|should)\b[^?]*"
                               r"\b(?:still|yet|now|ever|any more|anymore|currently)\b|\byet\b|"
                               # "are we getting a PSPO or not?": whether it is happening, as last decided
                               r"^\s*(?:is|are|will|did|do|does)\b[^?]*\bor not\b", re.I)

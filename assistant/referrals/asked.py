@@ -56,12 +56,15 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                       r"\bself[- ]?refer\w*|\brefer (?:themselves|himself|herself|myself)\b"),
     ("criteria", r"\beligib\w*|\bthresholds?\b|\bqualif\w*|\bcriteria\b|\bwhat ages?\b|\bhow old\b|\bage range\b|"
                  r"\bcan (?:they|he|she|i|we|you) (?:still )?(?:apply|go on|be referred|get on|join|use)\b|"
+                 r"\bcan (?:they|he|she|i|we|you) still "
+                 r"(?:get|go (?:to|on)|have|access|be (?:referred|seen|eligible))\b|"
                  r"\b(?:does|do|would|will) (?:it|this|that|they|he|she) (?:count|meet|qualify)\b|\bscore\b|"
                  r"\bwhen (?:should|do|can) (?:i|we) refer\b|\bwhat counts\b"),
     ("how_to_refer", r"\bhow (?:do|can|should|would) (?:i|we|you) (?:refer|report|apply|make|raise|send|submit)\b|"
                      r"\bhow to (?:refer|report|apply|make|raise)\b|\bwhere (?:do|should|can) (?:i|we|you) "
                      r"(?:send|submit|email|refer|report|apply)\b|\bsend (?:it|this|the \w+) to\b"),
-    ("form", r"\b(?:which|what) (?:\w+ )?forms?\b|\bforms? (?:do|should|to|for|name)\b|\bname of the form\b"),
+    ("form", r"\b(?:which|what) (?:\w+ )?forms?\b|\b(?:which|what(?:'?s| is)(?: the)?) paperwork\b|"
+             r"\bforms? (?:do|should|to|for|name)\b|\bname of the form\b"),
     ("email", r"\be-?mail\b|\bemail address\b|\bwhere (?:do|should|can) (?:i|we|you) (?:send|submit)\b|"
               r"\bsend (?:it|this|the \w+) to\b"),
     ("phone", r"\bphone\b|\b(?:contact|tel(?:ephone)?|helpline|duty|direct|24 ?h\w*) (?:no|number|line)\b|"

@@ -694,3 +694,11 @@ def test_a_statement_before_a_dash_is_scene_and_where_it_happened_is_not_a_name_
     # a topic before a dash is what is asked about, not a scene
     assert statement_scene("iom cohort - whats the reoffending target") == set()
     assert "hollinsford" not in situation_terms("whats the phone number for the hub in hollinsford?")
+
+
+def test_can_still_asks_whether_it_is_allowed_not_where_it_stands() -> None:
+    from assistant.analysis import analyse, asks_status
+
+    assert not asks_status("lad just turned 18 - can he still go to eei or what")
+    assert asks_status("is the knife arch pilot still going ahead?")
+    assert "form" in analyse("whats the paperwork for a referral").answer_types
