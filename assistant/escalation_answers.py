@@ -41,7 +41,10 @@ _STUCK = re.compile(
     r"(?:action|task|it)\b[^.?!]{0,30}\boverdue|at an impasse|blocked|deadlock\w*|stalemate|"
     r"(?:batting|bouncing|passing|pushing) it back|"
     r"each (?:think|thinks|say|says) the other|"
-    r"red (?:at |for )?(?:\d|two|three) (?:\w+ )?meetings?)\b", re.I)
+    r"red (?:at |for )?(?:\d|two|three) (?:\w+ )?meetings?|"
+    # "still havent done the visit we asked for, the manager's had it a week"
+    r"still (?:hasn'?t|haven'?t|has not|have not|not) (?:\w+ ){0,2}?(?:done|sorted|actioned|dealt with|acted on)|"
+    r"(?:had|sat on) it (?:for )?(?:a|over a|\d+|two|three) (?:weeks?|days|months?))\b", re.I)
 # It asks who (or where, or which level) the case goes to next.
 _ASKS_WHO = re.compile(
     r"\bwho(?:m|se|'s|s)?\b|\bwhat(?:'s|s| is| happens)? next\b|\bnext step\b|"
@@ -54,7 +57,8 @@ _ASKS_WHO = re.compile(
 # "who do I call / refer to" is a referral or contact question, not a stuck case, unless it says "escalate".
 _CONTACT = re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact|refer|tell|email)\b", re.I)
 # "the final step", "last rung", "top level": the end of the ladder.
-_LAST_LEVEL = re.compile(r"\b(?:final|last|top|highest)\s+(?:level|lvl|stage|tier|step|rung|point|stop)\b", re.I)
+_LAST_LEVEL = re.compile(r"\b(?:final|last|top|highest)\s+(?:level|lvl|stage|tier|step|rung|point|stop)\b|"
+                         r"\b(?:final|last) (?:say|word)\b", re.I)
 # "... and how long do they get": the level's response time, which the router's answer gives.
 _HOW_LONG = re.compile(r"\bhow (?:long|quick(?:ly)?|fast|soon)\b|\btimescales?\b|\bresponse time\b|\bdeadline\b",
                        re.I)

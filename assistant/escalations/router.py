@@ -250,7 +250,8 @@ class Router:
             names = ", ".join(o.candidate.rule.name for o in others)
             reasons.append(f"The case also touches {names}; it goes under {rule.name}, as the protocol escalates "
                            "under the highest-risk topic and copies in the others.")
-            citations.append(rules.citation(rules.multiple_topics.cite))
+            if rules.multiple_topics.cite.section or rules.multiple_topics.cite.row:  # (drafted rules may lack it)
+                citations.append(rules.citation(rules.multiple_topics.cite))
             for other in others:
                 if copy_level is not None and isinstance(other.candidate.rule, TopicRule):
                     copy = _contact(rules, other.candidate.rule, copy_level, "")

@@ -66,7 +66,8 @@ def test_questions_about_escalation_that_ask_no_owner_are_left_alone(text: str) 
     "sent a lvl 2 housing escalation 8 days ago, not even acknowledged. do i have to start again or what",
     "other agency keeps ignoring my emails about a case we disagree on. can i go straight to my team mgr?",
     "3rd time this qtr weve had to escalate the same problem. does a board have to look at it? which one",
-    "the council action on the park plan is 2 wks overdue and the risk is still there. who's next?"])
+    "the council action on the park plan is 2 wks overdue and the risk is still there. who's next?",
+    "fire still havent done the visit we asked for, the watch manager's had it a week. who do i go to now"])
 def test_stuck_cases_in_other_words(text: str) -> None:
     assert is_escalation_question(text)
 
