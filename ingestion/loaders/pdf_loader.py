@@ -128,6 +128,9 @@ def _join_wrapped_headings(lines: list[str]) -> list[str]:
     return out
 
 
+_ENDS_SENTENCE = re.compile(r"[.!?:;)\]”\"']\s*$")
+
+
 class _PageParser:
     def __init__(self, outline: Outline) -> None:
         self.outline = outline
@@ -135,11 +138,15 @@ class _PageParser:
         self.para_kind = "paragraph"
         self.table: list[str] | None = None
         self.header: list[str] = []
+        self.para_page: int | None = None
+        self.pending = False  # a sentence runs on over the page break
 
     def flush_para(self) -> None:
         if self.para:
+            page, self.outline.page = self.outline.page, self.para_page  # cited where it starts
             self.outline.add_text(" ".join(self.para), self.para_kind)
-        self.para, self.para_kind = [], "paragraph"
+            self.outline.page = page
+        self.para, self.para_kind, self.pending = [], "paragraph", False
 
     def end_table(self) -> None:
         rows = _rows(self.table or [])
@@ -176,6 +183,12 @@ class _PageParser:
 
     def line(self, line: str) -> None:
         text = line.strip()
+        if self.pending:
+            if not text:
+                return  # the blank top of the next page
+            if not text[:1].islower():
+                self.flush_para()  # a new sentence: the last page's paragraph ended there after all
+            self.pending = False
         if self.table is not None:
             if self.table_line(line):
                 return
@@ -202,10 +215,15 @@ class _PageParser:
             self.flush_para()
             self.para_kind = "list_item" if _BULLET.match(text) else "paragraph"
             text = _BULLET.sub("", text, count=1) if self.para_kind == "list_item" else text
+        if not self.para:
+            self.para_page = self.outline.page
         self.para.append(text)
 
     def finish_page(self) -> None:
-        self.flush_para()
+        if self.para and not _ENDS_SENTENCE.search(self.para[-1]):
+            self.pending = True  # "… to move the Panel to monthly" / (next page) "sittings is rescinded."
+        else:
+            self.flush_para()
         self.end_table()
 
 
@@ -255,9 +273,12 @@ def load(raw: bytes, source: str) -> LoadedDocument:
     for number, lines in enumerate(page_lines, start=1):
         outline.page = number
         kept = [line.rstrip() for line in lines if not (_norm(line) in boiler or _PAGE_NO.search(line.strip() or "x"))]
+        while kept and not kept[-1].strip():
+            kept.pop()  # (blank lines above the footer do not end a sentence that runs on to the next page)
         for line in _join_wrapped_headings(kept):
             parser.line(line)
         parser.finish_page()
+    parser.flush_para()
     title_lines: list[str] = []
     for b in outline.blocks[:3]:
         if b.page == 1 and len(" ".join([*title_lines, b.text])) < 140:

@@ -92,3 +92,11 @@ def test_csv_title_lines_above_the_header_are_the_title_not_the_header() -> None
     assert doc.title == "Widget plan - action tracker - position at 30 June 2026"
     assert len(doc.blocks) == 1 and doc.blocks[0].row_id == "WP-A01"
     assert "Status: In hand" in doc.blocks[0].text
+
+
+def test_pdf_sentence_running_over_a_page_break_stays_one_paragraph_cited_where_it_starts() -> None:
+    kb7 = Path(__file__).resolve().parents[1] / "eval" / "kb7"
+    doc = load_file(kb7 / "meetings" / "CSSG-note-2026-05-13.pdf", kb7)
+    block = next(b for b in doc.blocks if "to move the Safe Tenancy Panel to monthly" in b.text)
+    assert "RESCINDED" in block.text and block.page == 1
+    assert not any(b.text.startswith("sittings is RESCINDED") for b in doc.blocks)
