@@ -16,7 +16,7 @@ RETENTION = re.compile(r"\b(?:keep|kept|retain\w*|retention|hold on to|hang on t
                        r"destroyed)\b", re.IGNORECASE)
 # ("are the night marshals being axed", "is it going ahead": the position now, after any later decision)
 _FATE = (r"(?:being|getting|been) (?:axed|cut|scrapped|stopped|dropped|closed|merged|folded|ended|withdrawn|"
-         r"reversed|decommissioned|cancelled|canceled)|going ahead")
+         r"reversed|decommissioned|cancelled|canceled)|going ahead|(?:actually|really) happening")
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("retention", RETENTION),
     # "where's the money for that post coming from": how a thing is paid for, not an amount.
@@ -89,6 +89,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 
 
 _CURRENT = re.compile(r"\b(now|current(?:ly)?|still|latest|so far|atm|at the moment|today|this year|yet|or not|"
+                      r"any more|anymore|"
                       r"up to date|most recent|" + _FATE + r")\b", re.I)
 
 

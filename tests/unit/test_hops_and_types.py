@@ -702,3 +702,10 @@ def test_can_still_asks_whether_it_is_allowed_not_where_it_stands() -> None:
     assert not asks_status("lad just turned 18 - can he still go to eei or what")
     assert asks_status("is the knife arch pilot still going ahead?")
     assert "form" in analyse("whats the paperwork for a referral").answer_types
+
+
+def test_is_it_actually_happening_asks_where_a_decision_stands_now() -> None:
+    from assistant.analysis import analyse
+
+    analysis = analyse("is the pier cctv actually happening?")
+    assert analysis.wants_current and "status" in analysis.answer_types
