@@ -44,6 +44,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                           r"fine|penalty|fee|fte|budget|cost|funding|allocated|value|score)\b|%", re.I)),
     # "how many" wants a count (a percentage or a year is not one); money questions want an amount.
     ("count", re.compile(r"\bhow many\b(?!\s+(?:percent|per cent|%))", re.I)),
+    # "what are we meant to get under": the figure aimed for, which the documents label as a target.
+    ("target", re.compile(r"\b(?:targets?|goals?|ambitions?|aim(?:ing|ed)? (?:for|to)|milestones?|trajectory|"
+                          r"(?:meant|supposed|expected) to (?:hit|get|reach|achieve|be at))\b", re.I)),
     ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding(?!\s+(?:bids?|applications?|rounds?)\b)|"
                          r"underspend|overspend|spend|spent|how much(?! of the)"
                          # "how much rubbish did they shift": an amount of something other than money

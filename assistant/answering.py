@@ -52,7 +52,7 @@ STRICT_TYPES = ("phone", "email", "form", "timescale", "frequency", "meeting_fre
                 "governance", "retention", "quorum")
 STRICT_MISS = 0.85
 # Kinds of answer worth looking further down the ranking for, though their absence does not mean "not answered".
-SOUGHT_TYPES = ("eligibility", "funding_source")
+SOUGHT_TYPES = ("eligibility", "funding_source", "target")
 SOUGHT_BONUS = 0.1
 PERIOD_BONUS = 0.15
 PAIR_BONUS = 0.1  # the question's words side by side in the unit ("lead officer")

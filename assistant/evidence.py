@@ -72,8 +72,11 @@ RETAINED = re.compile(r"\b(?:retain\w*|retention|kept|keep for|destroy\w*|delet\
                       r"\d+ (?:years?|months?|weeks?|days?) (?:after|from) (?:the )?(?:case|closure|last|end|date|"
                       r"closing|referral|contact|discussion)\w*)\b", re.I)
 
+# A target stated with its figure: "Target for 2028/29: 50 or fewer", "a year-one milestone of 66%".
+TARGET = re.compile(r"\b(?:target|goal|ambition|aim|milestone|trajectory)\w*\b[^.;]{0,60}?\d", re.I)
+
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "retention": RETAINED, "quorum": QUORUM, "reason": REASON, "funding_source": FUNDED,
+    "target": TARGET, "retention": RETAINED, "quorum": QUORUM, "reason": REASON, "funding_source": FUNDED,
     "ownership": OWNERSHIP, "consent": CONSENT, "eligibility": ELIGIBLE,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
     "timescale": TIMESCALE, "frequency": FREQUENCY, "meeting_frequency": MEETING_FREQUENCY,

@@ -709,3 +709,13 @@ def test_is_it_actually_happening_asks_where_a_decision_stands_now() -> None:
 
     analysis = analyse("is the pier cctv actually happening?")
     assert analysis.wants_current and "status" in analysis.answer_types
+
+
+def test_a_target_question_wants_a_stated_target_with_its_figure() -> None:
+    from assistant.analysis import analyse
+    from assistant.evidence import type_match
+
+    analysis = analyse("asb incidents - what number are we meant to get under")
+    assert "target" in analysis.answer_types
+    assert type_match(("target",), "Code: OM7; Target for 2028/29: 3,800 or fewer a year") == 1.0
+    assert type_match(("target",), "4,212 ASB incidents were reported to Police Scotland") == 0.0
