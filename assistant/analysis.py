@@ -46,7 +46,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("count", re.compile(r"\bhow many\b(?!\s+(?:percent|per cent|%))", re.I)),
     # "what are we meant to get under": the figure aimed for, which the documents label as a target.
     ("target", re.compile(r"\b(?:targets?|goals?|ambitions?|aim(?:ing|ed)? (?:for|to)|milestones?|trajectory|"
-                          r"(?:meant|supposed|expected) to (?:hit|get|reach|achieve|be at))\b", re.I)),
+                          r"(?:meant|supposed|expected) to (?:hit|get|reach|achieve|be at)|"
+                          r"what (?:%|percent|percentage|proportion|share|number|level)\b[^?]{0,60}\bshould)\b",
+                          re.I)),
     ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding(?!\s+(?:bids?|applications?|rounds?)\b)|"
                          r"underspend|overspend|spend|spent|how much(?! of the)"
                          # "how much rubbish did they shift": an amount of something other than money
@@ -86,13 +88,14 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                               r"(?:which|what) (?:board|group|body|committee) "
                               r"(?:owns|is (?:it|that|this) (?:under|in)))\b", re.I)),
     ("status", re.compile(r"\b(done|complete[d]?|status|still|progress|how are we doing|on track|rag|update|or not|"
+                          r"are we (?:ok|okay|alright|all right|doing ok|on target)|"
                           + _FATE + r")\b", re.I)),
     ("steps", re.compile(r"\b(how do i|how to|what do i do|what now|what should i|process|steps|refer)\b", re.I)),
 ]
 
 
 _CURRENT = re.compile(r"\b(now|current(?:ly)?|still|latest|so far|atm|at the moment|today|this year|yet|or not|"
-                      r"any more|anymore|"
+                      r"any more|anymore|are we (?:ok|okay|alright|all right|doing ok|on target|on track)|"
                       r"up to date|most recent|" + _FATE + r")\b", re.I)
 
 
@@ -258,13 +261,19 @@ _STATES = re.compile(r"\b(?:is|are|was|were|being|been|has|have|had|keeps?|says?
 _WHERE = re.compile(r"\b(?:in|at|from|near)\s+((?:[a-z][\w'-]*)(?:\s+[a-z][\w'-]*)?)", re.I)
 
 
-def statement_scene(question: str) -> set[str]:
-    """Terms of the scene, counting a statement before a dash ("council flat door kicked in after the dealers got
-    moved on - who do i phone"): what happened, not the subject of what is asked."""
+def scene_statement_and_ask(question: str) -> tuple[str, str]:
+    """The scene and the question, counting a statement before a dash ("council flat door kicked in after the
+    dealers got moved on - who do i phone") as scene: what happened, not the subject of what is asked."""
     scene, ask = scene_and_ask(question)
     lead = _LEAD_STATEMENT.match(question)
     if lead and _STATES.search(lead.group(1)):
         scene, ask = f"{scene} {lead.group(1)}", question[lead.end():]
+    return scene, ask
+
+
+def statement_scene(question: str) -> set[str]:
+    """Terms only in the scene, counting a statement before a dash."""
+    scene, ask = scene_statement_and_ask(question)
     return set(terms(scene)) - set(terms(ask))
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.adjacency import pair_share, word_pairs
-from assistant.analysis import Analysis, analyse, asks_status, year_spans
+from assistant.analysis import Analysis, analyse, asks_status, scene_statement_and_ask, year_spans
 from assistant.answer_text import Scored, abstention, compose, with_items
 from assistant.corroboration import corroborating
 from assistant.counting import counted_noun, counts
@@ -138,7 +138,7 @@ class Answerer:
             weights.setdefault(t, w)
         total = sum(weights.values()) or 1.0
         qterms = set(weights)
-        asked_pairs = word_pairs(terms(analysis.text), qterms)
+        asked_pairs = word_pairs(terms(scene_statement_and_ask(analysis.text)[1]), qterms)  # (not the scene's)
         out: list[Scored] = []
         for idx, fscore in top:
             chunk = kb.chunks[idx]

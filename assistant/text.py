@@ -35,11 +35,14 @@ us yet
 # ("what did the board decide": "Decision EXB-D3/26"; "can i get permission": "permitted")
 _FAMILIES = {"quorat": "quorum", "inquor": "quorum", "decis": "decid", "permiss": "permit",
              "admiss": "admit", "submiss": "submit", "conclus": "conclud", "inclus": "includ", "exclus": "exclud",
-             "extens": "extend"}
+             "extens": "extend", "referr": "refer", "reref": "rerefer", "rereferr": "rerefer"}
 
 
 @lru_cache(maxsize=65536)
 def stem(token: str) -> str:
+    if "-" in token.strip("-"):  # "re-referred": the last word's stem, as "re-referral" ("referral", "referred")
+        head, _, last = token.rpartition("-")
+        return f"{head}-{stem(last)}"
     stemmed = str(_stemmer.stemWord(token))
     return _FAMILIES.get(stemmed, stemmed)
 

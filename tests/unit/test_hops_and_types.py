@@ -719,3 +719,22 @@ def test_a_target_question_wants_a_stated_target_with_its_figure() -> None:
     assert "target" in analysis.answer_types
     assert type_match(("target",), "Code: OM7; Target for 2028/29: 3,800 or fewer a year") == 1.0
     assert type_match(("target",), "4,212 ASB incidents were reported to Police Scotland") == 0.0
+
+
+def test_a_prefix_joined_by_a_hyphen_is_not_chat_shorthand() -> None:
+    from assistant.shorthand import Shorthand
+
+    short = Shorthand({"re": "about", "yr": "year"})
+    assert short.expand("eei re-referral figure") == "eei re-referral figure"
+    assert short.expand("re the panel") == "about the panel"
+    assert short.expand("yr-end figure") == "year-end figure"
+
+
+def test_are_we_ok_on_it_asks_for_the_current_status_and_referral_forms_share_a_stem() -> None:
+    from assistant.analysis import analyse
+    from assistant.text import stem
+
+    analysis = analyse("eei re-referral figure - are we ok on it?")
+    assert analysis.wants_current and "status" in analysis.answer_types
+    assert stem("referral") == stem("referred")
+    assert stem("re-referral") == stem("re-referred")
