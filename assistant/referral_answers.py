@@ -23,6 +23,7 @@ import numpy as np
 
 from assistant.analysis import analyse, split_parts
 from assistant.escalation_answers import is_escalation_question
+from assistant.evidence import OWNERSHIP
 from assistant.index import LoadedKB
 from assistant.models import Answer, Citation
 from assistant.priors import MEETING_TYPE
@@ -194,12 +195,15 @@ def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, a
         fields.append("handoff")  # what happens next names the owner too
     qvec = service.embedder.embed([kb.expand(question)[0]])[0]
     qterms = set(terms(question))
+    # "case got accepted at panel - who holds it now": what the scene says has happened already.
+    happened = set() if _NOT_YET.search(question) else {stem(w) for w in words(question) if _DONE.fullmatch(w)}
     budget = BUDGET_CHARS
     parts: list[tuple[str, list[_Sentence]]] = []
     limit = MAX_PER_FIELD if len(fields) == 1 else MAX_PER_FIELD - 1
     for key in fields:
         owner = key == "handoff" and "handoff" not in asked
-        chosen = _pick(service, p, key, qvec, qterms, details(asked), max(budget, 0), 1 if owner else limit)
+        chosen = _pick(service, p, key, qvec, qterms, details(asked), max(budget, 0), 1 if owner else limit,
+                       happened if key == "handoff" else set())
         budget -= sum(len(s.text) for s in chosen)
         if chosen:
             parts.append((key, chosen))
@@ -242,7 +246,8 @@ def _later_decision(p: Pathway, evidence: Answer) -> tuple[str, Citation] | None
 
 
 def _pick(service: ReferralService, p: Pathway, key: str, qvec: np.ndarray, qterms: set[str],
-          wanted: tuple[str, ...], budget: int, limit: int) -> list[_Sentence]:
+          wanted: tuple[str, ...], budget: int, limit: int, happened: set[str] | frozenset[str] = frozenset(),
+          ) -> list[_Sentence]:
     """The field's sentences closest to the question within ``budget`` characters, in the document's order; a
     sentence holding each asked contact detail first, and a list item with the line that introduces it."""
     sentences = _sentences(p.evidence.get(key, []), key)
@@ -256,6 +261,12 @@ def _pick(service: ReferralService, p: Pathway, key: str, qvec: np.ndarray, qter
         score[i] += WORD_BONUS * len(shared) / max(len(qterms), 1)
         if any(i in held for held in holders.values()):
             score[i] += DETAIL_BONUS
+    for i, s in enumerate(sentences):
+        until = _UNTIL.search(s.text)
+        after = next((j for j in range(i + 1, len(sentences)) if OWNERSHIP.search(sentences[j].text)), None)
+        if until and after is not None and happened & set(terms(until.group(1))):
+            # "… owns it until the Panel accepts the case" and the Panel has: the owner after that is asked for.
+            score[after], score[i] = max(score[after], score[i]) + WORD_BONUS, score[i] - DETAIL_BONUS
     order = [int(i) for i in np.argsort(-score)]
     picked: list[int] = []
     for d in wanted:  # each asked detail shown once
@@ -284,6 +295,11 @@ def _pick(service: ReferralService, p: Pathway, key: str, qvec: np.ndarray, qter
                 picked.remove(min(set(picked) - keep, key=lambda j: score[j]))
             picked.extend(missing)
     return [sentences[i] for i in sorted(picked)]
+
+
+_UNTIL = re.compile(r"\buntil\b([^,;]+)", re.I)
+_DONE = re.compile(r"[a-z]{3,}ed")
+_NOT_YET = re.compile(r"\b(?:not|hasn'?t|haven'?t|hasnt|havent|yet|before|waiting|until)\b", re.I)
 
 
 # "… if either of the following applies:": a list of alternatives, each of which matters.

@@ -19,7 +19,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                      r"hours\b|\bwhen (?:they(?:'re| are)|it(?:'s| is)) closed\b|"
                      r"\b(?:is|are|'s|'re|s) (?:shut|closed)\b|\b(?:ring|call|phone|contact) (?:\w+ )?after\b|"
                      r"\bafter (?:that|they|it) (?:shut|close)s?\b|\bgetting late\b"),
-    ("handoff", r"\bwho(?:'?s|se|m)? (?:owns?|got|has(?! to (?:agree|consent|sign))|holds|leads|"
+    ("handoff", r"\bwho(?:'?s|se|m)? (?:owns?|got|has(?! to (?:agree|consent|sign))|holds|holding|leads|"
                 r"is (?:responsible|leading|the lead)|responsible|in charge)\b|\bown(?:s|er|ership)?\b|\bresponsib\w+|"
                 r"\bhand(?:s|ed)?[- ]?(?:it |them |the case )?"
                 r"(?:over|off)\b|\bhandoff\b|\btakes? (?:it |the case |them )?(?:off|over)\b|\bstill (?:on|with|down "

@@ -148,3 +148,10 @@ def test_the_referral_answer_arrives_through_the_api(real_assistant: Assistant,
             (c.source, c.section) for c in direct.citations}
         return
     pytest.fail("no question was answered from the directory")
+
+
+def test_a_handoff_the_scene_says_has_happened_is_answered_with_the_owner_after_it(real_assistant: Assistant) -> None:
+    # "stays with you until the IDVA confirms contact": the IDVA has confirmed, so who leads after that is asked
+    answer = real_assistant.ask("idva confirmed contact with the victim this morning - whos holding it now?")
+    assert answer.question_type == "referral" and not answer.abstained
+    assert re.search(r"\bIDVA leads\b", answer.answer)
