@@ -15,7 +15,6 @@ _SECTION = re.compile(r"(?<![\w/-])s\.?(\d{1,3})(?![\w/-])")
 _MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+'?(\d{2})\b(?![:.]?\d)",
                          re.IGNORECASE)
 
-_LEVEL = re.compile(r"L\d")  # "stuck at L2": a level, however it is typed
 _PREFIXES = frozenset(["re", "co", "pre", "non", "sub", "de", "ex", "anti", "pro"])
 
 
@@ -45,7 +44,6 @@ class Shorthand:
             return text
         # Only lower-case shorthand: 'RE' or 'U' written in capitals may be a real acronym; and an English prefix
         # joined by a hyphen ("re-referral") is part of the word, not 're' for 'about'.
-        return self._pattern.sub(lambda m: m.group(1) if (any(ch.isupper() for ch in m.group(1))
-                                                          and not _LEVEL.fullmatch(m.group(1)))
+        return self._pattern.sub(lambda m: m.group(1) if any(ch.isupper() for ch in m.group(1))
                                  or (m.group(1).lower() in _PREFIXES and text[m.end():m.end() + 1] == "-")
                                  else self.mapping[m.group(1).lower()], text)

@@ -738,10 +738,3 @@ def test_are_we_ok_on_it_asks_for_the_current_status_and_referral_forms_share_a_
     assert analysis.wants_current and "status" in analysis.answer_types
     assert stem("referral") == stem("referred")
     assert stem("re-referral") == stem("re-referred")
-
-
-def test_a_level_typed_as_l2_is_a_level() -> None:
-    from assistant.shorthand import Shorthand
-
-    short = Shorthand({"l2": "level 2", "l3": "level 3"})
-    assert short.expand("case stuck at L2 - whos at l3?") == "case stuck at level 2 - whos at level 3?"
