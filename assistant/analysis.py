@@ -50,6 +50,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                           r"what (?:%|percent|percentage|proportion|share|number|level)\b[^?]{0,60}\bshould)\b",
                           re.I)),
     ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding(?!\s+(?:bids?|applications?|rounds?)\b)|"
+                         r"worth(?=\s*(?:\?|$|,|and\b|in\b))|"
                          r"underspend|overspend|spend|spent|how much(?! of the)"
                          # "how much rubbish did they shift": an amount of something other than money
                          r"(?!\s+(?:time|longer|notice|rubbish|waste|litter|weight|data|space|stuff|progress|support|"

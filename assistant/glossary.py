@@ -106,9 +106,11 @@ def learn_initialisms(texts: Iterable[str]) -> dict[str, str]:
             for a in range(len(sig)):
                 for b in range(a + 1, min(a + 5, len(sig))):
                     name = " ".join(tokens[sig[a]:sig[b] + 1])
-                    key = "".join(tokens[i][0].lower() for i in sig[a:b + 1])
-                    names = counts.setdefault(key, {})
-                    names[name] = names.get(name, 0) + 1
+                    # Initials are written without the small words ("csf") or with them ("MoJ").
+                    for key in {"".join(tokens[i][0].lower() for i in sig[a:b + 1]),
+                                "".join(w[0].lower() for w in tokens[sig[a]:sig[b] + 1])}:
+                        names = counts.setdefault(key, {})
+                        names[name] = names.get(name, 0) + 1
     out: dict[str, str] = {}
     for key, names in counts.items():
         ranked = sorted(names.items(), key=lambda kv: -kv[1])

@@ -23,10 +23,13 @@ _QUESTION_WORDS = frozenset(["what", "whats", "which", "who", "whos", "where", "
                              "does", "do", "did", "can", "could", "should", "would", "will"])
 _ASKS_WHO = re.compile(r"\b(?:who|whom|whos|who's|which|where)\b", re.I)
 # "which board is it governed by" asks for a body as surely as "which board owns it".
+# ("what was the grant worth": "was" is no noun asked for)
 _ASKS_WHICH = re.compile(r"\b(?:which|what)\s+(?:(board|group|panel|team|service|body|committee|forum|agency|unit|hub)|"
+                         r"(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|s)\b)"
                          r"([a-z]+)\b(?!\s+(?:is|are|was|do|does|did)\b))", re.I)
 _PERSON = re.compile(r"\b(?:their|they|them|he|she|his|her|theirs)\b", re.I)
 MAX_NAMES = 2
+TOPIC_WORDS = 4  # a lead this short is the chat's subject ("ISTV - …"); a longer one tells what happened
 _TOPIC = re.compile(r"^(.{3,80}?)\s[-–—:]\s")  # "focused deterrence pilot - which sna rec was it"
 
 
@@ -73,7 +76,10 @@ def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
             if which is not None:
                 carried.append(_asked_noun(which))
         else:
-            carried.extend(w for w in _content(previous_part) if w.lower() not in part.lower())
+            # "ISTV - what was the deadline … and when did it get signed": "it" is the subject the chat leads with.
+            lead = _TOPIC.match(previous_part)
+            subject = lead.group(1) if lead and len(lead.group(1).split()) <= TOPIC_WORDS else previous_part
+            carried.extend(w for w in _content(subject) if w.lower() not in part.lower())
     if not carried:
         # No reference back, but the two parts share a subject ("adult safeguarding concern - when does the hub own
         # it and when does an enquiry officer take over"): the subject the chat leads with, or else the first part's

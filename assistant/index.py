@@ -51,6 +51,7 @@ class Hit:
 
 
 READ_PAGE = 5000
+RARE_SHORTENING_IDF = 5.0  # a shortening in this few passages (one or two in a few hundred) may still be spelt out
 
 
 def row_key(row_id: str) -> str:
@@ -149,7 +150,9 @@ class LoadedKB:
             key = word.lower()
             meaning = self.acronyms.get(key) or (self.acronyms.get(key[:-1]) if key.endswith("s") else None)
             # Written in capitals ("DA forum") it is an acronym even when it is also a word.
-            if (not meaning and ordinary is not None and key not in self.idf and key not in STOPWORDS
+            # (A shortening the documents write once or twice, "the MoJ grant", is still theirs to spell out.)
+            if (not meaning and ordinary is not None and key not in STOPWORDS
+                    and (key not in self.idf or self.idf[key] >= RARE_SHORTENING_IDF)
                     and ((3 <= len(key) <= 5 and not ordinary(key)) or (len(key) <= 5 and word.isupper()))):
                 # A shortening made up in chat ('csf'): the documents' name, else a phrase they repeat ('nte').
                 meaning = (self.initialisms.get(key) or self.phrase_initialisms.get(key)

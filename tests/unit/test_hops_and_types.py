@@ -738,3 +738,23 @@ def test_are_we_ok_on_it_asks_for_the_current_status_and_referral_forms_share_a_
     assert analysis.wants_current and "status" in analysis.answer_types
     assert stem("referral") == stem("referred")
     assert stem("re-referral") == stem("re-referred")
+
+
+def test_a_pronoun_after_a_topic_lead_carries_the_topic_not_what_the_first_part_asked() -> None:
+    carried = carried_context("ZQTV - what was the deadline in the plan", "R1: sign it by September 2025.",
+                              "when did it actually get signed")
+    assert "ZQTV" in carried and "deadline" not in carried
+    # "what was" asks for no noun: the names in the first answer are not what "it" points at
+    carried = carried_context("what was the zq grant worth", "The Ministry of Justice grant was £1,000.",
+                              "what are we funding it at now")
+    assert "Ministry" not in carried and "grant" in carried
+
+
+def test_worth_asks_for_an_amount_and_initials_may_keep_their_small_words() -> None:
+    from assistant.analysis import analyse
+    from assistant.glossary import learn_initialisms
+
+    assert "money" in analyse("what was the grant worth?").answer_types
+    assert "money" not in analyse("is it worth referring him").answer_types
+    learned = learn_initialisms(["The Ministry of Justice grant.", "Funded by the Ministry of Justice."])
+    assert learned.get("moj") == "Ministry of Justice"
