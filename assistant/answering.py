@@ -65,6 +65,7 @@ AVOID_WEIGHT = 0.7  # a unit already chosen for an earlier part of the question 
 ID_SUPPORT = 0.5
 NEWER_LEAD = 0.85  # how close a later document's unit must score to replace an older lead on a 'still/yet' question
 FALLBACK_LEAD = 0.8  # how close a runner-up must score to lead when the best unit cannot answer
+RUNNER_COVERAGE = 0.75  # ... and, from another document, this share of the question the best unit covers
 WEAK_LEAD = 0.95  # how close a backed runner-up must score to lead instead of a weakly backed best unit
 PART_LEAD = 0.75  # how close a better-backed unit must score to answer a part whose best unit is weakly backed
 TYPED_LEAD = 0.9  # how close a part's unit holding the asked kind of fact must score to answer it instead
@@ -290,15 +291,16 @@ class Answerer:
             return self._abstain(kb, analysis, fused)
         strict = tuple(t for t in analysis.answer_types if t in STRICT_TYPES)
         weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
-        if multi:
-            if strict and not any(type_match(strict, c.unit.text) == 1.0 for c in chosen):
-                return self._abstain(kb, analysis, fused)  # the evidence lacks the kind of fact asked for
-        else:
+        if multi and strict and not any(type_match(strict, c.unit.text) == 1.0 for c in chosen):
+            return self._abstain(kb, analysis, fused)  # the evidence lacks the kind of fact asked for
+        if not multi:
             # The best unit may hold the right kind of fact about something else, or no such fact, while a close
             # runner-up holds it about the thing asked ("when does the VRU group meet": its own frequency line).
             def runners_up() -> Iterator[Scored]:  # looked at only when the best unit cannot answer
                 for s in scored[1:UNIT_RERANK]:
-                    if (s.score >= FALLBACK_LEAD * scored[0].score
+                    top = scored[0]  # (another document's runner-up must be about the question nearly as much)
+                    if (s.score >= FALLBACK_LEAD * top.score and (s.coverage >= RUNNER_COVERAGE * top.coverage
+                                                                  or s.unit.chunk.source == top.unit.chunk.source)
                             and (not strict or type_match(strict, s.unit.text) == 1.0)
                             and (not analysis.relation or states_relation(analysis.relation, s.unit.text))
                             and names_all(kb, self._rare(analysis), weights, s, alts)

@@ -175,3 +175,13 @@ def test_a_misspelt_word_is_read_as_the_word_it_misspells_not_as_an_unknown_name
     assert re.search(r"\bwait", answer.answer, re.I)
     # a misspelt everyday word ("actualy") does not have to appear in the evidence
     assert not real_assistant.ask("turnaround - how long does the support actualy last once a kid is on it").abstained
+
+
+def test_an_amount_from_another_documents_passage_about_something_else_is_not_the_answer(
+        real_assistant: Assistant) -> None:
+    # Restart is in the action plan, but no document gives its cost: another funding line is no answer
+    answer = real_assistant.ask("how much does the restart perp programme cost us a yr?")
+    assert answer.abstained and not answer.citations
+    # a close line of the same document still answers ("when does it meet": its own frequency line)
+    meets = real_assistant.ask("when does the vru partnership grp meet? need to get something on the agenda")
+    assert not meets.abstained
