@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from wordfreq import zipf_frequency
 
 from assistant.analysis import analyse, split_parts
 from assistant.escalation_answers import is_escalation_question
@@ -46,6 +47,7 @@ DETAIL_BONUS = 0.3  # a sentence holding the asked contact detail ranks above on
 WORD_BONUS = 0.2  # ... and one sharing the question's words above one that does not
 HELD_SHARE = 0.6  # an evidence snippet sharing this share of a field passage's words holds that passage
 NAME_MIN_CHARS = 4  # shorter words outside the model's vocabulary are chat shorthand, not names
+CHAT_ZIPF = 2.2  # a word this common in English text ("rammed", "obvs") is chat, not a name ("hollinsford": 0)
 _DETAILS: dict[str, Callable[[str], list[str]]] = {"form": forms, "email": emails, "phone": phones, "hours": hours}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'“])")
 _UNIT = re.compile(r"(.+?)\s*\[(\d+)\]")  # an extractive answer's first passage and its citation number
@@ -72,6 +74,10 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     if not directory.pathways:
         return None
     cited = _cited_pathways(directory, evidence)
+    if evidence.abstained and evidence.related:
+        # Nothing passed the evidence checks (a scene-heavy "… hub's shut - who do we ring?"): the nearest
+        # document, if it is a pathway the finder agrees on below.
+        cited = [p for p in (directory.by_source(evidence.related[0].source),) if p is not None]
     named = named_pathways(directory, kb, question)
     named_sources = {n.pathway.source for n in named}
     if any(_holds(p, asked, evidence) for p in cited if not named or p.source in named_sources):
@@ -180,7 +186,8 @@ def _names_something_else(service: ReferralService, kb: LoadedKB, p: Pathway, qu
     own = {t for c in kb.chunks if c.source == p.source for t in terms(c.search_text)}
     names = {*analyse(question).entities,
              *(stem(w) for w in re.findall(r"[a-z]+", question.lower()) if len(w) >= NAME_MIN_CHARS
-               and w not in STOPWORDS and not service.embedder.is_common_word(w))}
+               and w not in STOPWORDS and not service.embedder.is_common_word(w)
+               and zipf_frequency(w, "en") < CHAT_ZIPF)}
     return bool(names - own)
 
 

@@ -155,3 +155,14 @@ def test_a_handoff_the_scene_says_has_happened_is_answered_with_the_owner_after_
     answer = real_assistant.ask("idva confirmed contact with the victim this morning - whos holding it now?")
     assert answer.question_type == "referral" and not answer.abstained
     assert re.search(r"\bIDVA leads\b", answer.answer)
+
+
+def test_a_scene_heavy_out_of_hours_question_is_answered_from_the_nearest_pathway(real_assistant: Assistant) -> None:
+    # the passages alone are too weakly backed, but the nearest document is a pathway the finder agrees on, and
+    # chat words ("rammed", "obvs") are not names the pathway must hold
+    answer = real_assistant.ask("sat night, old fella next door's flat absolutely rammed and he isnt coping at all. "
+                                "adult hub's shut obvs - who do we ring?")
+    assert not answer.abstained and answer.question_type == "referral"
+    assert answer.citations[0].source.endswith("adults-at-risk-safeguarding.html")
+    assert re.search(r"\b0\d{2,4} ?\d{3,4} ?\d{3,4}\b", answer.answer)
+    assert real_assistant.ask("whats the phone number for hollinsford MASH?").abstained
