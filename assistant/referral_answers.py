@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from wordfreq import zipf_frequency
 
-from assistant.analysis import analyse, split_parts
+from assistant.analysis import analyse, scene_statement_and_ask, split_parts
 from assistant.escalation_answers import is_escalation_question
 from assistant.evidence import OWNERSHIP
 from assistant.index import LoadedKB
@@ -74,7 +74,7 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     if not directory.pathways:
         return None
     cited = _cited_pathways(directory, evidence)
-    if evidence.abstained and evidence.related:
+    if evidence.abstained and evidence.related and not _unseen_words(kb, question):
         # Nothing passed the evidence checks (a scene-heavy "… hub's shut - who do we ring?"): the nearest
         # document, if it is a pathway the finder agrees on below.
         cited = [p for p in (directory.by_source(evidence.related[0].source),) if p is not None]
@@ -98,6 +98,14 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     if unstated:
         return _not_stated(pathway, unstated, evidence, prompts)
     return compose(service, kb, pathway, question, asked, evidence, prompts)
+
+
+def _unseen_words(kb: LoadedKB, question: str) -> bool:
+    """The question itself (not its scene) uses a word no document does ("removing offensive graffiti"): the
+    documents are not about it, so the nearest pathway is no answer."""
+    ask = scene_statement_and_ask(question)[1]
+    return any(kb.idf_of(kb.repair([stem(w)])[0]) == 0.0 and not kb.has_prefix(w)
+               for w in re.findall(r"[a-z]{5,}", ask.lower()) if w not in STOPWORDS)
 
 
 def _cited_pathways(directory: ReferralDirectory, evidence: Answer) -> list[Pathway]:

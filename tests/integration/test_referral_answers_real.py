@@ -166,3 +166,5 @@ def test_a_scene_heavy_out_of_hours_question_is_answered_from_the_nearest_pathwa
     assert answer.citations[0].source.endswith("adults-at-risk-safeguarding.html")
     assert re.search(r"\b0\d{2,4} ?\d{3,4} ?\d{3,4}\b", answer.answer)
     assert real_assistant.ask("whats the phone number for hollinsford MASH?").abstained
+    # a word no document uses in the question itself: the nearest pathway is not about it
+    assert real_assistant.ask("whats the timescale for removing offensive graffiti").abstained
