@@ -35,7 +35,7 @@ us yet
 # ("what did the board decide": "Decision EXB-D3/26"; "can i get permission": "permitted")
 _FAMILIES = {"quorat": "quorum", "inquor": "quorum", "decis": "decid", "permiss": "permit",
              "admiss": "admit", "submiss": "submit", "conclus": "conclud", "inclus": "includ", "exclus": "exclud",
-             "extens": "extend", "referr": "refer", "reref": "rerefer", "rereferr": "rerefer"}
+             "extens": "extend", "reref": "rerefer", "rereferr": "rerefer"}
 
 
 @lru_cache(maxsize=65536)
