@@ -262,12 +262,18 @@ _STATES = re.compile(r"\b(?:is|are|was|were|being|been|has|have|had|keeps?|says?
 _WHERE = re.compile(r"\b(?:in|at|from|near)\s+((?:[a-z][\w'-]*)(?:\s+[a-z][\w'-]*)?)", re.I)
 
 
+def _lead_statement(question: str) -> re.Match[str] | None:
+    """A statement (not a topic) before the first dash: "council flat door kicked in … - who do i phone"."""
+    lead = _LEAD_STATEMENT.match(question)
+    return lead if lead and _STATES.search(lead.group(1)) else None
+
+
 def scene_statement_and_ask(question: str) -> tuple[str, str]:
     """The scene and the question, counting a statement before a dash ("council flat door kicked in after the
     dealers got moved on - who do i phone") as scene: what happened, not the subject of what is asked."""
     scene, ask = scene_and_ask(question)
-    lead = _LEAD_STATEMENT.match(question)
-    if lead and _STATES.search(lead.group(1)):
+    lead = _lead_statement(question)
+    if lead:
         scene, ask = f"{scene} {lead.group(1)}", question[lead.end():]
     return scene, ask
 
@@ -281,8 +287,8 @@ def statement_scene(question: str) -> set[str]:
 def situation_terms(question: str) -> set[str]:
     """Terms only in the scene: the case's details, which the documents are not expected to name."""
     scene, ask = scene_and_ask(question)
-    lead = _LEAD_STATEMENT.match(question)
-    if lead and _STATES.search(lead.group(1)):
+    lead = _lead_statement(question)
+    if lead:  # (of a statement before a dash, only where it happened: its other words may name the topic)
         scene += " " + " ".join(m.group(1) for m in _WHERE.finditer(lead.group(1)))
         ask = question[lead.end():]
     return set(terms(scene)) - set(terms(ask))
