@@ -31,6 +31,9 @@ class _State:
     assistant: Assistant | None = None
 
 
+STAGES = {"load": "Reading files", "embed": "Embedding", "sentences": "Embedding sentences"}
+
+
 def _settings() -> Settings:
     if _State.settings is None:
         _State.settings = Settings()
@@ -60,8 +63,7 @@ def ingest(folder: Annotated[Path | None, typer.Argument(help="Folder of documen
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task({"load": "Reading files", "embed": "Embedding"}.get(stage, stage),
-                                            total=total)
+                tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
         summary = assistant.ingest(folder, progress)

@@ -19,7 +19,7 @@ from assistant.attendees import learn_attendees
 from assistant.glossary import defined_terms, learn_acronyms, learn_initialisms, learn_phrase_initialisms
 from assistant.kb_store import ManifestEntry
 from assistant.text import STOPWORDS, name_terms, stem, terms, words
-from assistant.vectorstore import collection_name
+from assistant.vectorstore import collection_name, units_collection_name
 from ingestion.models import DocumentInfo
 
 _ROW_KEYS = re.compile(r"(?:^|; )[^:;]{1,40}: ")
@@ -40,6 +40,13 @@ class IndexedChunk:
     @property
     def search_text(self) -> str:
         return f"{self.context}\n{self.text}"
+
+    @classmethod
+    def from_record(cls, cid: str, text: str, meta: dict[str, Any]) -> IndexedChunk:
+        """A chunk as the vector store holds it (its text and metadata)."""
+        return cls(id=cid, source=str(meta["source"]), text=text, context=str(meta["context"]),
+                   section=str(meta.get("section", "")), page=_int(meta.get("page")),
+                   row_id=str(meta.get("row_id", "")), kind=str(meta.get("kind", "")), order=int(meta.get("order", 0)))
 
 
 @dataclass(frozen=True)
@@ -73,10 +80,7 @@ class LoadedKB:
             if meta["source"] not in self.documents:
                 continue
             vectors[cid] = np.asarray(vec, dtype=np.float32)
-            chunks.append(IndexedChunk(id=cid, source=str(meta["source"]), text=text, context=str(meta["context"]),
-                                       section=str(meta.get("section", "")), page=_int(meta.get("page")),
-                                       row_id=str(meta.get("row_id", "")), kind=str(meta.get("kind", "")),
-                                       order=int(meta.get("order", 0))))
+            chunks.append(IndexedChunk.from_record(cid, text, meta))
         chunks.sort(key=lambda c: (c.source, c.order))
         self.chunks = chunks
         self.by_id = {c.id: i for i, c in enumerate(chunks)}
@@ -92,6 +96,7 @@ class LoadedKB:
                 self.lead_ids.setdefault(ident, []).append(i)
         # Chunk vectors in memory: a chunk that is a single answer unit needs no second embedding at question time.
         self.vectors = np.stack([vectors[c.id] for c in chunks]) if chunks else np.zeros((0, 1), dtype=np.float32)
+        self.sentence_vectors = _read_sentences(chroma, generation_id)
         self.chunk_terms = [terms(c.search_text) for c in chunks]
         df: Counter[str] = Counter()
         # How many of each document's chunks hold a term: a name most of them repeat is what the document is about.
@@ -220,6 +225,24 @@ def _read_all(collection: Any) -> Iterator[tuple[str, str, dict[str, Any], Any]]
         yield from zip(ids, got["documents"], got["metadatas"], got["embeddings"], strict=True)
         if len(ids) < READ_PAGE:
             return
+        offset += READ_PAGE
+
+
+def _read_sentences(chroma: Any, generation_id: int) -> dict[str, np.ndarray]:
+    """The sentences embedded at ingest, by key. A generation built before they were stored has none: its
+    sentences are embedded at question time instead."""
+    try:
+        collection = chroma.get_collection(units_collection_name(generation_id))
+    except Exception:
+        return {}
+    out: dict[str, np.ndarray] = {}
+    offset = 0
+    while True:
+        got = collection.get(include=["embeddings"], limit=READ_PAGE, offset=offset)
+        for key, vec in zip(got["ids"], got["embeddings"], strict=True):
+            out[key] = np.asarray(vec, dtype=np.float32)
+        if len(got["ids"]) < READ_PAGE:
+            return out
         offset += READ_PAGE
 
 

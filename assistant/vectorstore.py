@@ -59,5 +59,25 @@ def _get_or_create(get: Callable[[], object], create: Callable[[], object]) -> N
 COLLECTION_PREFIX = "kb_gen_"
 
 
+UNITS_SUFFIX = "_units"
+
+
 def collection_name(generation_id: int) -> str:
     return f"{COLLECTION_PREFIX}{generation_id:06d}"
+
+
+def units_collection_name(generation_id: int) -> str:
+    """The generation's sentence vectors for the answer rerank, beside its chunk collection."""
+    return f"{collection_name(generation_id)}{UNITS_SUFFIX}"
+
+
+def collection_names(generation_id: int) -> tuple[str, str]:
+    return collection_name(generation_id), units_collection_name(generation_id)
+
+
+def generation_of(name: str) -> int | None:
+    """The generation one of our collections belongs to (its chunks or its sentences); None for anything else."""
+    if not name.startswith(COLLECTION_PREFIX):
+        return None
+    suffix = name.removeprefix(COLLECTION_PREFIX).removesuffix(UNITS_SUFFIX)
+    return int(suffix) if suffix.isdigit() else None

@@ -15,13 +15,14 @@ from filelock import FileLock, Timeout
 from assistant.embedding import Embedder
 from assistant.errors import FileRejected, IngestError, ReloadInProgressError
 from assistant.kb_store import RELOAD_BUSY, DatabaseWriterLock, GenerationStore, ManifestEntry
-from assistant.vectorstore import COLLECTION_PREFIX, collection_name
+from assistant.vectorstore import collection_name, collection_names, generation_of, units_collection_name
 from ingestion.chunking import chunk_document
 from ingestion.discover import FoundFile, discover, sha256_bytes
 from ingestion.loaders import PARSER_VERSION, load_bytes
 from ingestion.metadata import TypeRules, describe, resolve_versions
 from ingestion.models import Chunk, DocumentInfo, FileResult, FileStatus
 from ingestion.screening import screen
+from ingestion.sentences import index_sentences
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +126,19 @@ class Reloader:
         gen_id = self.store.start(str(root))
         summary = ReloadSummary(generation_id=gen_id, root=str(root))
         try:
-            # A new generation gets a new, empty collection: never one left behind by an abandoned build.
-            with contextlib.suppress(Exception):
-                self.chroma.delete_collection(collection_name(gen_id))
+            # A new generation gets new, empty collections: never ones left behind by an abandoned build.
+            for name in collection_names(gen_id):
+                with contextlib.suppress(Exception):
+                    self.chroma.delete_collection(name)
             collection = self.chroma.create_collection(collection_name(gen_id), embedding_function=None,
                                                        metadata={"hnsw:space": "cosine", "hnsw:search_ef": 200,
                                                                  "hnsw:construction_ef": 200})
+            sentences = self.chroma.create_collection(units_collection_name(gen_id), embedding_function=None,
+                                                      metadata={"hnsw:space": "cosine"})
             old_collection = self.chroma.get_collection(collection_name(current.id)) if current else None
-            entries = self._index(prepared, by_source, collection, old_collection, summary, progress, gen_id)
+            old_sentences = self._existing(units_collection_name(current.id)) if current else None
+            entries = self._index(prepared, by_source, (collection, sentences), (old_collection, old_sentences),
+                                  summary, progress, gen_id)
         except Exception:
             self._drop(gen_id)
             raise
@@ -197,9 +203,11 @@ class Reloader:
         return _Prepared(found, sha, info=info, chunks=chunks,
                          result=FileResult(found.source, status, chunks=len(chunks), warnings=warnings))
 
-    def _index(self, prepared: list[_Prepared], infos: dict[str, DocumentInfo], collection: Any,
-               old_collection: Any, summary: ReloadSummary, progress: Progress, gen_id: int) -> list[ManifestEntry]:
+    def _index(self, prepared: list[_Prepared], infos: dict[str, DocumentInfo], collections: tuple[Any, Any],
+               old: tuple[Any, Any], summary: ReloadSummary, progress: Progress, gen_id: int) -> list[ManifestEntry]:
         entries: list[ManifestEntry] = []
+        (collection, sentences), (old_collection, old_sentences) = collections, old
+        records: list[tuple[str, str, dict[str, Any]]] = []
         carried_ids = [cid for p in prepared if p.carried and p.info for cid in p.carried.chunk_ids]
         if carried_ids and old_collection is not None:
             for start in range(0, len(carried_ids), 2000):
@@ -207,6 +215,7 @@ class Reloader:
                                          include=["embeddings", "documents", "metadatas"])
                 collection.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"],
                                metadatas=got["metadatas"])
+                records.extend(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
         new_chunks = [c for p in prepared if p.chunks for c in p.chunks]
         for start in range(0, len(new_chunks), self.batch_size):
             batch = new_chunks[start:start + self.batch_size]
@@ -216,6 +225,8 @@ class Reloader:
                            metadatas=[_chunk_meta(c) for c in batch])
         progress("embed", len(new_chunks), len(new_chunks))
         summary.embedded = len(new_chunks)
+        records.extend((c.id, c.text, dict(_chunk_meta(c))) for c in new_chunks)
+        index_sentences(records, sentences, old_sentences, self.embedder, self.batch_size, progress)
         for p in prepared:
             assert p.result is not None
             summary.files.append(p.result)
@@ -240,9 +251,16 @@ class Reloader:
                 summary.chunks += len(p.chunks)
         return entries
 
+    def _existing(self, name: str) -> Any:
+        try:
+            return self.chroma.get_collection(name)
+        except Exception:  # a generation built before sentences were stored: they are embedded afresh
+            return None
+
     def _drop(self, gen_id: int) -> None:
-        with contextlib.suppress(Exception):  # the collection may never have been created
-            self.chroma.delete_collection(collection_name(gen_id))
+        for name in collection_names(gen_id):
+            with contextlib.suppress(Exception):  # the collection may never have been created
+                self.chroma.delete_collection(name)
         self.store.forget(gen_id)
 
     def _drop_stale(self, keep: set[int]) -> None:
@@ -257,8 +275,8 @@ class Reloader:
             log.warning("could not list vector collections to remove leftovers", exc_info=True)
             return
         for name in names:
-            suffix = str(name).removeprefix(COLLECTION_PREFIX)
-            if str(name).startswith(COLLECTION_PREFIX) and suffix.isdigit() and int(suffix) not in known | keep:
+            owner = generation_of(str(name))
+            if owner is not None and owner not in known | keep:
                 with contextlib.suppress(Exception):
                     self.chroma.delete_collection(str(name))
 

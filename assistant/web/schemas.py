@@ -69,8 +69,9 @@ class ReloadSummaryOut(BaseModel):
 
 class ReloadStatusOut(BaseModel):
     running: bool = Field(description="True while an upload, replacement or removal is being loaded.")
-    stage: Literal["", "check", "load", "embed"] | str = Field(
-        description="check: checking uploaded files; load: reading files; embed: indexing new text.")
+    stage: Literal["", "check", "load", "embed", "sentences"] | str = Field(
+        description="check: checking uploaded files; load: reading files; embed: indexing new text; "
+                    "sentences: indexing its sentences for answers.")
     done: int
     total: int
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from assistant.vectorstore import collection_name
+from assistant.vectorstore import collection_names
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -94,7 +94,7 @@ def _assert_cleaned(snap: dict[str, Any], previous: int) -> None:
     current = snap["current"]
     assert current is not None and current > previous
     assert snap["generations"] == [[previous, "retired"], [current, "ready"]]
-    assert snap["collections"] == [collection_name(previous), collection_name(current)]
+    assert snap["collections"] == sorted([*collection_names(previous), *collection_names(current)])
 
 
 def _change(folder: Path) -> None:

@@ -25,7 +25,7 @@ from topology import Topology
 
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.vectorstore import COLLECTION_PREFIX, build_chroma_client, collection_name
+from assistant.vectorstore import COLLECTION_PREFIX, build_chroma_client, collection_name, collection_names
 from bench.servers import stop
 
 REPO = Path(__file__).resolve().parents[2]
@@ -91,7 +91,7 @@ def _consistent(assistant: Assistant) -> None:
     assert {state for _, state in generations} <= {"ready", "retired"}
     ids = set(assistant.chroma.get_collection(collection_name(current.id)).get(include=[])["ids"])
     assert ids == {cid for m in assistant.store.manifest(current.id) for cid in m.chunk_ids}
-    assert _server_collections(assistant) == {collection_name(g) for g, _ in generations}
+    assert _server_collections(assistant) == {name for g, _ in generations for name in collection_names(g)}
 
 
 def _shown(answer: Any) -> str:
@@ -122,7 +122,7 @@ def test_two_app_processes_share_generations_through_the_servers(tmp_path: Path,
             assert number in _shown(seen) and not [n for n in NUMBERS if n != number and n in _shown(seen)]
         # Old generations are dropped on the server as well as in the database: the current one and the one
         # before it (a question may still be reading it) remain.
-        assert _server_collections(two) == {collection_name(g) for g in generations[-2:]}
+        assert _server_collections(two) == {name for g in generations[-2:] for name in collection_names(g)}
         _consistent(two)
         # Another partnership's database on the same Chroma server sees none of it.
         other = build_chroma_client(Settings(data_dir=tmp_path / "other", **{**servers, "chroma_database": "other"}))

@@ -62,7 +62,8 @@
   // Uploads, replacements and removals. With JavaScript the form is posted with fetch, so this page stays
   // on screen and polls the reload status to show which stage the reload is at; the page that comes back
   // (the same server-rendered page a plain form post gets) then replaces the main content.
-  var STAGES = { check: "Checking the files", load: "Reading the documents", embed: "Indexing new text" };
+  var STAGES = { check: "Checking the files", load: "Reading the documents", embed: "Indexing new text",
+                 sentences: "Indexing sentences for answers" };
   var busy = false;
 
   function showProgress(panel) {
