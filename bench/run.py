@@ -45,6 +45,13 @@ OTHER_KBS = (
      "numbers, 'CSSG 26/21' running minute numbers with '(1)' paragraphs, Levels 0-3 with a 4-hour 'Red Route', "
      "fixed-width ISA schedules between '=====' rules, a tracker CSV whose update cells hold several dated lines, "
      "a scorecard with 'Same period last year'. Its first score, before any change for it, was 48% (19/40)."),
+    ("kb8", "Eighth knowledge base, written blind in session 10",
+     "Ardley Vale & Carrow PCSP: Northern Irish terms (PSNI, Housing Executive, Designated Officer), 'Objective 2 / "
+     "2.b' and 'Theme B, para B7' numbering, DOCX minutes with 'Agenda point 6' and 'Agreed:' reversed by HTML "
+     "minutes with an action table, a Markdown pathway with a 'Tier A/B/C' threshold table, a fixed-width "
+     "plain-text escalation protocol (Stages 1-4, a 2-hour urgent route), a CSV scorecard with baseline, target and "
+     "Q1-Q4 columns, a glossary as a DOCX table, hand-made PDFs. Its first score, before any change for it, was "
+     "65% (26/40)."),
 )
 KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
          "unanswerable"]
@@ -152,6 +159,9 @@ def main() -> None:
             ("Twelfth blind batch, written at the start of session 9 in the dev file's proportions "
              "(tests/eval/eastbrook-fresh12.jsonl; first score 62% (25/40), tuned on since)",
              EVAL / "eastbrook-fresh12.jsonl"),
+            ("Thirteenth blind batch, written at the start of session 10 in the dev file's proportions "
+             "(tests/eval/eastbrook-fresh13.jsonl; first score 70% (28/40); a second clean held-out set: kept "
+             "aside, no change made for any of its questions)", EVAL / "eastbrook-fresh13.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
