@@ -90,6 +90,13 @@ def is_escalation_question(question: str, level_names: Sequence[str] = ()) -> bo
     return bool(_STUCK.search(parts[0])) and not _CONTACT.search(question)
 
 
+def concerns_escalation(question: str, level_names: Sequence[str] = ()) -> bool:
+    """The question is about a stuck case or the escalation ladder, whatever it asks ("cant wait 5 days for stage
+    3 - any faster route?")."""
+    return bool(_ESCALATION.search(question) or level_mention(level_names, usual=False).search(question)
+                or _STUCK.search(question))
+
+
 def asked_level(rules: EscalationRules, question: str) -> LevelRule | None:
     """The level a question asks about outright: "the final step", "the last rung", "the top level"."""
     if _LAST_LEVEL.search(question) and rules.levels:

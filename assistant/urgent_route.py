@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.evidence import units_of
-from assistant.index import LoadedKB
+from assistant.index import IndexedChunk, LoadedKB
 from assistant.models import Answer, Citation
 
 # The question says the case cannot wait: now, tonight, out of hours, at the weekend, in danger.
@@ -30,24 +30,44 @@ _SIGNALS = (
 )
 MIN_SIGNALS = 2
 WHOLE_PARAGRAPH = 600
+WHOLE_SECTION = 900  # an urgent-route section: who to call in hours and out of hours, both
 
 
 def urgent_passage(kb: LoadedKB, source: str) -> tuple[str, Citation] | None:
-    """The protocol's sentence with the most emergency signals (at least two), with its citation."""
-    best: tuple[int, str, int] | None = None  # signals, sentence, chunk; the first of equals wins
+    """The protocol's sentence with the most emergency signals (at least two), with its citation; one in a section
+    of its own for urgent cases ("3. Urgent route") comes first."""
+    best: tuple[tuple[bool, int], str, int] | None = None  # (own section, signals), sentence, chunk; first of equals
     for idx in kb.by_source.get(source, []):
+        own = bool(_SIGNALS[1].search(kb.chunks[idx].section) or _SIGNALS[2].search(kb.chunks[idx].section))
         for unit in units_of(kb.chunks[idx], max_chars=400):
             n = sum(1 for s in _SIGNALS if s.search(unit.text))
-            if n >= MIN_SIGNALS and (best is None or n > best[0]):
-                best = (n, unit.text, idx)
+            if n >= MIN_SIGNALS and (best is None or (own, n) > best[0]):
+                best = ((own, n), unit.text, idx)
     if best is None:
         return None
     chunk, doc = kb.chunks[best[2]], kb.documents[source]
-    # The whole paragraph when it is short: the urgent route's next sentence is often the out-of-hours number.
-    text = chunk.text if chunk.kind != "table_row" and len(chunk.text) <= WHOLE_PARAGRAPH else best[1]
+    # The whole paragraph when it is short, else the sentence and those after it that fit: the urgent route's
+    # next lines are often its numbers (in hours, out of hours). A section of its own is read from its start.
+    own = best[0][0]
+    if chunk.kind != "table_row" and len(chunk.text) <= (WHOLE_SECTION if own else WHOLE_PARAGRAPH):
+        text = chunk.text
+    else:
+        text = _from(chunk, units_of(chunk, max_chars=400)[0].text if own else best[1])
     return text, Citation(source=source, page=chunk.page, section=chunk.section, snippet=text, score=1.0,
                              title=doc.title, row_id=chunk.row_id, document_type=doc.doc_type,
                              document_date=doc.date, version=doc.version, status=doc.status)
+
+
+def _from(chunk: IndexedChunk, sentence: str) -> str:
+    if chunk.kind == "table_row":
+        return sentence
+    texts = [u.text for u in units_of(chunk, max_chars=400)]
+    kept = [sentence]
+    for text in texts[texts.index(sentence) + 1:]:
+        if sum(len(t) + 1 for t in kept) + len(text) > WHOLE_PARAGRAPH:
+            break
+        kept.append(text)
+    return " ".join(kept)
 
 
 def with_urgent_route(kb: LoadedKB, protocol_source: str, question: str, answer: Answer) -> Answer:
@@ -60,6 +80,8 @@ def with_urgent_route(kb: LoadedKB, protocol_source: str, question: str, answer:
     text, citation = found
     if any(c.snippet == text for c in answer.citations):
         return answer
+    if answer.citations and all(c.snippet.strip(" .") in text for c in answer.citations):
+        return answer.model_copy(update={"answer": f"{text} [1]", "citations": [citation]})  # nothing else to add
     # The router's markers [1], [2] … move up by one: the urgent passage is [1].
     body = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}]", answer.answer)
     return answer.model_copy(update={"answer": f"{text} [1] The usual route: {body}",

@@ -1,5 +1,6 @@
 """Plain text: paragraphs split on blank lines, with the headings a typist marks without markup (underlined with
-=== or ---, ALL CAPITALS, "§4", "Article 2"); pathological long lines are cut later by the chunker."""
+=== or ---, ALL CAPITALS, "§4", "Article 2") and tables drawn with +---+ rules and | bars; pathological long lines
+are cut later by the chunker."""
 
 from __future__ import annotations
 
@@ -13,11 +14,42 @@ _UNDERLINE = re.compile(r"^\s*([=~^*-])\1{2,}\s*$")
 # A line that starts a new item rather than continuing the one above: "(a)", "(ii)", "b)", "-", "•", "3.", "4.2.1".
 _ITEM = re.compile(r"^\s*(?:\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)|[a-z]\)|[-*•–]\s|\d{1,2}(?:\.\d{1,2})*\.?\s)")
 _COLUMNS = re.compile(r"\S(?: {2,}|\t)\S")  # fixed-width columns: never joined
+_GRID_RULE = re.compile(r"^\s*\+[-=:+]{3,}\+\s*$")
+_GRID_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def _grid_end(lines: list[str], i: int) -> int:
+    """Where a table drawn with +---+ rules and | bars that starts at line i ends (i when none starts there)."""
+    j = i
+    while j < len(lines) and (_GRID_RULE.match(lines[j]) or _GRID_ROW.match(lines[j])):
+        j += 1
+    rows = sum(1 for line in lines[i:j] if _GRID_ROW.match(line))
+    return j if rows >= 2 and any(_GRID_RULE.match(line) for line in lines[i:j]) else i
+
+
+def _grid_rows(lines: list[str]) -> list[list[str]]:
+    """The records of a drawn table, header first. Lines between two rules whose first cell is empty continue
+    the record above (a cell wrapped inside its column); otherwise each | line is a record of its own."""
+    records: list[list[str]] = []
+    joinable = False  # whether the next line may continue the last record (no rule in between)
+    for line in lines:
+        if _GRID_RULE.match(line):
+            joinable = False
+            continue
+        cells = [c.strip() for c in line.strip()[1:-1].split("|")]
+        if joinable and records and not cells[0] and len(cells) == len(records[-1]):
+            records[-1] = [f"{a} {b}".strip() for a, b in zip(records[-1], cells, strict=True)]
+        else:
+            records.append(cells)
+        joinable = True
+    return records
 
 
 def _wrap_width(lines: list[str]) -> int:
-    """The width the typist wrapped at: most lines of a wrapped paragraph come close to it."""
-    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    """The width the typist wrapped at: most lines of a wrapped paragraph come close to it (a drawn table may be
+    wider)."""
+    lengths = sorted(len(line.rstrip()) for line in lines
+                     if line.strip() and not _GRID_RULE.match(line) and not _GRID_ROW.match(line))
     return lengths[int(len(lengths) * 0.9)] if lengths else 0
 
 
@@ -35,6 +67,8 @@ def _unwrap(lines: list[str], width: int) -> str:
         # Wrapped: the next line's first word would not have fitted, and the line does not end a sentence.
         wrapped = (width >= 40 and bool(words) and len(last.rstrip()) + 1 + len(words[0]) > width
                    and not (last.rstrip()[-1:] in ".:;!?" and words[0][:1].isupper()))
+        # A line broken early mid-sentence: the last one stops on a word, this one goes on in lower case.
+        wrapped = wrapped or (width >= 40 and bool(words) and words[0][:1].islower() and last.rstrip()[-1:].isalpha())
         if out and wrapped and not _ITEM.match(line) and not _columns(line) and not _columns(last):
             out[-1] = f"{out[-1].rstrip()} {line.strip()}"
         else:
@@ -78,6 +112,13 @@ def load(text: str, source: str) -> LoadedDocument:
         if line.strip() and not _UNDERLINE.match(line) and _UNDERLINE.match(following) and len(line.strip()) <= 120:
             heading(1 if following.strip()[0] == "=" else 2, line)
             i += 2
+            continue
+        end = _grid_end(lines, i)
+        if end > i:
+            flush()
+            outline.add_table(_grid_rows(lines[i:end]))
+            body_seen = True
+            i = end
             continue
         if not line.strip() or _UNDERLINE.match(line):
             flush()

@@ -154,3 +154,49 @@ def test_a_pdf_table_ends_at_the_clause_heading_after_it_and_keeps_one_row_per_l
                     "is closed",
                     "Record: Widget logs; Held by: Gizmo Trust; Retention period: 2 years after last contact"]
     assert [b.text for b in outline.blocks if b.kind == "heading"][-1] == "Clause 9 – Data breaches"
+
+
+GRID = """WIDGET PROTOCOL
+
+ 2. THE LADDER
+ -------------
+ Timescales are working days.
+
+ +---------+--------------------+----------------+
+ | STEP    | WHO                | RESPOND WITHIN |
+ +---------+--------------------+----------------+
+ | Step 1  | Widget officer     | 2 working days |
+ |         | (any agency)       |                |
+ +---------+--------------------+----------------+
+ | Step 2  | Sprocket manager   | 5 working days |
+ +---------+--------------------+----------------+
+
+ +------------------+------------------+
+ | TOPIC            | STEP 2 OWNER     |
+ +==================+==================+
+ | Gizmo thefts      | Gizmo Lead       |
+ | Sprocket disputes | Sprocket Head    |
+ +------------------+------------------+
+
+ The urgent line is staffed from 09:00 to 17:00 on weekdays and a decision
+ follows from the duty manager
+ within two hours, or the case
+ goes to the director.
+"""
+
+
+def test_plain_text_drawn_tables_become_rows_with_their_header_and_wrapped_cells_join() -> None:
+    doc = load_text(GRID, "protocol.txt")
+    rows = [b for b in doc.blocks if b.kind == "table_row"]
+    assert [r.row_id for r in rows[:2]] == ["Step 1", "Step 2"]
+    assert "WHO: Widget officer (any agency)" in rows[0].text and rows[0].section.startswith("2")
+    # No rule between lines: each line is its own row, even when a cell runs past the column's rule.
+    assert [r.cells for r in rows[2:]] == [("Gizmo thefts", "Gizmo Lead"), ("Sprocket disputes", "Sprocket Head")]
+    assert rows[3].text == "TOPIC: Sprocket disputes; STEP 2 OWNER: Sprocket Head"
+
+
+def test_plain_text_lines_broken_early_mid_sentence_are_joined_and_a_wide_table_does_not_set_the_width() -> None:
+    doc = load_text(GRID, "protocol.txt")
+    para = next(b for b in doc.blocks if "urgent line" in b.text)
+    assert para.text == ("The urgent line is staffed from 09:00 to 17:00 on weekdays and a decision follows from "
+                         "the duty manager within two hours, or the case goes to the director.")

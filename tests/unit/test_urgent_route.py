@@ -1,10 +1,14 @@
-"""Which questions say a stuck case cannot wait."""
+"""Which questions say a stuck case cannot wait, and which passage of the protocol says what to do then."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
 
-from assistant.urgent_route import URGENT_QUESTION
+from assistant.index import IndexedChunk
+from assistant.urgent_route import URGENT_QUESTION, urgent_passage
 
 
 @pytest.mark.parametrize("question", [
@@ -23,3 +27,36 @@ def test_a_case_that_cannot_wait(question: str) -> None:
 ])
 def test_a_case_that_can(question: str) -> None:
     assert not URGENT_QUESTION.search(question)
+
+
+def _kb(chunks: list[IndexedChunk]) -> Any:
+    doc = SimpleNamespace(title="Widget protocol", doc_type="protocol", date="2026-04-01", version="1",
+                          status="current")
+    return SimpleNamespace(chunks=chunks, by_source={"p.txt": list(range(len(chunks)))}, documents={"p.txt": doc})
+
+
+def _chunk(order: int, section: str, text: str) -> IndexedChunk:
+    return IndexedChunk(id=str(order), source="p.txt", text=text, context=section, section=section, page=None,
+                        row_id="", kind="paragraph", order=order)
+
+
+def test_the_urgent_route_section_is_read_from_its_start_over_an_act_first_line_elsewhere() -> None:
+    kb = _kb([
+        _chunk(1, "1. When to use", "If someone is at immediate risk of serious harm, ACT FIRST (999) and escalate."),
+        _chunk(2, "3. Urgent route (2 hours)",
+               "Use the urgent route when a case is stuck and there is a risk of serious harm.\n"
+               "- Working hours: phone the duty line on 0100 000 111. A decision comes within 2 hours.\n"
+               "- Out of hours: ask the police for the duty inspector; or the emergency social work team."),
+    ])
+    found = urgent_passage(kb, "p.txt")
+    assert found is not None
+    text, citation = found
+    assert text.startswith("Use the urgent route") and "0100 000 111" in text and "duty inspector" in text
+    assert citation.section == "3. Urgent route (2 hours)"
+
+
+def test_without_an_urgent_section_the_line_with_most_emergency_signals_leads() -> None:
+    kb = _kb([_chunk(1, "1. When to use", "Cases move up a step after 5 days."),
+              _chunk(2, "2. Ladder", "If someone is in immediate danger call 999 and the out of hours team.")])
+    found = urgent_passage(kb, "p.txt")
+    assert found is not None and "999" in found[0]
