@@ -54,11 +54,15 @@ def words(text: str) -> list[str]:
     # "hasn't" is one word ("hasnt"), not "hasn" and a stray "t"; "they're", "we've" lose the ending.
     text = _CONTRACTION.sub("", text.lower().replace("’", "'").replace("n't", "nt"))
     for tok in _TOKEN.findall(text.replace("'s ", " ")):
-        out.append(tok)
         if "-" in tok or "/" in tok:
             parts = re.split(r"[-/]", tok)
-            out.append("".join(parts))
+            if all(p in _MONTH_WORDS for p in parts):  # "apr-jun" is a period, two months, not a name
+                out.extend(parts)
+                continue
+            out.extend([tok, "".join(parts)])
             out.extend(p for p in parts if p)
+        else:
+            out.append(tok)
     return out
 
 
@@ -66,6 +70,7 @@ def words(text: str) -> list[str]:
 # an organisation's initials.)
 _MONTH_SHORT = {m[:3].lower(): stem(m.lower()) for m in MONTH_NAMES if m[:3] not in ("Mar", "May", "Sep")}
 _MONTH_SHORT["sept"] = stem("september")
+_MONTH_WORDS = frozenset({m.lower() for m in MONTH_NAMES} | {m[:3].lower() for m in MONTH_NAMES} | {"sept"})
 
 
 # Documents write small numbers as words ("three or more call-outs"), chat as digits ("3 times"). ("one" is left

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -53,6 +55,12 @@ class TypeRules:
         except (yaml.YAMLError, re.error, ValueError, AttributeError) as exc:
             raise ConfigError(f"The document type rules in {path.name} are invalid: {exc}") from exc
         return cls(rules, dict(data.get("overrides") or {}))
+
+    @property
+    def digest(self) -> str:
+        """Changes when the rules do: documents typed under other rules are typed again at the next reload."""
+        text = json.dumps([self.rules, self.overrides], sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
     def classify(self, doc: LoadedDocument, head: str) -> str:
         if doc.source in self.overrides:

@@ -37,13 +37,14 @@ class ReloadSummary:
     seconds: float = 0.0
     chunks: int = 0
     embedded: int = 0
+    parser_version: str = PARSER_VERSION
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "generation": self.generation_id, "parser_version": PARSER_VERSION,
+            "generation": self.generation_id, "parser_version": self.parser_version,
             "seconds": round(self.seconds, 2), "chunks": self.chunks,
             "embedded_chunks": self.embedded,
             "counts": {s: self.count(s) for s in ("added", "changed", "unchanged", "removed", "skipped",
@@ -116,15 +117,16 @@ class Reloader:
         current = self.store.current()
         self._drop_stale(keep={current.id} if current else set())
         old = {e.source: e for e in self.store.manifest(current.id)} if current else {}
-        # Files parsed by an older version of the loaders are parsed again, whatever their bytes.
-        reparse = current is not None and self.store.parser_version(current.id) != PARSER_VERSION
+        # Files parsed by an older version of the loaders, or typed by other document-type rules, are read again.
+        version = f"{PARSER_VERSION}/{self.rules.digest}"
+        reparse = current is not None and self.store.parser_version(current.id) != version
         files = discover(root, self.ignore)
         prepared = [self._prepare(f, old.get(f.source), released, progress, i, len(files), reparse)
                     for i, f in enumerate(files)]
         infos = resolve_versions([p.info for p in prepared if p.info is not None])
         by_source = {i.source: i for i in infos}
         gen_id = self.store.start(str(root))
-        summary = ReloadSummary(generation_id=gen_id, root=str(root))
+        summary = ReloadSummary(generation_id=gen_id, root=str(root), parser_version=version)
         try:
             # A new generation gets new, empty collections: never ones left behind by an abandoned build.
             for name in collection_names(gen_id):

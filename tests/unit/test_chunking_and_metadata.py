@@ -54,3 +54,20 @@ def test_types_dates_versions_and_supersession(corpus: Path) -> None:
     assert resolved["kpis/kpi-dashboard-2026-q2.csv"].doc_type == "kpi data"
     html = resolved["referral-pathways/domestic-abuse-marac-idva.html"]
     assert html.doc_type == "referral pathway" and html.version == "5.1" and html.date == "2026-04-28"
+
+
+def test_a_csv_action_plan_is_an_action_plan_and_other_csvs_are_kpi_data(tmp_path: Path) -> None:
+    for name, kind in (("delivery/action-plan-2026.csv", "action plan"), ("Delivery Plan tracker.csv", "action plan"),
+                       ("kpis/scorecard-q2.csv", "kpi data")):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("ref,action,lead\nA1,Fix the gate,Widget Manager\n", encoding="utf-8")
+        doc = load_file(path, tmp_path)
+        assert describe(doc, RULES).doc_type == kind, name
+
+
+def test_the_rules_digest_changes_with_the_rules_so_a_reload_types_documents_again() -> None:
+    other = TypeRules([*RULES.rules[1:]], dict(RULES.overrides))
+    assert RULES.digest == TypeRules.load(REPO_ROOT / "knowledge/rules/document-types.yaml").digest
+    assert other.digest != RULES.digest
+    assert TypeRules(list(RULES.rules), {"a.csv": "kpi data"}).digest != RULES.digest

@@ -24,6 +24,9 @@ def test_dated_in_checks_month_and_year() -> None:
 
 def test_short_months_match_long_months() -> None:
     assert terms("apr 25 to feb 26") == terms("April 25 to February 26")
+    # A range of months is a period, not a name of its own: "apr-jun" is April and June, as the column says.
+    assert terms("asb apr-jun") == terms("ASB April June") and terms("jan/feb") == terms("January February")
+    assert "syv16" in terms("SYV-16")  # an identifier is still kept whole
     assert "sep" in terms("SEP Executive Board")  # an organisation's initials, not September
 
 
