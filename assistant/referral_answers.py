@@ -49,6 +49,7 @@ HELD_SHARE = 0.6  # an evidence snippet sharing this share of a field passage's 
 NAME_MIN_CHARS = 4  # shorter words outside the model's vocabulary are chat shorthand, not names
 CHAT_ZIPF = 2.2  # a word this common in English text ("rammed", "obvs") is chat, not a name ("hollinsford": 0)
 _DETAILS: dict[str, Callable[[str], list[str]]] = {"form": forms, "email": emails, "phone": phones, "hours": hours}
+ROUTE_DETAILS = ("form", "email")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'“])")
 _UNIT = re.compile(r"(.+?)\s*\[(\d+)\]")  # an extractive answer's first passage and its citation number
 
@@ -146,6 +147,12 @@ def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer) -> bool:
     wanted = narrative(asked)
     if not wanted:
         return any(c.source == p.source for c in evidence.citations)
+    if "how_to_refer" in wanted:
+        # How to refer is the route itself: the pathway's form or referral address, not a nearby line of that
+        # section ("if you are not sure, ring the coordinator").
+        route = _values(p, "form", ("how_to_refer",)) | _values(p, "email", ("how_to_refer",))
+        if route and not route.intersection(forms(evidence.answer) + emails(evidence.answer)):
+            return False
     snippets = [c.snippet for c in evidence.citations if c.source == p.source]
     return any(_overlaps(s, passage.text) for key in wanted for passage in p.evidence.get(key, []) for s in snippets)
 
@@ -217,7 +224,9 @@ def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, a
     limit = MAX_PER_FIELD if len(fields) == 1 else MAX_PER_FIELD - 1
     for key in fields:
         owner = key == "handoff" and "handoff" not in asked
-        chosen = _pick(service, p, key, qvec, qterms, details(asked), max(budget, 0), 1 if owner else limit,
+        # How to refer shows the route (the form, where it goes) unless particular details are asked.
+        shown = details(asked) or (ROUTE_DETAILS if key == "how_to_refer" else ())
+        chosen = _pick(service, p, key, qvec, qterms, shown, max(budget, 0), 1 if owner else limit,
                        happened if key == "handoff" else set())
         budget -= sum(len(s.text) for s in chosen)
         if chosen:

@@ -60,7 +60,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                  r"(?:get|go (?:to|on)|have|access|be (?:referred|seen|eligible))\b|"
                  r"\b(?:does|do|would|will) (?:it|this|that|they|he|she) (?:count|meet|qualify)\b|\bscore\b|"
                  r"\bwhen (?:should|do|can) (?:i|we) refer\b|\bwhat counts\b"),
-    ("how_to_refer", r"\bhow (?:do|can|should|would) (?:i|we|you) (?:refer|report|apply|make|raise|send|submit)\b|"
+    ("how_to_refer", r"\bhow (?:do|does|can|should|would) (?:i|we|you|they|he|she|the \w+) "
+                     r"(?:refer|report|apply|make|raise|send|submit)\b|"
+                     # "school wants to refer … - how do they do it?"
+                     r"\brefer\w*\b[^?]{0,80}\bhow (?:do|does|can|should|would) (?:i|we|you|they|he|she) "
+                     r"(?:do|go about) (?:it|that|this)\b|"
                      r"\bhow to (?:refer|report|apply|make|raise)\b|\bwhere (?:do|should|can) (?:i|we|you) "
                      r"(?:send|submit|email|refer|report|apply)\b|\bsend (?:it|this|the \w+) to\b"),
     ("form", r"\b(?:which|what) (?:\w+ )?forms?\b|\b(?:which|what(?:'?s| is)(?: the)?) paperwork\b|"

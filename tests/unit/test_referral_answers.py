@@ -71,6 +71,8 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("how quick will they screen it?", {"timescales"}),
     ("is there a multi agency meeting we can take this to?", {"next_steps"}),
     ("they still havent called my client back, its been 3 days", {"not_picked_up"}),
+    ("school wants to refer for it - how do they do it?", {"how_to_refer"}),
+    ("how does the school refer?", {"how_to_refer"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
@@ -103,8 +105,10 @@ def test_handoff_questions_ask_who_owns_the_case(question: dict[str, Any]) -> No
 TITLE = "Riverside wellbeing referral route"
 SECTIONS = [
     ("1. Who can refer", ["Any professional can refer."]),
-    ("2. How to refer", ["Complete the Riverside Concern Form (RCF2) on the staff pages.",
-                         "Email it to concerns@riverside.gov.example or phone 01632 960111."]),
+    ("2. How to refer", ["Parents can ask the school to refer for them.",
+                         "Complete the Riverside Concern Form (RCF2) on the staff pages.",
+                         "Email it to concerns@riverside.gov.example or phone 01632 960111.",
+                         "If you are not sure the school fits, talk to the hub before referring."]),
     ("3. Handoff: who owns the case", ["Until the hub acknowledges the form, the referrer owns the case.",
                                        "Once allocated, the Wellbeing Lead owns the case."]),
 ]
@@ -194,6 +198,19 @@ def test_the_extractive_answer_is_kept_when_it_holds_the_field(prompts: Prompts)
                               [p.evidence["how_to_refer"][0].citation])
     assert not _holds(p, asked_fields("which form and what email address?"), without_email)
     assert not _holds(p, asked_fields("who owns the case now?"), _evidence("", [], abstained=True))
+
+
+def test_how_to_refer_is_the_route_the_form_and_where_it_goes(prompts: Prompts) -> None:
+    p = _pathway()
+    question = "year 9 pupil, school wants to refer - how do they do it?"
+    assert asked_fields(question) == ("how_to_refer",)
+    nearby = p.evidence["how_to_refer"][0]
+    assert "RCF2" not in nearby.text
+    # A line of the section without the route does not answer how to refer.
+    assert not _holds(p, asked_fields(question), _evidence(f"{nearby.text} [1]", [nearby.citation]))
+    answer = compose(_Service(), _KB([]), p, question, asked_fields(question),  # type: ignore[arg-type]
+                     _evidence("", []), prompts)
+    assert "RCF2" in answer.answer and "concerns@riverside.gov.example" in answer.answer
 
 
 def test_a_pathway_is_named_by_its_title_or_its_form() -> None:
