@@ -22,7 +22,8 @@ _MONTH_RE = "|".join(MONTHS)
 _DMY = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\s+(20\d{{2}}|19\d{{2}})\b", re.IGNORECASE)
 _MY = re.compile(rf"\b({_MONTH_RE})\s+(20\d{{2}})\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(20\d{2})-(\d{2})-(\d{2})\b")
-_KEYED = re.compile(r"(position as at|as at|updated|reviewed|date[d]?|effective(?: from)?|published|issued)[:\s]+",
+_NUMERIC_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(20\d{2})\b")  # "position at 30/09/2026" (day first, as in the UK)
+_KEYED = re.compile(r"(position (?:as )?at|as at|updated|reviewed|date[d]?|effective(?: from)?|published|issued)[:\s]+",
                     re.IGNORECASE)
 _FY_QUARTER = re.compile(r"(20\d{2})[-_/](\d{2})[-_ ]?q([1-4])\b", re.IGNORECASE)
 _QUARTER = re.compile(r"(20\d{2})[-_ ]?q([1-4])\b", re.IGNORECASE)
@@ -115,6 +116,12 @@ def find_date(doc: LoadedDocument, head: str) -> str:
         dm = _DMY.match(rest) or _DMY.search(rest[:25])
         if dm:
             return _iso(int(dm.group(3)), MONTHS[dm.group(2).lower()], int(dm.group(1)))
+        nm = _NUMERIC_DMY.match(rest)
+        if nm and 1 <= int(nm.group(2)) <= 12:
+            return _iso(int(nm.group(3)), int(nm.group(2)), int(nm.group(1)))
+        im = _ISO.match(rest.strip("'\""))  # "effective: 2026-05-01" in a Markdown file's front matter
+        if im:
+            return _iso(int(im.group(1)), int(im.group(2)), int(im.group(3)))
     dm = _DMY.search(top)
     if dm:
         return _iso(int(dm.group(3)), MONTHS[dm.group(2).lower()], int(dm.group(1)))

@@ -71,3 +71,15 @@ def test_the_rules_digest_changes_with_the_rules_so_a_reload_types_documents_aga
     assert RULES.digest == TypeRules.load(REPO_ROOT / "knowledge/rules/document-types.yaml").digest
     assert other.digest != RULES.digest
     assert TypeRules(list(RULES.rules), {"a.csv": "kpi data"}).digest != RULES.digest
+
+
+def test_a_documents_date_from_a_keyed_numeric_date_or_front_matter_not_its_review_date(tmp_path: Path) -> None:
+    files = {
+        "plan.csv": ("ref,action,latest update (position at 30/09/2026)\nA1,Fix the gate,Done in Feb 2027 plan\n",
+                     "2026-09-30"),
+        "route.md": ('---\ntitle: Widget route\nversion: "2.0"\neffective: 2026-05-01\nreview: April 2027\n---\n\n'
+                     "# Widget route\n\nRefer by email.\n", "2026-05-01"),
+    }
+    for name, (text, expected) in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert describe(load_file(tmp_path / name, tmp_path), RULES).date == expected, name
