@@ -90,6 +90,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                               r"(?:owns|is (?:it|that|this) (?:under|in)))\b", re.I)),
     ("status", re.compile(r"\b(done|complete[d]?|status|still|progress|how are we doing|on track|rag|update|or not|"
                           r"are we (?:ok|okay|alright|all right|doing ok|on target)|"
+                          r"how (?:bad|good|well) (?:is|are) (?:it|things|we|that|this)|"
+                          r"how(?:'?s| is| are) (?:it|things|that|this) (?:looking|going)|"
                           + _FATE + r")\b", re.I)),
     ("steps", re.compile(r"\b(how do i|how to|what do i do|what now|what should i|process|steps|refer)\b", re.I)),
 ]

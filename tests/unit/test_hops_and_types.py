@@ -757,3 +757,14 @@ def test_worth_asks_for_an_amount_and_initials_may_keep_their_small_words() -> N
     assert "money" not in analyse("is it worth referring him").answer_types
     learned = learn_initialisms(["The Ministry of Justice grant.", "Funded by the Ministry of Justice."])
     assert learned.get("moj") == "Ministry of Justice"
+
+
+def test_how_bad_is_it_at_the_mo_asks_where_a_measure_stands_now() -> None:
+    from assistant.analysis import analyse
+    from assistant.settings import REPO_ROOT
+    from assistant.shorthand import Shorthand
+
+    short = Shorthand.load(REPO_ROOT / "knowledge/rules/chat-shorthand.yaml")
+    for question in ("repeat referrals to the hub - how bad is it at the mo", "gizmo thefts - hows it looking now"):
+        analysis = analyse(short.expand(question))
+        assert analysis.wants_current and "status" in analysis.answer_types, question
