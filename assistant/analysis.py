@@ -44,6 +44,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                           r"fine|penalty|fee|fte|budget|cost|funding|allocated|value|score)\b|%", re.I)),
     # "how many" wants a count (a percentage or a year is not one); money questions want an amount.
     ("count", re.compile(r"\bhow many\b(?!\s+(?:percent|per cent|%))", re.I)),
+    # "what % of referrals …": a share, written with a per cent sign.
+    ("percent", re.compile(r"(?:\b(?:what|which|how many)\s+|\bthe\s+)(?:%|per ?cent|percentage)|%\s*of\b|"
+                           r"\bpercentage of\b|\bproportion of\b", re.I)),
     # "what are we meant to get under": the figure aimed for, which the documents label as a target.
     ("target", re.compile(r"\b(?:targets?|goals?|ambitions?|aim(?:ing|ed)? (?:for|to)|milestones?|trajectory|"
                           r"(?:meant|supposed|expected) to (?:hit|get|reach|achieve|be at)|"
@@ -97,6 +100,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+_ASKS_TIME = re.compile(r"\b(?:how long|how quickly|how soon|how fast|timescale|time ?frame|response time)\b", re.I)
 _CURRENT = re.compile(r"\b(now|current(?:ly)?|still|latest|so far|atm|at the moment|today|this year|yet|or not|"
                       r"any more|anymore|are we (?:ok|okay|alright|all right|doing ok|on target|on track)|"
                       r"up to date|most recent|" + _FATE + r")\b", re.I)
@@ -329,6 +333,8 @@ def analyse(question: str) -> Analysis:
         types = tuple("meeting_frequency" if t == "frequency" else t for t in types)
     if "retention" in types:
         types = tuple(t for t in types if t != "timescale")  # "how long do we keep X": a retention period only
+    if "percent" in types and not _ASKS_TIME.search(question):
+        types = tuple(t for t in types if t != "timescale")  # "what % were contacted within 5 days": a share
     entities = tuple(stem(w.lower()) for w in re.findall(r"\b[A-Za-z][A-Za-z'-]+\b", question)
                      if w[0].isupper() and (w.isupper() or question.find(w) > 0) and w.lower() not in STOPWORDS)
     reference = _document_reference(question) if _OLD.search(question) else set()

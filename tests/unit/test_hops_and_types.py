@@ -768,3 +768,14 @@ def test_how_bad_is_it_at_the_mo_asks_where_a_measure_stands_now() -> None:
     for question in ("repeat referrals to the hub - how bad is it at the mo", "gizmo thefts - hows it looking now"):
         analysis = analyse(short.expand(question))
         assert analysis.wants_current and "status" in analysis.answer_types, question
+
+
+def test_a_share_asked_for_wants_a_per_cent_and_within_is_then_its_condition_not_a_timescale() -> None:
+    from assistant.analysis import analyse
+
+    share = analyse("q2 - what % of gizmo referrals got contacted within 5 days?")
+    assert "percent" in share.answer_types and "timescale" not in share.answer_types
+    assert "timescale" in analyse("how quickly are 90% of them contacted?").answer_types
+    assert "percent" not in analyse("how many referrals in q2").answer_types
+    assert type_match(("percent",), "Q2: 84%; RAG: Green") == 1.0
+    assert type_match(("percent",), "Step: first contact; Timescale: within 5 working days") == 0.0
