@@ -200,3 +200,14 @@ def test_plain_text_lines_broken_early_mid_sentence_are_joined_and_a_wide_table_
     para = next(b for b in doc.blocks if "urgent line" in b.text)
     assert para.text == ("The urgent line is staffed from 09:00 to 17:00 on weekdays and a decision follows from "
                          "the duty manager within two hours, or the case goes to the director.")
+
+
+def test_pdf_divisions_named_in_words_are_headings_and_sentences_are_not() -> None:
+    from ingestion.loaders.pdf_loader import _is_heading
+
+    for line in ("Section 3. Headline targets", "Objective 2 – Protecting people at risk", "Priority 1: Violence",
+                 "Clause 9 – Data breaches"):
+        assert _is_heading(line), line
+    for line in ("Priority 1 – Safer streets and town centres. We will:", "Priority 2023-24 and 2024-25",
+                 "Objective 2 was met in full."):
+        assert not _is_heading(line), line
