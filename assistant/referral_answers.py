@@ -46,6 +46,7 @@ CONTEXT_FIELDS = ("out_of_hours", "not_picked_up", "how_to_refer")  # fields tha
 DETAIL_BONUS = 0.3  # a sentence holding the asked contact detail ranks above one that only reads alike
 WORD_BONUS = 0.2  # ... and one sharing the question's words above one that does not
 HELD_SHARE = 0.6  # an evidence snippet sharing this share of a field passage's words holds that passage
+HELD_WORDS = 4  # ... and at least this many of them
 NAME_MIN_CHARS = 4  # shorter words outside the model's vocabulary are chat shorthand, not names
 CHAT_ZIPF = 2.2  # a word this common in English text ("rammed", "obvs") is chat, not a name ("hollinsford": 0)
 _DETAILS: dict[str, Callable[[str], list[str]]] = {"form": forms, "email": emails, "phone": phones, "hours": hours}
@@ -184,8 +185,9 @@ def _stated(p: Pathway, key: str, asked: tuple[str, ...]) -> bool:
 
 
 def _overlaps(snippet: str, passage: str) -> bool:
-    a, b = set(words(snippet)), set(words(passage))
-    return bool(a and b) and len(a & b) >= HELD_SHARE * min(len(a), len(b))
+    a, b = set(terms(snippet)), set(terms(passage))  # content words: "refer to the … if any" is no overlap
+    # (a short line shares a few words with many: "complete the DASH risk checklist" is not the threshold)
+    return bool(a and b) and len(a & b) >= max(HELD_SHARE * min(len(a), len(b)), min(HELD_WORDS, len(b)))
 
 
 def _context(p: Pathway, asked: tuple[str, ...]) -> tuple[str, ...]:

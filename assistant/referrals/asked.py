@@ -34,8 +34,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                       r"responded|replied|got back|called back|picked (?:it |this )?up|acknowledged)\b|"
                       r"\b(?:hasn'?t|has not|haven'?t|have not|hasnt|havent|not) (?:yet )?(?:called|rung|phoned|"
                       r"got back to|contacted) (?:\w+ ){0,2}back\b"),
-    ("consent", r"\bconsent\w*|\bpermission\b|\b(?:won'?t|will not|doesn'?t|does not|don'?t|do not|not) "
-                r"(?:agree|engage|want)\b|\brefus\w*|"
+    ("consent", r"\bconsent\w*|\bpermission\b|\bsa(?:ys|id|ying) no\b|"
+                r"\b(?:won'?t|will not|doesn'?t|does not|don'?t|do not|not) (?:agree|engage|want)\b|\brefus\w*|"
                 r"\b(?:mental )?capacity\b|\bwho (?:has|needs|got|gets) to (?:agree|consent|sign)\b|"
                 r"\b(?:has|have|need|needs) to agree to (?:it|this|that|the)\b|"
                 # "cant get hold of mum. can i send it anyway": whether it can go without the family's agreement
@@ -85,6 +85,10 @@ _COUNT = re.compile(r"\b(?:how many|number of|total|figures?|per cent|percentage
 
 
 
+# "… do i still refer to marac?", "can i refer him anyway?": despite what the scene says.
+_STILL_REFER = re.compile(r"\b(?:do|should|can|could) (?:i|we|they) still (?:refer|send|put)\b|"
+                          r"\b(?:refer|send|put)(?: (?:him|her|them|it|this))?(?: (?:in|through|forward))? anyway\b",
+                          re.IGNORECASE)
 # "they say the kid isn't eligible": the screening's outcome is reported, so what happens then is asked, not the
 # criteria.
 _RULED_OUT = re.compile(r"\b(?:says?|said|decided|found|told (?:me|us)|screened (?:\w+ ){0,4}and say)\b(?: that)?"
@@ -114,6 +118,13 @@ def asked_fields(question: str) -> tuple[str, ...]:
     found = [k for k in found if k != "consent" or "consent" not in scene_fields(question)]
     if "criteria" in found and _RULED_OUT.search(question):
         found = [k for k in found if k != "criteria"] + (["handoff"] if "handoff" not in found else [])
+    scene, ask = scene_and_ask(question)
+    if _STILL_REFER.search(ask):
+        # "… can i still refer him?" asks whether the refusal the scene tells of can be overridden, or else
+        # whether the case the scene describes meets the threshold.
+        key = "consent" if _COMPILED_BY_KEY["consent"].search(scene) else "criteria"
+        found = [k for k in found if k not in ("who_can_refer", "how_to_refer") or key == "criteria"]
+        found += [key] if key not in found else []
     return tuple(found)
 
 

@@ -72,6 +72,12 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("is there a multi agency meeting we can take this to?", {"next_steps"}),
     ("they still havent called my client back, its been 3 days", {"not_picked_up"}),
     ("school wants to refer for it - how do they do it?", {"how_to_refer"}),
+    # "still refer" despite the scene: a refusal makes it consent, a score or a history the threshold.
+    ("gizmo score only 11 but police called out 3 times since jan. do i still refer to the panel?", {"criteria"}),
+    ("man has capacity and says no to a widget referral, but his carer takes his money. can i still refer him?",
+     {"consent"}),
+    ("client has capacity and says no to a hoarding referral. but its right up to the meter.. can i refer anyway??",
+     {"consent"}),
     ("how does the school refer?", {"how_to_refer"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
@@ -198,6 +204,14 @@ def test_the_extractive_answer_is_kept_when_it_holds_the_field(prompts: Prompts)
                               [p.evidence["how_to_refer"][0].citation])
     assert not _holds(p, asked_fields("which form and what email address?"), without_email)
     assert not _holds(p, asked_fields("who owns the case now?"), _evidence("", [], abstained=True))
+
+
+def test_a_short_line_sharing_a_few_words_does_not_hold_the_threshold() -> None:
+    from assistant.referral_answers import _overlaps
+
+    threshold = "Criterion: Visible high risk; What it means: a score of 14 or more on the gizmo risk checklist"
+    assert not _overlaps("Complete the gizmo risk checklist.", threshold)
+    assert _overlaps("Visible high risk: a score of 14 or more on the gizmo risk checklist.", threshold)
 
 
 def test_how_to_refer_is_the_route_the_form_and_where_it_goes(prompts: Prompts) -> None:
