@@ -155,7 +155,16 @@ def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer) -> bool:
         if route and not route.intersection(forms(evidence.answer) + emails(evidence.answer)):
             return False
     snippets = [c.snippet for c in evidence.citations if c.source == p.source]
-    return any(_overlaps(s, passage.text) for key in wanted for passage in p.evidence.get(key, []) for s in snippets)
+    if not any(_overlaps(s, passage.text) for key in wanted for passage in p.evidence.get(key, []) for s in snippets):
+        return False
+    # A list item quoted without the line that introduces it ("you may refer without consent when:") says nothing.
+    for key in wanted:
+        sentences = _sentences(p.evidence.get(key, []), key)
+        for item in sentences:
+            if (item.lead is not None and any(_overlaps(s, item.text) for s in snippets)
+                    and sentences[item.lead].text.rstrip(":") not in evidence.answer):
+                return False
+    return True
 
 
 def _details_in(p: Pathway, key: str, asked: tuple[str, ...]) -> set[str]:

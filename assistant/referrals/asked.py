@@ -118,11 +118,10 @@ def asked_fields(question: str) -> tuple[str, ...]:
     found = [k for k in found if k != "consent" or "consent" not in scene_fields(question)]
     if "criteria" in found and _RULED_OUT.search(question):
         found = [k for k in found if k != "criteria"] + (["handoff"] if "handoff" not in found else [])
-    scene, ask = scene_and_ask(question)
-    if _STILL_REFER.search(ask):
-        # "… can i still refer him?" asks whether the refusal the scene tells of can be overridden, or else
-        # whether the case the scene describes meets the threshold.
-        key = "consent" if _COMPILED_BY_KEY["consent"].search(scene) else "criteria"
+    if _STILL_REFER.search(scene_and_ask(question)[1]):
+        # "… can i still refer him?" asks whether the refusal the question tells of can be overridden, or else
+        # whether the case it describes meets the threshold.
+        key = "consent" if _COMPILED_BY_KEY["consent"].search(question) else "criteria"
         found = [k for k in found if k not in ("who_can_refer", "how_to_refer") or key == "criteria"]
         found += [key] if key not in found else []
     return tuple(found)

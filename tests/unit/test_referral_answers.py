@@ -117,6 +117,10 @@ SECTIONS = [
                          "If you are not sure the school fits, talk to the hub before referring."]),
     ("3. Handoff: who owns the case", ["Until the hub acknowledges the form, the referrer owns the case.",
                                        "Once allocated, the Wellbeing Lead owns the case."]),
+    ("4. Consent", ["The starting point is consent.",
+                    "You may refer without consent when one of these exceptions applies:",
+                    "- Others at risk: a carer is suspected of taking money from several clients.",
+                    "- Crime: a serious crime is being committed."]),
 ]
 
 
@@ -204,6 +208,16 @@ def test_the_extractive_answer_is_kept_when_it_holds_the_field(prompts: Prompts)
                               [p.evidence["how_to_refer"][0].citation])
     assert not _holds(p, asked_fields("which form and what email address?"), without_email)
     assert not _holds(p, asked_fields("who owns the case now?"), _evidence("", [], abstained=True))
+
+
+def test_a_list_item_quoted_without_the_line_that_introduces_it_does_not_hold_the_field() -> None:
+    p = _pathway()
+    item = next(c for c in p.evidence["consent"] if "several clients" in c.text)
+    question = "client says no but his carer takes money from other clients too - can i still refer him?"
+    assert asked_fields(question) == ("consent",)
+    assert not _holds(p, asked_fields(question), _evidence(f"{item.text} [1]", [item.citation]))
+    lead = "You may refer without consent when one of these exceptions applies:"
+    assert _holds(p, asked_fields(question), _evidence(f"{lead} {item.text} [1]", [item.citation]))
 
 
 def test_a_short_line_sharing_a_few_words_does_not_hold_the_threshold() -> None:
