@@ -26,7 +26,7 @@ from assistant.evidence import (
 )
 from assistant.focus import off_focus
 from assistant.glossary import defines_term
-from assistant.hops import carried_context
+from assistant.hops import carried_context, leads_with
 from assistant.index import IndexedChunk, LoadedKB, row_key
 from assistant.models import Answer
 from assistant.months import asked_period, meeting_not_held, period_share
@@ -237,7 +237,7 @@ class Answerer:
         supports: list[float] = []
         if multi:
             for i, (part, vec) in enumerate(zip(analysis.parts, vecs[1:], strict=True)):
-                pa = analyse(part)
+                pa, carried = analyse(part), ""
                 if chosen:
                     # The second hop often leans on the first ("...and what's their phone number"): carry what
                     # it refers back to into its search.
@@ -272,6 +272,9 @@ class Answerer:
                                  and c.score >= TYPED_LEAD * pick.score), None)
                     if pick is None:
                         return self._abstain(kb, analysis, fused)
+                if pick is not None and carried and pa.relation and not leads_with(carried, pick.unit.text):
+                    pick = next((c for c in fresh[:UNIT_RERANK] if leads_with(carried, c.unit.text) and c.score
+                                 >= PART_LEAD * pick.score and states_relation(pa.relation, c.unit.text)), pick)
                 if pick is not None:
                     pick = self._newer(kb, pa, pick, fresh, alts)
                     # A short part ("who puts in what") is judged with the subject it carries; when its best unit
@@ -349,12 +352,10 @@ class Answerer:
 
     def _newer(self, kb: LoadedKB, analysis: Analysis, lead: Scored, candidates: list[Scored],
                alts: dict[str, list[str]]) -> Scored:
-        """'Has X signed yet?', 'is it still …?': a close runner-up from a later document about the same thing is
-        the news (the minutes recording the signature beat the action log that was waiting for it). KPI rows stay:
-        the scorecard is the current figure, whatever later minutes quote."""
+        """'Has X signed yet?', 'is it still …?': a close runner-up from a later document about the same thing is the
+        news (minutes recording the signature beat the action log awaiting it); a KPI row stays the current figure."""
         lead_doc = kb.documents[lead.unit.chunk.source]
-        if (not asks_status(analysis.text) or analysis.wants_old or not lead_doc.date
-                or lead_doc.doc_type == KPI_TYPE):
+        if not asks_status(analysis.text) or analysis.wants_old or not lead_doc.date or lead_doc.doc_type == KPI_TYPE:
             return lead
         strict = tuple(t for t in analysis.answer_types if t in STRICT_TYPES)
         weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))
@@ -374,7 +375,6 @@ class Answerer:
         # Evidence is local: the sentence after the lead in the same passage often finishes the answer.
         ranked = sorted((s for s in scored if s is not lead), key=lambda s: -(
             s.score + (SAME_PASSAGE if s.unit.chunk.id == lead.unit.chunk.id else 0.0)))
-        # A definition is one line; other questions may need the next sentence or a second source.
         limit = 1 if "definition" in analysis.answer_types else self.settings.answer_max_units
         for s in ranked:
             if len(chosen) >= limit:

@@ -87,3 +87,17 @@ def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
         topic = _TOPIC.match(previous_part)
         carried.extend(w for w in _content(topic.group(1) if topic else previous_part) if w.lower() not in part.lower())
     return " ".join(dict.fromkeys(carried))
+
+
+LEAD_CHARS = 80
+_OPENING = re.compile(r"^\s*(?:\(?[\dA-Za-z]{1,3}(?:\.\d{1,2})*[.)]\s+)?(?:the\s+)?", re.I)
+_CLAUSE_END = re.compile(r"[.;,]\s|\s(?:is|are|was|were|has|have)\s", re.I)
+
+
+def leads_with(name: str, text: str) -> bool:
+    """The line is about ``name``: its opening clause names it ("EVDG: … Chair: …", "Group: Reducing Reoffending
+    Board; Chair: …"), not a later one ("The Safe Home Panel is a sub-group of the EVDG. It is chaired by …")."""
+    head = _CLAUSE_END.split(_OPENING.sub("", text, count=1)[:LEAD_CHARS], maxsplit=1)[0].lower()
+    words = [w.lower() for w in _content(name)]
+    return bool(words) and all(w in head for w in words)
+

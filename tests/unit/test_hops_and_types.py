@@ -779,3 +779,12 @@ def test_a_share_asked_for_wants_a_per_cent_and_within_is_then_its_condition_not
     assert "percent" not in analyse("how many referrals in q2").answer_types
     assert type_match(("percent",), "Q2: 84%; RAG: Green") == 1.0
     assert type_match(("percent",), "Step: first contact; Timescale: within 5 working days") == 0.0
+
+
+def test_a_line_leads_with_the_carried_name_only_when_its_opening_clause_names_it() -> None:
+    from assistant.hops import leads_with
+
+    assert leads_with("GZDG", "GZDG: Gizmo Delivery Group. Leads on widgets. Chair: Head of Gizmos.")
+    assert leads_with("GZDG", "Group: Gizmo Delivery Group (GZDG); Chair: Head of Gizmos; Meets: monthly")
+    assert not leads_with("GZDG", "4.2.1 The Widget Panel is a sub-group of the GZDG. It is chaired by the Lead.")
+    assert not leads_with("GZDG", "Widget Panel: multi-agency panel, a sub-group of the GZDG, chaired by the Lead.")
