@@ -66,6 +66,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     # Asking for a form (which one, where to get it), not mentioning one already sent.
     ("form", re.compile(r"\b(?:which|what(?:'?s)?|where)\b[^?.]{0,40}\b(?:forms?|paperwork)\b|"
                         r"\bforms?\b[^?.]{0,20}\b(?:where|which|what)\b|\bname of the form\b", re.I)),
+    # "what time does the panel start": a time of day.
+    ("clock", re.compile(r"\bwhat time(?:'?s)?\b(?!\s*(?:scale|frame|limit))|\bwhat times\b|\bstart time\b", re.I)),
     ("date", re.compile(r"\b(when|what date|which date|deadline|by when|due|start(?:ed)?|since when|what year)\b",
                         re.I)),
     ("timescale", re.compile(r"\b(how long|how quickly|how soon|how fast|timescale|time ?frame|within|response time|"

@@ -44,6 +44,7 @@ COUNT = re.compile(r"(?<![\w£$.,/:-])(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.
                    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
                    r"forty|fifty|hundred)\b(?!\s+(?:working\s+)?(?:days?|hours?|weeks?|months?|years?|minutes?)\b)",
                    re.I)
+CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\bnoon\b|\bmidday\b|\bmidnight\b", re.I)
 PERCENT = re.compile(r"\d\s?%|\d\s?per ?cent\b", re.I)
 MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|k|m|million)\b", re.I)
 # A form named in the evidence: "form" itself or a form code such as ASC1, PTG1, MARF.
@@ -80,7 +81,8 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "target": TARGET, "retention": RETAINED, "quorum": QUORUM, "reason": REASON, "funding_source": FUNDED,
     "ownership": OWNERSHIP, "consent": CONSENT, "eligibility": ELIGIBLE,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
-    "percent": PERCENT, "timescale": TIMESCALE, "frequency": FREQUENCY, "meeting_frequency": MEETING_FREQUENCY,
+    "percent": PERCENT, "clock": CLOCK, "timescale": TIMESCALE, "frequency": FREQUENCY,
+    "meeting_frequency": MEETING_FREQUENCY,
     "role": ROLE,
     "status": STATUS, "governance": GOVERNANCE,
 }

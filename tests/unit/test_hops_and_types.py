@@ -788,3 +788,12 @@ def test_a_line_leads_with_the_carried_name_only_when_its_opening_clause_names_i
     assert leads_with("GZDG", "Group: Gizmo Delivery Group (GZDG); Chair: Head of Gizmos; Meets: monthly")
     assert not leads_with("GZDG", "4.2.1 The Widget Panel is a sub-group of the GZDG. It is chaired by the Lead.")
     assert not leads_with("GZDG", "Widget Panel: multi-agency panel, a sub-group of the GZDG, chaired by the Lead.")
+
+
+def test_what_time_asks_for_a_time_of_day() -> None:
+    from assistant.analysis import analyse
+
+    assert "clock" in analyse("what time does the gizmo panel start and where is it held?").answer_types
+    assert "clock" not in analyse("what timescale for the gizmo panel?").answer_types
+    assert type_match(("clock",), "The panel meets at 10:00 in the town hall.") == 1.0
+    assert type_match(("clock",), "The panel meets monthly, on the second Tuesday.") == 0.0
