@@ -82,7 +82,7 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
         cited = [p for p in (directory.by_source(evidence.related[0].source),) if p is not None]
     named = named_pathways(directory, kb, question)
     named_sources = {n.pathway.source for n in named}
-    if any(_holds(p, asked, evidence) for p in cited if not named or p.source in named_sources):
+    if any(_holds(p, asked, evidence, _happened(question)) for p in cited if not named or p.source in named_sources):
         return None
     pathway = _choose(service, directory, kb, question, named, cited)
     if pathway is None:
@@ -100,6 +100,11 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     if unstated:
         return _not_stated(pathway, unstated, evidence, prompts)
     return compose(service, kb, pathway, question, asked, evidence, prompts)
+
+
+def _happened(question: str) -> set[str]:
+    """What the scene says has happened already ("case got accepted at panel - who holds it now")."""
+    return set() if _NOT_YET.search(question) else {stem(w) for w in words(question) if _DONE.fullmatch(w)}
 
 
 def _unseen_words(kb: LoadedKB, question: str) -> bool:
@@ -137,10 +142,15 @@ def _choose(service: ReferralService, directory: ReferralDirectory, kb: LoadedKB
     return next((p for p in cited if p.source == best), None)
 
 
-def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer) -> bool:
+def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer, happened: set[str] | None = None) -> bool:
     """The extractive answer already gives what is asked from this pathway's document: every asked contact detail
-    in its text, and a passage of one of the asked fields among its citations."""
+    in its text, and a passage of one of the asked fields among its citations. (Not when it leads with who owns the
+    case "until" an event the question says has happened.)"""
     if evidence.abstained:
+        return False
+    first = _UNIT.match(evidence.answer.strip())
+    until = _UNTIL.search(first.group(1)) if first else None
+    if until and (happened or set()) & set(terms(until.group(1))):
         return False
     for key in details(asked):
         if not _details_in(p, key, asked).intersection(_DETAILS[key](evidence.answer)):
@@ -228,8 +238,7 @@ def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, a
         fields.append("handoff")  # what happens next names the owner too
     qvec = service.embedder.embed([kb.expand(question)[0]])[0]
     qterms = set(terms(question))
-    # "case got accepted at panel - who holds it now": what the scene says has happened already.
-    happened = set() if _NOT_YET.search(question) else {stem(w) for w in words(question) if _DONE.fullmatch(w)}
+    happened = _happened(question)
     budget = BUDGET_CHARS
     parts: list[tuple[str, list[_Sentence]]] = []
     limit = MAX_PER_FIELD if len(fields) == 1 else MAX_PER_FIELD - 1
@@ -300,9 +309,10 @@ def _pick(service: ReferralService, p: Pathway, key: str, qvec: np.ndarray, qter
         until = _UNTIL.search(s.text)
         after = next((j for j in range(i + 1, len(sentences)) if OWNERSHIP.search(sentences[j].text)), None)
         if until and after is not None and happened & set(terms(until.group(1))):
-            # "… owns it until the Panel accepts the case" and the Panel has: the owner after that is asked for.
-            score[after], score[i] = max(score[after], score[i]) + WORD_BONUS, score[i] - DETAIL_BONUS
-    order = [int(i) for i in np.argsort(-score)]
+            # "… owns it until the Panel accepts the case" and the Panel has: the owner after that is asked for,
+            # and the earlier owner is past.
+            score[after], score[i] = max(score[after], score[i]) + WORD_BONUS, -np.inf
+    order = [int(i) for i in np.argsort(-score) if score[i] > -np.inf]
     picked: list[int] = []
     for d in wanted:  # each asked detail shown once
         best = next((i for i in order if i in holders.get(d, [])), None)

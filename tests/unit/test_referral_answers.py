@@ -17,7 +17,7 @@ import pytest
 from assistant.embedding import FakeEmbedder
 from assistant.models import Answer, Citation
 from assistant.prompts import Prompts
-from assistant.referral_answers import _holds, compose
+from assistant.referral_answers import _happened, _holds, compose
 from assistant.referrals.asked import asked_fields, details, narrative
 from assistant.referrals.directory import ReferralDirectory
 from assistant.referrals.extract import FieldMatcher, extract
@@ -218,6 +218,19 @@ def test_a_list_item_quoted_without_the_line_that_introduces_it_does_not_hold_th
     assert not _holds(p, asked_fields(question), _evidence(f"{item.text} [1]", [item.citation]))
     lead = "You may refer without consent when one of these exceptions applies:"
     assert _holds(p, asked_fields(question), _evidence(f"{lead} {item.text} [1]", [item.citation]))
+
+
+def test_once_the_event_an_owner_waits_for_has_happened_the_owner_after_it_answers(prompts: Prompts) -> None:
+    p = _pathway()
+    question = "referral's been acknowledged by the hub - who owns the case now?"
+    until = p.evidence["handoff"][0]
+    assert until.text.startswith("Until the hub acknowledges")
+    # The extractive answer leading with the earlier owner does not hold; the composed one skips that owner.
+    assert not _holds(p, asked_fields(question), _evidence(f"{until.text} [1]", [until.citation]),
+                      _happened(question))
+    answer = compose(_Service(), _KB([]), p, question, asked_fields(question),  # type: ignore[arg-type]
+                     _evidence("", []), prompts)
+    assert "Wellbeing Lead" in answer.answer and "referrer owns" not in answer.answer
 
 
 def test_a_short_line_sharing_a_few_words_does_not_hold_the_threshold() -> None:
