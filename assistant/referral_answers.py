@@ -144,13 +144,14 @@ def _choose(service: ReferralService, directory: ReferralDirectory, kb: LoadedKB
 
 def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer, happened: set[str] | None = None) -> bool:
     """The extractive answer already gives what is asked from this pathway's document: every asked contact detail
-    in its text, and a passage of one of the asked fields among its citations. (Not when it leads with who owns the
-    case "until" an event the question says has happened.)"""
-    if evidence.abstained:
-        return False
+    in its text, and a passage of one of the asked fields among its citations. Not when it leads with another
+    document, or with who owns the case "until" an event the question says has happened."""
     first = _UNIT.match(evidence.answer.strip())
-    until = _UNTIL.search(first.group(1)) if first else None
-    if until and (happened or set()) & set(terms(until.group(1))):
+    if evidence.abstained or first is None:
+        return False
+    until, lead = _UNTIL.search(first.group(1)), int(first.group(2))
+    if (until and (happened or set()) & set(terms(until.group(1)))) or (
+            1 <= lead <= len(evidence.citations) and evidence.citations[lead - 1].source != p.source):
         return False
     for key in details(asked):
         if not _details_in(p, key, asked).intersection(_DETAILS[key](evidence.answer)):

@@ -26,7 +26,7 @@ while who whom why will with would you your yours yourself yourselves im ive id 
 wheres hows thats theres u ur pls please thanks thx hi hello hey many much often long
 hasnt havent hadnt wasnt werent arent wont cant couldnt shouldnt wouldnt didnt aint
 something anything everything nothing someone anyone everyone somebody anybody another else also really tbh btw
-us yet
+us yet hes shes theyre youre theyve weve youve lets
 """.split()  # noqa: SIM905 - a word list reads better as text
 )
 

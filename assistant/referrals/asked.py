@@ -64,10 +64,13 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                      r"(?:refer|report|apply|make|raise|send|submit)\b|"
                      # "school wants to refer … - how do they do it?"
                      r"\brefer\w*\b[^?]{0,80}\bhow (?:do|does|can|should|would) (?:i|we|you|they|he|she) "
-                     r"(?:do|go about) (?:it|that|this)\b|"
+                     r"(?:do|go about) (?:it|that|this)\b|\brefer\w*\b[^?]{0,80}\?\s*(?:and |but )?how\b|"
+                     r"\bwhere (?:does|do|should|will) (?:it|this|that|the form) go\b|"
+                     r"\bwhat are (?:her|his|their|my|our|the|your) options\b|"
                      r"\bhow to (?:refer|report|apply|make|raise)\b|\bwhere (?:do|should|can) (?:i|we|you) "
                      r"(?:send|submit|email|refer|report|apply)\b|\bsend (?:it|this|the \w+) to\b"),
-    ("form", r"\b(?:which|what) (?:\w+ )?forms?\b|\b(?:which|what(?:'?s| is)(?: the)?) paperwork\b|"
+    ("form", r"\b(?:which|what) (?:\w+ )?forms?\b|\bwhat (?:do|should|would) (?:i|we|they) fill (?:in|out)\b|"
+             r"\b(?:which|what(?:'?s| is)(?: the)?) paperwork\b|"
              r"\bforms? (?:do|should|to|for|name)\b|\bname of the form\b"),
     ("email", r"\be-?mail\b|\bemail address\b|\bwhere (?:do|should|can) (?:i|we|you) (?:send|submit)\b|"
               r"\bsend (?:it|this|the \w+) to\b"),
@@ -87,7 +90,8 @@ _COUNT = re.compile(r"\b(?:how many|number of|total|figures?|per cent|percentage
 
 # "… do i still refer to marac?", "can i refer him anyway?": despite what the scene says.
 _STILL_REFER = re.compile(r"\b(?:do|should|can|could) (?:i|we|they) still (?:refer|send|put)\b|"
-                          r"\b(?:refer|send|put)(?: (?:him|her|them|it|this))?(?: (?:in|through|forward))? anyway\b",
+                          r"\b(?:refer|send|put)(?: (?:him|her|them|it|this))?(?: (?:in|through|forward))? anyway\b|"
+                          r"\b(?:go ahead|proceed|carry on)(?: with (?:it|this|the \w+))? anyway\b",
                           re.IGNORECASE)
 # "they say the kid isn't eligible": the screening's outcome is reported, so what happens then is asked, not the
 # criteria.

@@ -79,6 +79,10 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("client has capacity and says no to a hoarding referral. but its right up to the meter.. can i refer anyway??",
      {"consent"}),
     ("how does the school refer?", {"how_to_refer"}),
+    ("13yo arrested, released. is there a programme we can refer him to? how?", {"how_to_refer"}),
+    ("lad turned up w 2 phones. what do i fill in and where does it go", {"form", "how_to_refer"}),
+    ("she doesnt want to go to the police. what are her options?", {"how_to_refer"}),
+    ("parents now saying they dont want him in the gizmo scheme. can it go ahead anyway?", {"consent"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
@@ -231,6 +235,16 @@ def test_once_the_event_an_owner_waits_for_has_happened_the_owner_after_it_answe
     answer = compose(_Service(), _KB([]), p, question, asked_fields(question),  # type: ignore[arg-type]
                      _evidence("", []), prompts)
     assert "Wellbeing Lead" in answer.answer and "referrer owns" not in answer.answer
+
+
+def test_an_extractive_answer_leading_with_another_document_does_not_hold_the_pathway() -> None:
+    p = _pathway()
+    other = _pathway(source="pathways/hillside.md", title="Hillside wellbeing referral route", place="Hillside")
+    question = "which form?"
+    theirs, ours = other.evidence["how_to_refer"][1], p.evidence["how_to_refer"][1]
+    both = _evidence(f"{theirs.text} [1] {ours.text} [2]", [theirs.citation, ours.citation])
+    assert not _holds(p, asked_fields(question), both)
+    assert _holds(p, asked_fields(question), _evidence(f"{ours.text} [1]", [ours.citation]))
 
 
 def test_a_short_line_sharing_a_few_words_does_not_hold_the_threshold() -> None:
