@@ -39,7 +39,7 @@ _STUCK = re.compile(
     r"(?:won'?t|will not|can'?t|cannot|couldn'?t|do not|don'?t) agree|disagree\w*|dispute\w*|"
     r"challeng(?:e|ing) (?:it|this|that|the|their|a|her|his)(?: \w+)? decision|challenge (?:it|this|that)\b|"
     r"(?:action|task|it)\b[^.?!]{0,30}\boverdue|at an impasse|blocked|deadlock\w*|stalemate|"
-    r"(?:batting|bouncing|passing|pushing) it back|"
+    r"(?:batting|bouncing|passing|pushing) it back|(?:they'?ve|they have|they) got it wrong|still (?:a|says?) no|"
     r"each (?:think|thinks|say|says) the other|"
     r"red (?:at |for )?(?:\d|two|three) (?:\w+ )?meetings?|"
     # "still havent done the visit we asked for, the manager's had it a week"
@@ -54,6 +54,7 @@ _ASKS_WHO = re.compile(
     r"dispute|contest|appeal)\b|\bdo (?:i|we) (?:have|need) to (?:start|re-?send|send|chase|do|go|wait)\b|"
     r"\bcan (?:i|we) go (?:straight |direct(?:ly)? )?(?:to|up)\b|\bwhich one\b|"
     r"\b(?:does|do|will|is) (?:any|some)(?:one|body)\b", re.I)
+_WHAT_NOW = re.compile(r"\bwhat now\b|\bnow what\b", re.I)
 # "who do I call / refer to" is a referral or contact question, not a stuck case, unless it says "escalate".
 _CONTACT = re.compile(r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact|refer|tell|email)\b", re.I)
 # "the final step", "last rung", "top level": the end of the ladder.
@@ -81,7 +82,9 @@ def is_escalation_question(question: str, level_names: Sequence[str] = ()) -> bo
     question is answered part by part from the documents, unless its other parts ask only how long they get or
     how to reach them). ``level_names`` are the protocol's own names for its levels ("EP3", "Step 4")."""
     parts = split_parts(question)
-    asks = _ASKS_WHO.search(parts[0]) or _LAST_LEVEL.search(parts[0])
+    # ("escalated at level 2, no ack - what now?" asks for the next step; "client won't agree - what now?" does not)
+    asks = (_ASKS_WHO.search(parts[0]) or _LAST_LEVEL.search(parts[0])
+            or (_WHAT_NOW.search(parts[0]) and _ESCALATION.search(parts[0])))
     if not asks or not all(_HOW_LONG.search(p) or _CONTACT_DETAIL.search(p) for p in parts[1:]):
         return False
     # The stuck case is the first part's ("who chairs X, and their number if I escalate" asks about X).

@@ -67,7 +67,10 @@ def test_questions_about_escalation_that_ask_no_owner_are_left_alone(text: str) 
     "other agency keeps ignoring my emails about a case we disagree on. can i go straight to my team mgr?",
     "3rd time this qtr weve had to escalate the same problem. does a board have to look at it? which one",
     "the council action on the park plan is 2 wks overdue and the risk is still there. who's next?",
-    "fire still havent done the visit we asked for, the watch manager's had it a week. who do i go to now"])
+    "fire still havent done the visit we asked for, the watch manager's had it a week. who do i go to now",
+    "gizmo team screened my referral as not eligible, i think theyve got it wrong. spoke to the ops mgr, still a no. "
+    "where does it go now?",
+    "widget case stuck, i escalated to the manager as level 2 - 6 working days and not even an ack. what now?"])
 def test_stuck_cases_in_other_words(text: str) -> None:
     assert is_escalation_question(text)
 
@@ -137,6 +140,10 @@ def test_how_long_the_next_level_gets_is_part_of_the_answer() -> None:
     assert answer is not None and answer.question_type == "escalation"
     top = RULES.levels[-1]
     assert top.name in answer.answer and f"within {top.response_time}" in answer.answer
+
+
+def test_what_now_after_a_refusal_by_the_person_is_not_an_escalation() -> None:
+    assert not is_escalation_question("adult client might be a gizmo victim but won't agree to a referral. what now?")
 
 
 def test_asking_which_slack_channel_beside_who_is_still_one_escalation_question() -> None:
