@@ -35,7 +35,7 @@ _ESCALATION = re.compile(
 _STUCK = re.compile(
     r"\b(?:stuck|going nowhere|got nowhere|getting nowhere|(?:going|go|went) (?:round )?in circles|"
     r"not (?:being )?picked up|no response|not responding|"
-    r"refus\w*(?! (?:help|support|services?|to engage|treatment|care)\b)|"
+    r"refus\w*(?! (?:all |any )?(?:help|support|services?|to engage|treatment|care)\b)|"
     r"(?:won'?t|will not|can'?t|cannot|couldn'?t|do not|don'?t) agree|disagree\w*|dispute\w*|"
     r"challeng(?:e|ing) (?:it|this|that|the|their|a|her|his)(?: \w+)? decision|challenge (?:it|this|that)\b|"
     r"(?:action|task|it)\b[^.?!]{0,30}\boverdue|at an impasse|blocked|deadlock\w*|stalemate|"
@@ -43,7 +43,8 @@ _STUCK = re.compile(
     r"each (?:think|thinks|say|says) the other|"
     r"red (?:at |for )?(?:\d|two|three) (?:\w+ )?meetings?|"
     # "still havent done the visit we asked for, the manager's had it a week"
-    r"still (?:hasn'?t|haven'?t|has not|have not|not) (?:\w+ ){0,2}?(?:done|sorted|actioned|dealt with|acted on)|"
+    r"still (?:hasn'?t|haven'?t|has not|have not|not) (?:\w+ ){0,2}?(?:done|sorted|actioned|dealt with|acted on|"
+    r"sent|shared|provided|passed on|replied|responded)|"
     r"(?:had|sat on) it (?:for )?(?:a|over a|\d+|two|three) (?:weeks?|days|months?))\b", re.I)
 # It asks who (or where, or which level) the case goes to next.
 _ASKS_WHO = re.compile(

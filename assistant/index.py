@@ -13,6 +13,7 @@ from typing import Any
 import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from assistant.analysis import identifiers
 from assistant.attendees import learn_attendees
@@ -58,6 +59,7 @@ class Hit:
 
 
 READ_PAGE = 5000
+TRANSPOSED_MIN = 6
 RARE_SHORTENING_IDF = 5.0  # a shortening in this few passages (one or two in a few hundred) may still be spelt out
 
 
@@ -192,6 +194,11 @@ class LoadedKB:
             if t not in self._repaired:  # the same chat words come back in question after question
                 match = process.extractOne(t, self.vocab, scorer=fuzz.ratio, score_cutoff=84)
                 written = None if match else process.extractOne(t, self.written, scorer=fuzz.ratio, score_cutoff=84)
+                if not match and not written and len(t) >= TRANSPOSED_MIN:
+                    # Two letters swapped in a longer word ("reveiw"): one edit apart when a swap is one edit.
+                    written = process.extractOne(t, self.written, scorer=OSA.normalized_similarity,
+                                                 score_cutoff=1.0 - 1.0 / len(t) - 1e-9)
+                    written = written if written and sorted(written[0]) == sorted(t) else None
                 self._repaired[t] = match[0] if match else stem(written[0]) if written else t
             out.append(self._repaired[t])
         return out

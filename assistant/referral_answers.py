@@ -225,7 +225,7 @@ def _names_something_else(service: ReferralService, kb: LoadedKB, p: Pathway, qu
              *(stem(w) for w in re.findall(r"[a-z]+", question.lower()) if len(w) >= NAME_MIN_CHARS
                and w not in STOPWORDS and not service.embedder.is_common_word(w)
                and zipf_frequency(w, "en") < CHAT_ZIPF)}
-    return bool(names - own)
+    return bool({kb.repair([n])[0] for n in names} - own)  # ("reveiw" is the word it misspells)
 
 
 def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, asked: tuple[str, ...],

@@ -70,7 +70,8 @@ def test_questions_about_escalation_that_ask_no_owner_are_left_alone(text: str) 
     "fire still havent done the visit we asked for, the watch manager's had it a week. who do i go to now",
     "gizmo team screened my referral as not eligible, i think theyve got it wrong. spoke to the ops mgr, still a no. "
     "where does it go now?",
-    "widget case stuck, i escalated to the manager as level 2 - 6 working days and not even an ack. what now?"])
+    "widget case stuck, i escalated to the manager as level 2 - 6 working days and not even an ack. what now?",
+    "coordinator says police still havent sent over the complaint history weeks later. who can push this?"])
 def test_stuck_cases_in_other_words(text: str) -> None:
     assert is_escalation_question(text)
 
@@ -144,6 +145,7 @@ def test_how_long_the_next_level_gets_is_part_of_the_answer() -> None:
 
 def test_what_now_after_a_refusal_by_the_person_is_not_an_escalation() -> None:
     assert not is_escalation_question("adult client might be a gizmo victim but won't agree to a referral. what now?")
+    assert not is_escalation_question("complex hoarding case, adult refuses all help, sent to the panel. who leads?")
 
 
 def test_asking_which_slack_channel_beside_who_is_still_one_escalation_question() -> None:
