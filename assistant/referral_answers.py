@@ -165,16 +165,16 @@ def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer, happened: set[s
         route = _values(p, "form", ("how_to_refer",)) | _values(p, "email", ("how_to_refer",))
         if route and not route.intersection(forms(evidence.answer) + emails(evidence.answer)):
             return False
-    snippets = [c.snippet for c in evidence.citations if c.source == p.source]
-    if not any(_overlaps(s, passage.text) for key in wanted for passage in p.evidence.get(key, []) for s in snippets):
+    own = [c for c in evidence.citations if c.source == p.source]  # (of the field's own section, not one naming it)
+    if not any(_overlaps(c.snippet, passage.text) and passage.citation.section == c.section
+               for key in wanted for passage in p.evidence.get(key, []) for c in own):
         return False
     # A list item quoted without the line that introduces it ("you may refer without consent when:") says nothing.
     for key in wanted:
         sentences = _sentences(p.evidence.get(key, []), key)
-        for item in sentences:
-            if (item.lead is not None and any(_overlaps(s, item.text) for s in snippets)
-                    and sentences[item.lead].text.rstrip(":") not in evidence.answer):
-                return False
+        if any(item.lead is not None and any(_overlaps(c.snippet, item.text) for c in own)
+               and sentences[item.lead].text.rstrip(":") not in evidence.answer for item in sentences):
+            return False
     return True
 
 

@@ -25,7 +25,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                 r"(?:over|off)\b|\bhandoff\b|\btakes? (?:it |the case |them )?(?:off|over)\b|\bstill (?:on|with|down "
                 r"to) (?:me|them|us|you|him|her)\b|\bstill me\b|\blead professional\b|\bcase (?:worker|owner)\b|"
                 r"\bwho (?:actually |then |now )?(?:submits|makes|sends|completes|does) (?:it|this|the)\b|"
-                r"\b(?:me|us) or (?:the|them)\b|\bin charge of (?:the |this |that )?(?:case|it|them|him|her)\b|"
+                r"\b(?:me|us) or (?:on |with )?(?:the|them)\b|"
+                r"\bin charge of (?:the |this |that )?(?:case|it|them|him|her)\b|"
                 r"\b(?:comes?|go(?:es)?|passed) back to (?:me|us)\b"),
     ("not_picked_up", r"\bnot (?:been )?(?:picked up|acknowledged|answered)\b|\bno (?:reply|response|answer|"
                       r"acknowledg\w*)\b|\bnot heard (?:back|anything)\b|\bheard nothing\b|\bchas(?:e|ing)\b|"

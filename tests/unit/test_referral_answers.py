@@ -83,6 +83,7 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("lad turned up w 2 phones. what do i fill in and where does it go", {"form", "how_to_refer"}),
     ("she doesnt want to go to the police. what are her options?", {"how_to_refer"}),
     ("parents now saying they dont want him in the gizmo scheme. can it go ahead anyway?", {"consent"}),
+    ("hub acked it but the worker hasnt reached her yet. is her safety on me or on them right now?", {"handoff"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
@@ -245,6 +246,15 @@ def test_an_extractive_answer_leading_with_another_document_does_not_hold_the_pa
     both = _evidence(f"{theirs.text} [1] {ours.text} [2]", [theirs.citation, ours.citation])
     assert not _holds(p, asked_fields(question), both)
     assert _holds(p, asked_fields(question), _evidence(f"{ours.text} [1]", [ours.citation]))
+
+
+def test_a_line_of_another_section_naming_owners_does_not_hold_the_handoff() -> None:
+    p = _pathway()
+    owner = p.evidence["handoff"][1]
+    elsewhere = owner.citation.model_copy(update={"section": "9. If it is not picked up"})
+    question = "referral sent - who owns the case once it is allocated?"
+    assert _holds(p, asked_fields(question), _evidence(f"{owner.text} [1]", [owner.citation]))
+    assert not _holds(p, asked_fields(question), _evidence(f"{owner.text} [1]", [elsewhere]))
 
 
 def test_a_short_line_sharing_a_few_words_does_not_hold_the_threshold() -> None:
