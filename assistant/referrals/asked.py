@@ -97,7 +97,9 @@ _STILL_REFER = re.compile(r"\b(?:do|should|can|could) (?:i|we|they) still (?:ref
 # "they say the kid isn't eligible": the screening's outcome is reported, so what happens then is asked, not the
 # criteria.
 _RULED_OUT = re.compile(r"\b(?:says?|said|decided|found|told (?:me|us)|screened (?:\w+ ){0,4}and say)\b(?: that)?"
-                        r"(?: \w+){0,4} (?:isn'?t|is not|not|wasn'?t|was not|isnt|wasnt) eligible\b", re.IGNORECASE)
+                        r"(?: \w+){0,4} (?:isn'?t|is not|not|wasn'?t|was not|isnt|wasnt) eligible\b|"
+                        # "app didnt meet the threshold. does the coordinator just close it?"
+                        r"\b(?:didn'?t|didnt|did not) (?:meet|reach) (?:the )?threshold\b", re.IGNORECASE)
 
 
 def scene_fields(question: str) -> tuple[str, ...]:

@@ -84,6 +84,7 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("she doesnt want to go to the police. what are her options?", {"how_to_refer"}),
     ("parents now saying they dont want him in the gizmo scheme. can it go ahead anyway?", {"consent"}),
     ("hub acked it but the worker hasnt reached her yet. is her safety on me or on them right now?", {"handoff"}),
+    ("gizmo review app didnt meet the threshold. does the coordinator just close it and thats that?", {"handoff"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
