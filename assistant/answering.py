@@ -14,16 +14,7 @@ from assistant.answer_text import Scored, abstention, compose, with_items
 from assistant.corroboration import corroborating
 from assistant.counting import counted_noun, counts
 from assistant.embedding import Embedder
-from assistant.evidence import (
-    CHANGED,
-    Unit,
-    compact_row,
-    is_caption,
-    states_relation,
-    states_value,
-    type_match,
-    units_of,
-)
+from assistant.evidence import CHANGED, Unit, compact_row, readable_units, states_relation, states_value, type_match
 from assistant.focus import off_focus
 from assistant.glossary import defines_term
 from assistant.hops import carried_context, leads_with
@@ -40,7 +31,6 @@ from assistant.shorthand import Shorthand
 from assistant.text import STOPWORDS, stem, terms, words
 from assistant.unit_vectors import UnitVectors
 from assistant.weighting import diverse, is_definition, present, term_weights, weight
-from ingestion.screening import strip_instructions
 
 UNIT_RERANK = 16  # units re-scored with the model at sentence level (cost: one small batch per question)
 UNIT_DENSE_WEIGHT = 0.35
@@ -144,10 +134,7 @@ class Answerer:
         for idx, fscore in top:
             chunk = kb.chunks[idx]
             context_terms = set(kb.chunk_terms[idx])
-            for unit in units_of(chunk):
-                text = strip_instructions(unit.text)
-                if not text or (chunk.kind != "table_row" and is_caption(text)):
-                    continue
+            for unit, text in readable_units(chunk):
                 if chunk.kind == "table_row":
                     text = compact_row(text, qterms)
                 covered = sum(w * max(present(t, unit.terms, alts), 0.6 * present(t, context_terms, alts))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant.index import IndexedChunk
 from assistant.text import NUMBER_WORDS, terms
+from ingestion.screening import strip_instructions
 
 PHONE = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b999\b|\b111\b|\b101\b")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -109,6 +111,15 @@ def units_of(chunk: IndexedChunk, max_chars: int = 320) -> list[Unit]:
             if len(piece) >= 3:
                 out.append(Unit(chunk, piece, frozenset(terms(piece))))
     return out
+
+
+def readable_units(chunk: IndexedChunk) -> Iterator[tuple[Unit, str]]:
+    """The chunk's units as answers read them: instructions stripped, a table or figure title left out (a table
+    row is never one). One rule for the rerank at question time and for the sentences embedded at ingest."""
+    for unit in units_of(chunk):
+        text = strip_instructions(unit.text)
+        if text and (chunk.kind == "table_row" or not is_caption(text)):
+            yield unit, text
 
 
 _CAPTION = re.compile(r"^(?:Table|Figure|Chart|Annex|Appendix)\s+[\dA-Z]+[.:]?\s", re.I)

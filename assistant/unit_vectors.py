@@ -7,9 +7,8 @@ import hashlib
 import numpy as np
 
 from assistant.embedding import Embedder
-from assistant.evidence import Unit, is_caption, units_of
+from assistant.evidence import Unit, readable_units
 from assistant.index import IndexedChunk, LoadedKB
-from ingestion.screening import strip_instructions
 
 CACHE_SIZE = 50_000
 
@@ -30,8 +29,7 @@ def sentences_to_embed(chunk: IndexedChunk) -> list[str]:
     if chunk.kind == "table_row":
         return []
     whole = chunk.text.strip()
-    texts = (strip_instructions(u.text) for u in units_of(chunk))
-    return [sentence_text(chunk, t) for t in texts if t and t != whole and not is_caption(t)]
+    return [sentence_text(chunk, t) for _, t in readable_units(chunk) if t != whole]
 
 
 class UnitVectors:
