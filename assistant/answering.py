@@ -11,6 +11,7 @@ import numpy as np
 from assistant.adjacency import pair_share, word_pairs
 from assistant.analysis import Analysis, analyse, asks_status, scene_statement_and_ask, year_spans
 from assistant.answer_text import Scored, abstention, compose, with_items
+from assistant.contact_subject import gives_subjects_contact
 from assistant.corroboration import corroborating
 from assistant.counting import counted_noun, counts
 from assistant.embedding import Embedder
@@ -30,7 +31,7 @@ from assistant.settings import Settings
 from assistant.shorthand import Shorthand
 from assistant.text import STOPWORDS, stem, terms, words
 from assistant.unit_vectors import UnitVectors
-from assistant.weighting import diverse, is_definition, present, term_weights, weight
+from assistant.weighting import KEY_IDF, diverse, is_definition, present, term_weights, weight
 
 UNIT_RERANK = 16  # units re-scored with the model at sentence level (cost: one small batch per question)
 UNIT_DENSE_WEIGHT = 0.35
@@ -318,6 +319,8 @@ class Answerer:
         answer = compose(kb, analysis, chosen, self.settings.answer_max_chars)
         answer.citations.extend(corroborating(kb, [c.unit for c in chosen], fused,
                                               lambda chunk: self.support(kb, analysis, chunk, alts, weights)))
+        if not gives_subjects_contact(question, answer, alts, lambda t: kb.idf_of(t) >= KEY_IDF):
+            return self._abstain(kb, analysis, fused)  # a number, but another service's
         return answer
 
     def _backed(self, kb: LoadedKB, analysis: Analysis, candidates: list[Scored], pick: Scored, lead: float,

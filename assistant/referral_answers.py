@@ -23,6 +23,7 @@ import numpy as np
 from wordfreq import zipf_frequency
 
 from assistant.analysis import analyse, scene_statement_and_ask, split_parts
+from assistant.contact_subject import gives_subjects_contact
 from assistant.escalation_answers import is_escalation_question
 from assistant.evidence import OWNERSHIP
 from assistant.index import LoadedKB
@@ -36,6 +37,7 @@ from assistant.referrals.models import Cited, Pathway
 from assistant.referrals.named import Named, named_pathways
 from assistant.referrals.service import ReferralService
 from assistant.text import STOPWORDS, stem, terms, words
+from assistant.weighting import KEY_IDF
 
 QUESTION_TYPE = "referral"
 CLOSE_NAMES = 0.8  # a pathway named at least this share as strongly as the best makes the best unclear
@@ -99,7 +101,11 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
                 if not _stated(pathway, k, asked)]
     if unstated:
         return _not_stated(pathway, unstated, evidence, prompts)
-    return compose(service, kb, pathway, question, asked, evidence, prompts)
+    answer = compose(service, kb, pathway, question, asked, evidence, prompts)
+    # "the number for the Rainbow Hub": the pathway's own number is another service's
+    _, alts = kb.expand(question)
+    return answer if gives_subjects_contact(question, answer, alts, lambda t: kb.idf_of(t) >= KEY_IDF,
+                                            also=pathway.name) else None
 
 
 def _happened(question: str) -> set[str]:
