@@ -35,7 +35,25 @@ def other_period(question: str, unit: Unit) -> bool:
     if not asked:
         return False
     held = spans_in(unit.text) | spans_in(unit.chunk.text)
-    return bool(held) and not held & asked
+    if not held & asked:
+        return bool(held)
+    # "£438,600 for 2026-27 ... allocations for 2027-28 will be confirmed": the asked year is named, with no figure
+    figured = _figured_spans(unit.text) | _figured_spans(unit.chunk.text)
+    return bool(figured) and not figured & asked
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+_YEARISH = re.compile(r"\b(?:20)?\d\d\s*(?:[-–/]|to)\s*(?:20)?\d\d\b|\b(?:19|20)\d\d\b")
+
+
+def _figured_spans(text: str) -> set[tuple[str, str]]:
+    """The year spans named in a sentence that gives a figure besides the years themselves."""
+    out: set[tuple[str, str]] = set()
+    for sentence in _SENTENCE.split(text):
+        spans = spans_in(sentence)
+        if spans and re.search(r"\d", _YEARISH.sub("", sentence)):
+            out |= spans
+    return out
 
 
 # "Q2 2026/27", "Q1 2026": the reporting period of a scorecard row, as (year the period starts in, quarter).

@@ -58,6 +58,10 @@ def test_a_figure_for_another_year_than_the_one_asked_is_another_period() -> Non
     assert not other_period("gizmo grant for 25/26?", unit("Stream: Gizmo grant; 2025-26 amount: £1,036,000"))
     assert not other_period("widgets in 2025-26?", unit("Widgets: 41; current period: Apr 2025-Mar 2026"))
     assert not other_period("how much is the gizmo grant", unit("2025-26 amount: £1,036,000"))
+    # the asked year named only as one still to be decided is not a figure for it
+    later = unit("The budget for 2026–27 is £438,600. Allocations for 2027–28 will be confirmed each spring.")
+    assert other_period("whats the budget for 2027-28?", later)
+    assert not other_period("whats the budget for 2026-27?", later)
 
 
 def test_small_numbers_written_as_words_match_digits() -> None:
