@@ -16,24 +16,22 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-import numpy as np
 from wordfreq import zipf_frequency
 
 from assistant.analysis import analyse, scene_statement_and_ask, split_parts
 from assistant.contact_subject import gives_subjects_contact
 from assistant.escalation_answers import is_escalation_question
-from assistant.evidence import OWNERSHIP
+from assistant.field_sentences import DETAILS, UNTIL, Sentence, marked, pick, sentences_of
 from assistant.index import LoadedKB
 from assistant.models import Answer, Citation
 from assistant.priors import MEETING_TYPE
 from assistant.prompts import Prompts
 from assistant.referrals.asked import asked_fields, details, narrative, scene_fields
-from assistant.referrals.contacts import emails, forms, hours, phones
+from assistant.referrals.contacts import emails, forms
 from assistant.referrals.directory import ReferralDirectory
-from assistant.referrals.models import Cited, Pathway
+from assistant.referrals.models import Pathway
 from assistant.referrals.named import Named, named_pathways
 from assistant.referrals.service import ReferralService
 from assistant.text import STOPWORDS, stem, terms, words
@@ -43,26 +41,13 @@ QUESTION_TYPE = "referral"
 CLOSE_NAMES = 0.8  # a pathway named at least this share as strongly as the best makes the best unclear
 BUDGET_CHARS = 480  # the passages of an answer; with the pathway name and markers it stays under ~600 characters
 MAX_PER_FIELD = 3
-MAX_ITEMS = 4  # list items shown under a picked lead-in line
 CONTEXT_FIELDS = ("out_of_hours", "not_picked_up", "how_to_refer")  # fields that hold contact details
-DETAIL_BONUS = 0.3  # a sentence holding the asked contact detail ranks above one that only reads alike
-WORD_BONUS = 0.2  # ... and one sharing the question's words above one that does not
 HELD_SHARE = 0.6  # an evidence snippet sharing this share of a field passage's words holds that passage
 HELD_WORDS = 4  # ... and at least this many of them
 NAME_MIN_CHARS = 4  # shorter words outside the model's vocabulary are chat shorthand, not names
 CHAT_ZIPF = 2.2  # a word this common in English text ("rammed", "obvs") is chat, not a name ("hollinsford": 0)
-_DETAILS: dict[str, Callable[[str], list[str]]] = {"form": forms, "email": emails, "phone": phones, "hours": hours}
 ROUTE_DETAILS = ("form", "email")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'“])")
 _UNIT = re.compile(r"(.+?)\s*\[(\d+)\]")  # an extractive answer's first passage and its citation number
-
-
-@dataclass(frozen=True)
-class _Sentence:
-    text: str
-    citation: Citation
-    field: str
-    lead: int | None  # index of the lead-in line a list item belongs to ("… if either of the following applies:")
 
 
 def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evidence: Answer,
@@ -155,12 +140,12 @@ def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer, happened: set[s
     first = _UNIT.match(evidence.answer.strip())
     if evidence.abstained or first is None:
         return False
-    until, lead = _UNTIL.search(first.group(1)), int(first.group(2))
+    until, lead = UNTIL.search(first.group(1)), int(first.group(2))
     if (until and (happened or set()) & set(terms(until.group(1)))) or (
             1 <= lead <= len(evidence.citations) and evidence.citations[lead - 1].source != p.source):
         return False
     for key in details(asked):
-        if not _details_in(p, key, asked).intersection(_DETAILS[key](evidence.answer)):
+        if not _details_in(p, key, asked).intersection(DETAILS[key](evidence.answer)):
             return False  # not given, or not stated by this pathway (then it says so)
     wanted = narrative(asked)
     if not wanted:
@@ -177,7 +162,7 @@ def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer, happened: set[s
         return False
     # A list item quoted without the line that introduces it ("you may refer without consent when:") says nothing.
     for key in wanted:
-        sentences = _sentences(p.evidence.get(key, []), key)
+        sentences = sentences_of(p.evidence.get(key, []), key)
         if any(item.lead is not None and any(_overlaps(c.snippet, item.text) for c in own)
                and sentences[item.lead].text.rstrip(":") not in evidence.answer for item in sentences):
             return False
@@ -190,7 +175,7 @@ def _details_in(p: Pathway, key: str, asked: tuple[str, ...]) -> set[str]:
 
 
 def _values(p: Pathway, key: str, fields: tuple[str, ...]) -> set[str]:
-    return {v for f in fields for c in p.evidence.get(f, []) for v in _DETAILS[key](c.text)}
+    return {v for f in fields for c in p.evidence.get(f, []) for v in DETAILS[key](c.text)}
 
 
 def _detail_fields(p: Pathway, asked: tuple[str, ...]) -> tuple[str, ...]:
@@ -205,7 +190,7 @@ def _detail_fields(p: Pathway, asked: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _stated(p: Pathway, key: str, asked: tuple[str, ...]) -> bool:
-    if key in _DETAILS:
+    if key in DETAILS:
         return bool(_details_in(p, key, asked))
     return key in p.fields and p.fields[key].stated
 
@@ -247,13 +232,14 @@ def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, a
     qterms = set(terms(question))
     happened = _happened(question)
     budget = BUDGET_CHARS
-    parts: list[tuple[str, list[_Sentence]]] = []
+    parts: list[tuple[str, list[Sentence]]] = []
     limit = MAX_PER_FIELD if len(fields) == 1 else MAX_PER_FIELD - 1
     for key in fields:
         owner = key == "handoff" and "handoff" not in asked
-        # How to refer shows the route (the form, where it goes) unless particular details are asked.
-        shown = details(asked) or (ROUTE_DETAILS if key == "how_to_refer" else ())
-        chosen = _pick(service, p, key, qvec, qterms, shown, max(budget, 0), 1 if owner else limit,
+        # How to refer shows the route (the form, and where it goes) beside any detail asked, except a number to ring.
+        route = key == "how_to_refer" and "phone" not in details(asked)
+        shown = tuple(dict.fromkeys([*details(asked), *ROUTE_DETAILS])) if route else details(asked)
+        chosen = pick(service.embedder, p, key, qvec, qterms, shown, max(budget, 0), 1 if owner else limit,
                        happened if key == "handoff" else set())
         budget -= sum(len(s.text) for s in chosen)
         if chosen:
@@ -261,15 +247,15 @@ def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, a
     citations: list[Citation] = []
     lines: list[str] = []
     for n, (key, chosen) in enumerate(parts):
-        marked = _marked(citations, chosen)
+        passages = marked(citations, chosen)
         label = p.fields[key].label
         if key == "handoff" and "handoff" not in asked:
-            lines.append(prompts.get("referral_owner").format(passages=marked))
+            lines.append(prompts.get("referral_owner").format(passages=passages))
         elif n == 0:
             lines.append(prompts.get("referral_field").format(pathway=p.name, label=label[:1].lower() + label[1:],
-                                                              passages=marked))
+                                                              passages=passages))
         else:
-            lines.append(prompts.get("referral_more").format(label=label, passages=marked))
+            lines.append(prompts.get("referral_more").format(label=label, passages=passages))
     later = _later_decision(p, evidence)
     if later is not None:
         text, citation = later
@@ -296,107 +282,8 @@ def _later_decision(p: Pathway, evidence: Answer) -> tuple[str, Citation] | None
     return first.group(1).strip(), c
 
 
-def _pick(service: ReferralService, p: Pathway, key: str, qvec: np.ndarray, qterms: set[str],
-          wanted: tuple[str, ...], budget: int, limit: int, happened: set[str] | frozenset[str] = frozenset(),
-          ) -> list[_Sentence]:
-    """The field's sentences closest to the question within ``budget`` characters, in the document's order; a
-    sentence holding each asked contact detail first, and a list item with the line that introduces it."""
-    sentences = _sentences(p.evidence.get(key, []), key)
-    if not sentences:
-        return []
-    vectors = service.embedder.embed([s.text for s in sentences])
-    holders = {d: [i for i, s in enumerate(sentences) if d in _DETAILS and _DETAILS[d](s.text)] for d in wanted}
-    score = vectors @ qvec
-    for i, s in enumerate(sentences):
-        shared = qterms & set(terms(s.text))
-        score[i] += WORD_BONUS * len(shared) / max(len(qterms), 1)
-        if any(i in held for held in holders.values()):
-            score[i] += DETAIL_BONUS
-    for i, s in enumerate(sentences):
-        until = _UNTIL.search(s.text)
-        after = next((j for j in range(i + 1, len(sentences)) if OWNERSHIP.search(sentences[j].text)), None)
-        if until and after is not None and happened & set(terms(until.group(1))):
-            # "… owns it until the Panel accepts the case" and the Panel has: the owner after that is asked for,
-            # and the earlier owner is past.
-            score[after], score[i] = max(score[after], score[i]) + WORD_BONUS, -np.inf
-    order = [int(i) for i in np.argsort(-score) if score[i] > -np.inf]
-    picked: list[int] = []
-    for d in wanted:  # each asked detail shown once
-        best = next((i for i in order if i in holders.get(d, [])), None)
-        if best is not None and best not in picked:
-            picked.append(best)
-    for i in order:
-        if len(picked) >= limit or (picked and _length(sentences, picked, i) > budget):
-            break
-        if i not in picked:
-            picked.append(i)
-    for i in list(picked):
-        lead = sentences[i].lead
-        if lead is not None and lead not in picked:
-            picked.append(lead)
-    for i in list(picked):
-        items = [j for j, x in enumerate(sentences) if x.lead == i][:MAX_ITEMS]
-        alternatives = bool(_ALTERNATIVES.search(sentences[i].text))
-        if (sentences[i].text.endswith(":") and items and not set(items) <= set(picked)
-                and (alternatives or not set(items) & set(picked))):
-            # "… consent, except where:" says nothing without its items, and "if either of the following applies:"
-            # needs each of them: they displace the weakest other picks.
-            missing = [j for j in items if j not in picked]
-            keep = {i, *items, *(j for held in holders.values() for j in held if j in picked)}
-            while sum(len(sentences[j].text) for j in (*picked, *missing)) > budget and set(picked) - keep:
-                picked.remove(min(set(picked) - keep, key=lambda j: score[j]))
-            picked.extend(missing)
-    return [sentences[i] for i in sorted(picked)]
-
-
-_UNTIL = re.compile(r"\buntil\b([^,;]+)", re.I)
 _DONE = re.compile(r"[a-z]{3,}ed")
 _NOT_YET = re.compile(r"\b(?:not|hasn'?t|haven'?t|hasnt|havent|yet|before|waiting|until)\b", re.I)
-
-
-# "… if either of the following applies:": a list of alternatives, each of which matters.
-_ALTERNATIVES = re.compile(r"\b(?:either|any|one|each) of (?:the following|these)\b|\bone or more of\b", re.I)
-
-
-def _marked(citations: list[Citation], chosen: list[_Sentence]) -> str:
-    """The sentences with their citation numbers, one marker after each run of sentences from the same section."""
-    numbers = [_number(citations, s) for s in chosen]
-    return " ".join(s.text + (f" [{n}]" if i + 1 == len(chosen) or numbers[i + 1] != n else "")
-                    for i, (s, n) in enumerate(zip(chosen, numbers, strict=True)))
-
-
-def _length(sentences: list[_Sentence], picked: list[int], extra: int) -> int:
-    return sum(len(sentences[i].text) for i in (*picked, extra))
-
-
-def _sentences(passages: list[Cited], key: str) -> list[_Sentence]:
-    """Each passage's lines and sentences, each with its citation; a line ending in a colon leads the next lines."""
-    out: list[_Sentence] = []
-    lead: int | None = None
-    for cited in passages:
-        if lead is not None and out[lead].citation.section != cited.citation.section:
-            lead = None  # a lead-in introduces the items of its own section only
-        for line in (x.strip() for x in cited.text.split("\n")):
-            if not line:
-                continue
-            if line.endswith(":"):
-                lead = len(out)
-                out.append(_Sentence(line, cited.citation.model_copy(update={"snippet": line}), key, None))
-                continue
-            for sentence in (s.strip() for s in _SENTENCE.split(line)):
-                if sentence:
-                    out.append(_Sentence(sentence, cited.citation.model_copy(update={"snippet": sentence}), key, lead))
-    return out
-
-
-def _number(citations: list[Citation], s: _Sentence) -> int:
-    """The sentence's citation number; sentences of one section share one."""
-    c = s.citation
-    for n, have in enumerate(citations, 1):
-        if (have.source, have.page, have.section) == (c.source, c.page, c.section):
-            return n
-    citations.append(c)
-    return len(citations)
 
 
 def _not_stated(p: Pathway, keys: list[str], evidence: Answer, prompts: Prompts) -> Answer:

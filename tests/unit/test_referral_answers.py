@@ -279,6 +279,26 @@ def test_how_to_refer_is_the_route_the_form_and_where_it_goes(prompts: Prompts) 
     assert "RCF2" in answer.answer and "concerns@riverside.gov.example" in answer.answer
 
 
+def test_the_route_is_the_first_form_and_the_address_after_it_not_a_later_report_form(prompts: Prompts) -> None:
+    title = "Widget safeguarding referral route"
+    lines = ["Talk to your safeguarding lead the same day.",
+             "Complete the Widget Referral Form (WRF) and the Widget Screening Tool (WST).",
+             "Send both forms to the hub by secure email: hub@widget.gov.example .",
+             "Share intelligence about places with the police using the Intelligence Report (WIR) form to "
+             "intel@widget-police.example ."]
+    path = (title, "3. How to refer")
+    blocks = [Block(text=title, kind="heading", section=title, heading_path=(title,)),
+              Block(text="3. How to refer", kind="heading", section="3. How to refer", heading_path=path),
+              *(Block(text=line, kind="paragraph", section="3. How to refer", heading_path=path) for line in lines)]
+    p = extract(blocks, DocumentInfo(source="w.md", title=title, doc_type="referral pathway", date="2026-01-01"),
+                FieldMatcher(FakeEmbedder()))
+    question = "lad found miles away twice when missing. what do i fill in and where does it go"
+    answer = compose(_Service(), _KB([]), p, question, asked_fields(question),  # type: ignore[arg-type]
+                     _evidence("", []), prompts)
+    assert "WRF" in answer.answer and "hub@widget.gov.example" in answer.answer
+    assert answer.answer.index("hub@widget.gov.example") < answer.answer.find("intel@") % len(answer.answer)
+
+
 def test_a_pathway_is_named_by_its_title_or_its_form() -> None:
     riverside = _pathway()
     other = _pathway("pathways/hillside.md", "Hillside housing support route", "Hillside")
@@ -302,16 +322,16 @@ def test_a_list_introduced_by_either_of_the_following_is_shown_whole_with_one_ma
 
     import numpy as np
 
-    from assistant.referral_answers import _marked, _pick
+    from assistant.field_sentences import marked as _marked
+    from assistant.field_sentences import pick as _pick
     from assistant.referrals.models import Cited
 
     cite = Citation(source="p.md", section="Threshold", snippet="", score=1.0)
     text = ("It meets the widget threshold if either of the following applies:\n"
             "Three widget complaints in six months; or\nAt least one gizmo incident believed to be hate-motivated.")
     p = SimpleNamespace(evidence={"criteria": [Cited(text=text, citation=cite)]})
-    service = SimpleNamespace(embedder=FakeEmbedder())
     qvec = FakeEmbedder().embed(["does three widget complaints meet the threshold"])[0]
-    picked = _pick(service, p, "criteria", np.asarray(qvec), {"three", "widget", "complaint"}, (), 480, 2)  # type: ignore[arg-type]
+    picked = _pick(FakeEmbedder(), p, "criteria", np.asarray(qvec), {"three", "widget", "complaint"}, (), 480, 2)  # type: ignore[arg-type]
     assert [s.text for s in picked] == text.split("\n")
     citations: list[Citation] = []
     assert _marked(citations, picked).count("[1]") == 1 and len(citations) == 1
