@@ -26,7 +26,7 @@ from assistant.names import names_all, names_missing
 from assistant.periods import other_period
 from assistant.priors import KPI_TYPE, MEETING_TYPE, apply_priors
 from assistant.prompts import Prompts
-from assistant.row_mentions import row_mention
+from assistant.row_mentions import reversal, row_mention
 from assistant.settings import Settings
 from assistant.shorthand import Shorthand
 from assistant.text import STOPWORDS, stem, terms, words
@@ -384,6 +384,14 @@ class Answerer:
                                        + len(follow.unit.text) > self.settings.answer_max_chars):
                 chosen.pop()
             chosen.append(follow)
+        if asks_status(analysis.text) and not analysis.wants_old:
+            # "is it still stopping from april?": a later record changing the decision the lead names is the news
+            changed = reversal(kb, lead.unit, {c.unit.text for c in chosen})
+            extra = sum(len(u.text) for u in changed)
+            while changed and len(chosen) > 1 and (sum(len(c.unit.text) for c in chosen) + extra
+                                                   > self.settings.answer_max_chars):
+                chosen.pop()
+            chosen.extend(Scored(u, lead.score, lead.coverage, lead.chunk_score) for u in changed)
         return chosen
 
     def _abstain(self, kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> Answer:

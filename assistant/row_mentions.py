@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.evidence import DECIDED, Unit, units_of
+from assistant.evidence import CHANGED, DECIDED, Unit, units_of
 from assistant.index import LoadedKB, row_key
 
 MENTIONS = 20  # chunks elsewhere that name a row's identifier, looked at for a later update
@@ -36,3 +36,27 @@ def row_mention(kb: LoadedKB, weights: dict[str, float], lead: Unit, have: set[s
             if mention.search(unit.text) and gained and unit.text not in taken and (best is None or gained > best[1]):
                 best = (unit, gained)
     return best
+
+
+# A decision's reference as minutes write it: "SCB 25/42", "Min 25/123", "PCSP-D4/26", "DSV-D1/26".
+DECISION_REF = re.compile(r"\b[A-Z][A-Za-z]{1,5}[- ]?(?:[A-Z])?\d{1,3}/\d{2,3}\b")
+
+
+def reversal(kb: LoadedKB, lead: Unit, taken: set[str]) -> list[Unit]:
+    """A decision the lead names ("On 6 November the Board decided (SCB 25/42) to stop …") and a record of the
+    same date or later that changes it ("The Board rescinded decision SCB 25/42."), with the sentence after it
+    (what holds instead)."""
+    refs = set(DECISION_REF.findall(lead.text))
+    if not refs:
+        return []
+    own = kb.documents[lead.chunk.source]
+    for chunk in kb.chunks:
+        doc = kb.documents[chunk.source]
+        if (chunk.id == lead.chunk.id or doc.status == "superseded" or doc.date < own.date
+                or not refs & set(DECISION_REF.findall(chunk.text)) or not CHANGED.search(chunk.text)):
+            continue
+        units = units_of(chunk)
+        for i, unit in enumerate(units):
+            if refs & set(DECISION_REF.findall(unit.text)) and CHANGED.search(unit.text) and unit.text not in taken:
+                return units[i:i + 2]
+    return []
