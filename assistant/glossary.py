@@ -60,6 +60,20 @@ def defined_terms(kind: str, text: str) -> set[str]:
             and sum(ch.isupper() for ch in m.group(1)) >= 2}
 
 
+def headed_entry(kind: str, section: str, text: str) -> str:
+    """A glossary written as one heading per term ("### HSC" over "Home Safety Conference (local). …"): the entry
+    as a glossary line ("HSC – Home Safety Conference (local). …") when the text opens with the words the heading's
+    letters stand for; any other passage as it is."""
+    section = section.strip()
+    if kind == "table_row" or not _ACRONYM.match(section) or text.lstrip().startswith(section):
+        return text
+    letters = section.rstrip("s").lower() if section[-1] == "s" and section[:-1].isupper() else section.lower()
+    small = {"and", "of", "for", "the", "to", "in", "on", "&"}
+    opening = [p for w in re.findall(r"[A-Za-z][\w'’-]*", text.split("\n", 1)[0])[:2 * len(letters) + 2]
+               if w.lower() not in small for p in w.split("-") if p]
+    return f"{section} – {text}" if "".join(w[0].lower() for w in opening[:len(letters)]) == letters else text
+
+
 def _initials_fit(acronym: str, meaning: str) -> bool:
     """'DA' fits 'Domestic abuse'; 'LN' does not fit 'Head of Neighbourhood Enforcement' (a person's initials)."""
     small = {"and", "of", "for", "the", "to", "in", "on"}

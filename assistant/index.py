@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 
 from assistant.analysis import identifiers
 from assistant.attendees import learn_attendees
-from assistant.glossary import defined_terms, learn_acronyms, learn_initialisms, learn_phrase_initialisms
+from assistant.glossary import defined_terms, headed_entry, learn_acronyms, learn_initialisms, learn_phrase_initialisms
 from assistant.kb_store import ManifestEntry
 from assistant.text import STOPWORDS, name_terms, stem, terms, words
 from assistant.vectorstore import collection_name, units_collection_name
@@ -113,11 +113,12 @@ class LoadedKB:
         # Words as written: a typo is closer to the word it misspells ("waitng", "waiting") than to its stem ("wait").
         self.written = sorted({w for c in chunks for w in words(c.text) if len(w) >= 5 and w not in STOPWORDS})
         self._attendees: dict[str, dict[str, str]] = {}
-        self.acronyms = learn_acronyms((c.kind, c.text) for c in chunks)
+        entries = [headed_entry(c.kind, c.section, c.text) for c in chunks]  # "### HSC" over its meaning
+        self.acronyms = learn_acronyms((c.kind, e) for c, e in zip(chunks, entries, strict=True))
         # Where each known acronym is defined (a glossary line or row): "what does X stand for" reads it there.
         self.defined_in: dict[str, list[int]] = {}
-        for i, c in enumerate(chunks):
-            for term in defined_terms(c.kind, c.text) & self.acronyms.keys():
+        for i, (c, e) in enumerate(zip(chunks, entries, strict=True)):
+            for term in defined_terms(c.kind, e) & self.acronyms.keys():
                 self.defined_in.setdefault(term, []).append(i)
         self.initialisms = learn_initialisms(c.text for c in chunks)
         # A table's column names ("current period") repeat on every row: only its values are phrases people use.

@@ -52,6 +52,14 @@ OTHER_KBS = (
      "plain-text escalation protocol (Stages 1-4, a 2-hour urgent route), a CSV scorecard with baseline, target and "
      "Q1-Q4 columns, a glossary as a DOCX table, hand-made PDFs. Its first score, before any change for it, was "
      "65% (26/40)."),
+    ("kb9", "Ninth knowledge base, written blind in session 11",
+     "Fennick Reach Safer Places Partnership (three London boroughs sharing one service): '1.0 / 4.1.1' and 'Aim "
+     "A1' numbering, a ruled targets table with a shaded header, a superseded plan as an archived intranet page with "
+     "one column per target, DOCX minutes ('Minute 41/25', 'Board decision:') reversed by Markdown minutes with "
+     "blockquoted decisions, an HTML pathway with a sidebar, rowspan/colspan threshold table and a <dl> of case "
+     "owners, a DOCX pathway written as questions and answers, escalation 'Gates' in a transposed table, a glossary "
+     "with one heading per term, file names with spaces. Its first score, before any change for it, was 57% "
+     "(23/40)."),
 )
 KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
          "unanswerable"]
@@ -165,6 +173,9 @@ def main() -> None:
             ("Fourteenth blind batch, written in session 10, weighted to referral pathways: 16 referral, 8 handoff, "
              "8 near-miss unanswerable (tests/eval/eastbrook-fresh14.jsonl; first score 38% (15/40), tuned on since)",
              EVAL / "eastbrook-fresh14.jsonl"),
+            ("Fifteenth blind batch, written at the start of session 11 in the dev file's proportions, favouring "
+             "less prominent places (tests/eval/eastbrook-fresh15.jsonl; first score 62% (25/40); a third clean "
+             "held-out set: kept aside, no change made for any of its questions)", EVAL / "eastbrook-fresh15.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]

@@ -22,7 +22,17 @@ def _is_boilerplate(el: Tag) -> bool:
     classes: list[str] = list(el.get("class") or [])
     attrs = " ".join([*(str(c) for c in classes), str(el.get("id", "")), str(el.get("aria-label", "")),
                       str(el.get("role", ""))])
-    return bool(_BOILERPLATE_HINT.search(attrs)) or el.get("role") in ("navigation", "banner", "contentinfo")
+    return (bool(_BOILERPLATE_HINT.search(attrs)) or el.get("role") in ("navigation", "banner", "contentinfo")
+            or (el.name == "aside" and _mostly_links(el)))
+
+
+LINK_SHARE = 0.5  # a sidebar whose text is mostly links is navigation ("In this section: …"), not content
+
+
+def _mostly_links(el: Tag) -> bool:
+    text = len(el.get_text(" ", strip=True))
+    linked = sum(len(a.get_text(" ", strip=True)) for a in el.find_all("a"))
+    return text > 0 and linked >= LINK_SHARE * text
 
 
 def _walk(el: Tag, outline: Outline) -> None:
@@ -75,7 +85,9 @@ def load(text: str, source: str) -> LoadedDocument:
         _walk(root, outline)
     if not outline.blocks:
         raise FileRejected("web page has no readable main content")
-    h1 = next((b.text for b in outline.blocks if b.kind == "heading"), "")
+    top = root.find("h1") if isinstance(root, Tag) else None  # the page's own title, wherever it sits
+    first = next((b.text for b in outline.blocks if b.kind == "heading"), "")
+    h1 = " ".join(top.get_text(" ").split()) if top else first
     title_tag = soup.find("title")
     title = h1 or (title_tag.get_text(" ").split("|")[0].strip() if title_tag else source)
     return LoadedDocument(source=source, fmt="html", title=title[:200], blocks=outline.blocks, meta=meta)

@@ -797,3 +797,14 @@ def test_what_time_asks_for_a_time_of_day() -> None:
     assert "clock" not in analyse("what timescale for the gizmo panel?").answer_types
     assert type_match(("clock",), "The panel meets at 10:00 in the town hall.") == 1.0
     assert type_match(("clock",), "The panel meets monthly, on the second Tuesday.") == 0.0
+
+
+def test_a_glossary_of_one_heading_per_term_defines_its_acronyms() -> None:
+    from assistant.glossary import defined_terms, headed_entry, learn_acronyms
+
+    entry = headed_entry("paragraph", "HSC", "Home Safety Conference (local). The weekly multi-agency meeting.")
+    assert learn_acronyms([("paragraph", entry)]) == {"hsc": "Home Safety Conference"}
+    assert defined_terms("paragraph", entry) == {"hsc"}
+    # a section named by an acronym whose text does not spell it out is not a definition
+    assert headed_entry("paragraph", "MASH", "The MASH opening hours are 09:00-17:00.") == \
+        "The MASH opening hours are 09:00-17:00."

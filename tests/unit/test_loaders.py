@@ -63,6 +63,20 @@ def test_html_accordion_summaries_are_section_headings() -> None:
     assert refer.section == "4. How to refer" and night.section == "6. Out of hours"
 
 
+def test_html_sidebar_of_links_is_navigation_and_the_h1_is_the_title() -> None:
+    from ingestion.loaders.html_loader import load as load_html
+
+    page = ("<html><body><div class='page'><aside class='sidebar'><h4>In this section</h4><ul><li><a href='#'>Gizmo "
+            "panel</a></li><li><a href='#'>Widget pathway</a></li></ul></aside><div class='content'>"
+            "<h1>Widget referral pathway</h1><aside><p>Someone in danger now? Call 999.</p></aside>"
+            "<h2>How to refer</h2><p>Send form WX-1 to the hub.</p></div></div></body></html>")
+    doc = load_html(page, "p.html")
+    assert doc.title == "Widget referral pathway"
+    text = " ".join(b.text for b in doc.blocks)
+    assert "In this section" not in text and "Gizmo panel" not in text
+    assert "Call 999" in text  # an aside of content stays
+
+
 def test_pdf_table_rows_on_adjacent_lines_stay_apart_while_wrapped_cells_join() -> None:
     from ingestion.loaders.pdf_loader import _rows
 
