@@ -68,11 +68,11 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
         # document, if it is a pathway the finder agrees on below.
         cited = [p for p in (directory.by_source(evidence.related[0].source),) if p is not None]
     named = named_pathways(directory, kb, question)
-    named_sources = {n.pathway.source for n in named}
-    if any(_holds(p, asked, evidence, _happened(question)) for p in cited if not named or p.source in named_sources):
-        return None
     pathway = _choose(service, directory, kb, question, named, cited)
-    if pathway is None:
+    # The extractive answer stands when it already gives the field: from the pathway the question names, or, when
+    # it names none, from any pathway it cites.
+    if pathway is None or any(_holds(p, asked, evidence, _happened(question))
+                              for p in ([pathway] if named else cited)):
         return None
     if evidence.abstained and _names_something_else(service, kb, pathway, question):
         return None

@@ -72,6 +72,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                      r"(?:send|submit|email|refer|report|apply)\b|\bsend (?:it|this|the \w+) to\b"),
     ("form", r"\b(?:which|what) (?:\w+ )?forms?\b|\bwhat (?:do|should|would) (?:i|we|they) fill (?:in|out)\b|"
              r"\b(?:which|what(?:'?s| is)(?: the)?) paperwork\b|"
+             r"\b(?:what(?:'?s| is)|whats) the (?:\w+ )?forms? called\b|"
              r"\bforms? (?:do|should|to|for|name)\b|\bname of the form\b"),
     ("email", r"\be-?mail\b|\bemail address\b|\bwhere (?:do|should|can) (?:i|we|you) (?:send|submit)\b|"
               r"\bsend (?:it|this|the \w+) to\b"),
