@@ -60,7 +60,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                  r"\bcan (?:they|he|she|i|we|you) still "
                  r"(?:get|go (?:to|on)|have|access|be (?:referred|seen|eligible))\b|"
                  r"\b(?:does|do|would|will) (?:it|this|that|they|he|she) (?:count|meet|qualify)\b|\bscore\b|"
-                 r"\bwhen (?:should|do|can) (?:i|we) refer\b|\bwhat counts\b"),
+                 r"\bwhen (?:should|do|can) (?:i|we) refer\b|\bwhat counts\b|"
+                 # "what grade is that", "which tier would she be": where the case sits on the pathway's scale
+                 r"\b(?:what|which) (?:grade|level|tier|band|category|risk level)s? (?:is|would|does|are|do) "
+                 r"(?:that|this|it|he|she|they|the case)\b|\bcan (?:i|we|you) put (?:him|her|them|an?|the) \w+"),
     ("how_to_refer", r"\bhow (?:do|does|can|should|would) (?:i|we|you|they|he|she|the \w+) "
                      r"(?:refer|report|apply|make|raise|send|submit)\b|"
                      # "school wants to refer … - how do they do it?"

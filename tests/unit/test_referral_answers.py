@@ -73,6 +73,7 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("they still havent called my client back, its been 3 days", {"not_picked_up"}),
     ("school wants to refer for it - how do they do it?", {"how_to_refer"}),
     ("gizmo referral - whats the form called", {"form"}),
+    ("new 'mates' dealing out of his flat. what grade is that", {"criteria"}),
     # "still refer" despite the scene: a refusal makes it consent, a score or a history the threshold.
     ("gizmo score only 11 but police called out 3 times since jan. do i still refer to the panel?", {"criteria"}),
     ("man has capacity and says no to a widget referral, but his carer takes his money. can i still refer him?",
