@@ -61,17 +61,22 @@ class Outline:
         elif not body:
             body, header = [list(header)], ()
         section = self._table_section()
-        for cells in body:
-            tcells = tuple(cells)
-            if not header and len(tcells) == 2:
+        views = [(header, tuple(cells)) for cells in body]
+        if _labelled_columns(header, body):
+            # "| | Gate 1 | Gate 2 |" over "Who", "Time allowed" rows: each column is one thing, read down ("Gate 2;
+            # Who: Team managers; Time allowed: 3 working days") as well as each row across.
+            labels = ("", *(r[0] for r in body))
+            views += [(labels, (header[j], *(r[j] if j < len(r) else "" for r in body))) for j in range(1, len(header))]
+        for names, tcells in views:
+            if not names and len(tcells) == 2:
                 text = f"{tcells[0]}: {tcells[1]}" if tcells[0] else tcells[1]
             else:
-                text = row_text(header, tcells)
+                text = row_text(names, tcells)
             if not text:
                 continue
             self.blocks.append(Block(text=text, kind="table_row", section=section, heading_path=self._path(),
                                      page=self.page, row_id=row_id(tcells[0]) if tcells else "",
-                                     header=header, cells=tcells, table=self.caption))
+                                     header=names, cells=tcells, table=self.caption))
 
     def _table_section(self) -> str:
         if not self.caption:
@@ -81,3 +86,14 @@ class Outline:
 
     def _path(self) -> tuple[str, ...]:
         return tuple(h for _, h in self.headings)
+
+
+COLUMN_LABEL_CHARS = 30  # a row label ("Time allowed", "Who") is short
+MAX_LABELLED_ROWS = 8
+
+
+def _labelled_columns(header: tuple[str, ...], body: list[list[str]]) -> bool:
+    """A table whose top-left cell is empty, whose columns are named and whose rows are short labels: a grid that
+    reads down as well as across."""
+    return (len(header) >= 3 and not header[0] and all(header[1:]) and 2 <= len(body) <= MAX_LABELLED_ROWS
+            and all(r and r[0] and len(r[0]) <= COLUMN_LABEL_CHARS for r in body))

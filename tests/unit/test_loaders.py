@@ -77,6 +77,22 @@ def test_html_sidebar_of_links_is_navigation_and_the_h1_is_the_title() -> None:
     assert "Call 999" in text  # an aside of content stays
 
 
+def test_a_grid_with_an_empty_corner_reads_down_its_columns_as_well() -> None:
+    from ingestion.loaders.structure import Outline
+
+    outline = Outline()
+    outline.add_table([["", "Step 1", "Step 2", "Step 3"],
+                       ["Who", "Practitioners", "Team managers", "Director"],
+                       ["Time allowed", "1 working day", "3 working days", "5 working days"]])
+    rows = [b.text for b in outline.blocks]
+    assert "Time allowed; Step 1: 1 working day; Step 2: 3 working days; Step 3: 5 working days" in rows
+    assert "Step 2; Who: Team managers; Time allowed: 3 working days" in rows
+    # an ordinary table with a named first column is read across only
+    plain = Outline()
+    plain.add_table([["Measure", "Q1", "Q2"], ["Fires", "17", "20"], ["ASB", "400", "380"]])
+    assert [b.text for b in plain.blocks] == ["Measure: Fires; Q1: 17; Q2: 20", "Measure: ASB; Q1: 400; Q2: 380"]
+
+
 def test_pdf_table_rows_on_adjacent_lines_stay_apart_while_wrapped_cells_join() -> None:
     from ingestion.loaders.pdf_loader import _rows
 
