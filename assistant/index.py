@@ -165,7 +165,10 @@ class LoadedKB:
                 # A shortening made up in chat ('csf'): the documents' name, else a phrase they repeat ('nte').
                 meaning = (self.initialisms.get(key) or self.phrase_initialisms.get(key)
                            or self._phrase_in_context(key, question))
-            if meaning and (word.isupper() or key not in self.idf or len(key) >= 3):
+            paired = len(key) == 2 and key in self.initialisms and ordinary is not None and not ordinary(key)
+            if not meaning and paired and key not in STOPWORDS:
+                meaning = self.initialisms[key]  # "yf referrals": the one name the documents use with those initials
+            if meaning and (word.isupper() or key not in self.idf or len(key) >= 3 or paired):
                 extra.append(meaning)
                 if not key[-1].isdigit():  # a passage naming the tasking group does not hold the form "PTG1"
                     alternatives[stem(key)] = name_terms(meaning)

@@ -31,6 +31,15 @@ _NAMED_TYPES = ((re.compile(r"\bstrateg(?:y|ies|ic plan)\b", re.I), "strategy"),
                 (re.compile(r"\bpathway\b", re.I), "referral pathway"))
 
 
+# "how are we doing this quarter", "are we on track": how a measure is performing, which the scorecard reports.
+_PERFORMANCE = re.compile(r"\bhow (?:are|is) (?:we|it|things|that|this) (?:doing|performing|going)\b|"
+                          r"\bon (?:track|target)\b|\bthis (?:quarter|qtr)\b", re.I)
+
+
+def asks_performance(question: str) -> bool:
+    return bool(_PERFORMANCE.search(question))
+
+
 def named_types(question: str) -> set[str]:
     """The document types a question names ("the strategy target", "on the dashboard")."""
     return {kind for pattern, kind in _NAMED_TYPES if pattern.search(question)}
@@ -41,7 +50,8 @@ def apply_priors(kb: LoadedKB, analysis: Analysis, fused: dict[int, float]) -> N
     recent = recency(kb)
     lift = 0.25 if analysis.wants_current else 0.06
     spans = year_spans(analysis.text)
-    latest_figure = analysis.wants_current and bool({"number", "count"} & set(analysis.answer_types))
+    latest_figure = ((analysis.wants_current and bool({"number", "count"} & set(analysis.answer_types)))
+                     or asks_performance(analysis.text))
     months = months_asked(analysis.text)
     if len(months) > 1:
         months = set()  # "apr 25 to feb 26" is a period, not a meeting

@@ -808,3 +808,25 @@ def test_a_glossary_of_one_heading_per_term_defines_its_acronyms() -> None:
     # a section named by an acronym whose text does not spell it out is not a definition
     assert headed_entry("paragraph", "MASH", "The MASH opening hours are 09:00-17:00.") == \
         "The MASH opening hours are 09:00-17:00."
+
+
+def test_how_a_measure_is_doing_is_a_scorecard_question() -> None:
+    from assistant.priors import asks_performance
+
+    assert asks_performance("gizmo referrals acknowledged in 2 days - how are we doing this quarter")
+    assert asks_performance("widget repairs - are we on track?")
+    assert not asks_performance("how do i refer to the gizmo panel")
+
+
+def test_two_letter_chat_initials_are_the_one_name_the_documents_use_with_them() -> None:
+    from types import SimpleNamespace
+
+    from assistant.index import LoadedKB
+
+    kb = SimpleNamespace(acronyms={}, idf={"yf": 4.4, "gf": 4.4}, initialisms={"yf": "Youth Futures"},
+                         phrase_initialisms={}, _phrase_in_context=lambda key, question: None)
+    expanded, alts = LoadedKB.expand(kb, "yf referrals - how are we doing", lambda w: w in {"we", "how"})  # type: ignore[arg-type]
+    assert expanded.endswith("(Youth Futures)") and alts == {"yf": ["youth", "futur"]}
+    # initials no name of the documents has, or an everyday word, are left alone
+    assert LoadedKB.expand(kb, "gf referrals", lambda w: False)[0] == "gf referrals"  # type: ignore[arg-type]
+    assert LoadedKB.expand(kb, "yf referrals", lambda w: True)[0] == "yf referrals"  # type: ignore[arg-type]
