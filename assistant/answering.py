@@ -386,7 +386,8 @@ class Answerer:
             chosen.append(follow)
         if asks_status(analysis.text) and not analysis.wants_old:
             # "is it still stopping from april?": a later record changing the decision the lead names is the news
-            changed = reversal(kb, lead.unit, {c.unit.text for c in chosen})
+            taken = {c.unit.text for c in chosen}
+            changed = next((found for c in chosen if (found := reversal(kb, c.unit, taken))), [])
             extra = sum(len(u.text) for u in changed)
             while changed and len(chosen) > 1 and (sum(len(c.unit.text) for c in chosen) + extra
                                                    > self.settings.answer_max_chars):

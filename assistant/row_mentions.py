@@ -43,10 +43,10 @@ DECISION_REF = re.compile(r"\b[A-Z][A-Za-z]{1,5}[- ]?(?:[A-Z])?\d{1,3}/\d{2,3}\b
 
 
 def reversal(kb: LoadedKB, lead: Unit, taken: set[str]) -> list[Unit]:
-    """A decision the lead names ("On 6 November the Board decided (SCB 25/42) to stop …") and a record of the
-    same date or later that changes it ("The Board rescinded decision SCB 25/42."), with the sentence after it
-    (what holds instead)."""
-    refs = set(DECISION_REF.findall(lead.text))
+    """A decision the lead names ("On 6 November the Board decided (SCB 25/42) to stop …") or records (under the
+    heading "Minute 43/25 – …"), and a record of the same date or later that changes it ("The Board rescinded
+    decision SCB 25/42."), with the sentence after it (what holds instead)."""
+    refs = set(DECISION_REF.findall(lead.text)) | set(DECISION_REF.findall(lead.chunk.section))
     if not refs:
         return []
     own = kb.documents[lead.chunk.source]

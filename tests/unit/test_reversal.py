@@ -40,3 +40,14 @@ def test_an_earlier_record_or_another_decision_does_not_follow() -> None:
     assert reversal(kb, units_of(kb.chunks[1])[0], set()) == []
     kb = _kb([_chunk(1, "nov.txt", CHANGE), _chunk(2, "feb.txt", BACKGROUND)])
     assert reversal(kb, units_of(kb.chunks[1])[0], set()) == []  # the change is older than the lead
+
+
+def test_a_decision_recorded_under_its_minute_heading_follows_to_its_reversal() -> None:
+    recorded = IndexedChunk(id="1", source="nov.txt", text="(b) The gizmo group will meet monthly from January.",
+                            context="", section="Minute 43/25 – Gizmo group arrangements", page=None, row_id="",
+                            kind="paragraph", order=1)
+    later = _chunk(2, "feb.txt", "Decision: Minute 43/25 is reversed. The gizmo group returns to fortnightly "
+                                 "meetings from 2 April.")
+    kb = _kb([recorded, later])
+    found = reversal(kb, units_of(recorded)[0], set())
+    assert found and "reversed" in found[0].text and "fortnightly" in " ".join(u.text for u in found)
