@@ -20,7 +20,8 @@ MAX_ITEMS = 4  # list items shown under a picked lead-in line
 DETAIL_BONUS = 0.3  # a sentence holding the asked contact detail ranks above one that only reads alike
 WORD_BONUS = 0.2  # ... and one sharing the question's words above one that does not
 DETAILS: dict[str, Callable[[str], list[str]]] = {"form": forms, "email": emails, "phone": phones, "hours": hours}
-UNTIL = re.compile(r"\buntil\b([^,;]+)", re.I)
+# "… owns it until the Panel accepts the case"; a handoff table's "Hands over when: the plan ends, or he is charged"
+UNTIL = re.compile(r"\buntil\b([^,;]+)|\bhands? (?:it )?over when:?([^;]+)", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'“])")
 
 
@@ -49,8 +50,10 @@ def pick(embedder: Embedder, p: Pathway, key: str, qvec: np.ndarray, qterms: set
             score[i] += DETAIL_BONUS
     for i, s in enumerate(sentences):
         until = UNTIL.search(s.text)
-        after = next((j for j in range(i + 1, len(sentences)) if OWNERSHIP.search(sentences[j].text)), None)
-        if until and after is not None and happened & set(terms(until.group(1))):
+        owners = [j for j in range(i + 1, len(sentences)) if OWNERSHIP.search(sentences[j].text)]
+        # the owner after the event: the one whose line names it ("Stage: charged …"), else the next one
+        after = next((j for j in owners if happened & set(terms(sentences[j].text))), owners[0] if owners else None)
+        if until and after is not None and happened & set(terms(until.group(1) or until.group(2))):
             # "… owns it until the Panel accepts the case" and the Panel has: the owner after that is asked for,
             # and the earlier owner is past.
             score[after], score[i] = max(score[after], score[i]) + WORD_BONUS, -np.inf

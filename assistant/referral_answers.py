@@ -82,6 +82,9 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
         return None
     # A threshold the scene mentions ("score 11") is shown when the pathway states one, and otherwise not asked.
     asked = tuple(k for k in asked if k not in scene_fields(question) or _stated(pathway, k, asked)) or asked
+    if "criteria" in asked and not _stated(pathway, "criteria", asked) and _stated(pathway, "for_whom", asked):
+        # "can i put an 18yo through it": with no threshold section, who the pathway is for says who qualifies
+        asked = tuple(dict.fromkeys("for_whom" if k == "criteria" else k for k in asked))
     unstated = [k for k in (*(narrative(asked) or _context(pathway, asked)), *details(asked))
                 if not _stated(pathway, k, asked)]
     if unstated:
@@ -141,7 +144,7 @@ def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer, happened: set[s
     if evidence.abstained or first is None:
         return False
     until, lead = UNTIL.search(first.group(1)), int(first.group(2))
-    if (until and (happened or set()) & set(terms(until.group(1)))) or (
+    if (until and (happened or set()) & set(terms(until.group(1) or until.group(2)))) or (
             1 <= lead <= len(evidence.citations) and evidence.citations[lead - 1].source != p.source):
         return False
     for key in details(asked):

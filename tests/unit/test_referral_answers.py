@@ -337,3 +337,25 @@ def test_a_list_introduced_by_either_of_the_following_is_shown_whole_with_one_ma
     assert [s.text for s in picked] == text.split("\n")
     citations: list[Citation] = []
     assert _marked(citations, picked).count("[1]") == 1 and len(citations) == 1
+
+
+def test_a_handoff_table_row_whose_event_has_happened_gives_way_to_the_owner_named_for_that_event() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.field_sentences import pick
+    from assistant.referrals.models import Cited
+
+    cite = Citation(source="p.docx", section="Q7. Who owns the case at each stage?", snippet="", score=1.0)
+    rows = ["Stage: Route 2; Case owner: Gizmo key worker; Hands over when: The plan ends, or the young person is "
+            "charged",
+            "Stage: Route 3; Case owner: Exploitation social worker; Hands over when: The hub accepts the referral",
+            "Stage: Young person charged with an offence; Case owner: Widget court officer; Hands over when: The key "
+            "worker sends a closing summary within 3 working days"]
+    p = SimpleNamespace(evidence={"handoff": [Cited(text=row, citation=cite) for row in rows]})
+    question = "gizmo kid on route 2 has just been charged. does the key worker keep him?"
+    qvec = FakeEmbedder().embed([question])[0]
+    picked = pick(FakeEmbedder(), p, "handoff", np.asarray(qvec), set(terms(question)), (), 480, 1,  # type: ignore[arg-type]
+                  {"charg"})
+    assert [s.text for s in picked] == [rows[2]]
