@@ -35,6 +35,7 @@ _ESCALATION = re.compile(
 _STUCK = re.compile(
     r"\b(?:stuck|going nowhere|got nowhere|getting nowhere|(?:going|go|went) (?:round )?in circles|"
     r"not (?:being )?picked up|no response|not responding|"
+    r"(?:nobody|no ?one)(?:'?s| is)? (?:acting|doing anything|taking (?:it|the lead|responsibility))|"
     r"refus\w*(?! (?:all |any )?(?:help|support|services?|to engage|treatment|care)\b)|"
     r"(?:won'?t|will not|can'?t|cannot|couldn'?t|do not|don'?t) agree|disagree\w*|dispute\w*|"
     r"challeng(?:e|ing) (?:it|this|that|the|their|a|her|his)(?: \w+)? decision|challenge (?:it|this|that)\b|"
@@ -220,7 +221,8 @@ def compose(decision: RouteDecision, evidence: Answer, warnings: list[str], asks
         if here.response_time:
             parts.append(f"If it is not resolved within {here.response_time}, it goes to {after.name}: "
                          f"{after.owner.role}.")
-    elif asks_time and decision.ladder and decision.ladder[0].response_time:
+    elif (asks_time or len(decision.ladder) == 1) and decision.ladder and decision.ladder[0].response_time:
+        # At the top of the ladder there is no next step to name: how long the last one has is what to expect.
         here = decision.ladder[0]
         parts.append(f"{here.name} responds within {here.response_time}.")
     for extra in _corroborating(decision, evidence.citations):

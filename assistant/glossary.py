@@ -146,7 +146,7 @@ def learn_phrase_initialisms(texts: Iterable[str], small: frozenset[str]) -> tup
     or training' or 'example enforcement target'), for the question's other words to choose between."""
     counts: dict[str, dict[str, int]] = {}
     for text in texts:
-        for run in _LOWER_RUN.findall(text):
+        for run in _LOWER_RUN.findall(text.lower()):
             tokens = run.replace(",", "").split()
             for a in range(len(tokens) - 1):
                 for b in range(a + 2, min(a + 4, len(tokens)) + 1):

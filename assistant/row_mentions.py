@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from weakref import WeakKeyDictionary
 
 from assistant.evidence import CHANGED, DECIDED, Unit, units_of
 from assistant.index import LoadedKB, row_key
@@ -50,13 +51,30 @@ def reversal(kb: LoadedKB, lead: Unit, taken: set[str]) -> list[Unit]:
     if not refs:
         return []
     own = kb.documents[lead.chunk.source]
-    for chunk in kb.chunks:
+    changes = _changes_by_ref(kb)
+    for idx in sorted({i for ref in refs for i in changes.get(ref, [])}):
+        chunk = kb.chunks[idx]
         doc = kb.documents[chunk.source]
-        if (chunk.id == lead.chunk.id or doc.status == "superseded" or doc.date < own.date
-                or not refs & set(DECISION_REF.findall(chunk.text)) or not CHANGED.search(chunk.text)):
+        if chunk.id == lead.chunk.id or doc.status == "superseded" or doc.date < own.date:
             continue
         units = units_of(chunk)
         for i, unit in enumerate(units):
             if refs & set(DECISION_REF.findall(unit.text)) and CHANGED.search(unit.text) and unit.text not in taken:
                 return units[i:i + 2]
     return []
+
+
+_CHANGES: WeakKeyDictionary[LoadedKB, dict[str, list[int]]] = WeakKeyDictionary()
+
+
+def _changes_by_ref(kb: LoadedKB) -> dict[str, list[int]]:
+    """Chunks that change a decision, by the decision references they name; built once per loaded generation so a
+    status question does not scan the whole knowledge base."""
+    if kb not in _CHANGES:
+        found: dict[str, list[int]] = {}
+        for idx, chunk in enumerate(kb.chunks):
+            if CHANGED.search(chunk.text):
+                for ref in set(DECISION_REF.findall(chunk.text)):
+                    found.setdefault(ref, []).append(idx)
+        _CHANGES[kb] = found
+    return _CHANGES[kb]

@@ -16,7 +16,8 @@ from assistant.models import Answer, Citation
 # The question says the case cannot wait: now, tonight, out of hours, at the weekend, in danger.
 URGENT_QUESTION = re.compile(
     r"\b(?:tonight|right now|out of hours|ooh|this evening|overnight|(?:at|over) the weekend|immediate(?:ly)?|"
-    r"emergency|urgent(?:ly)?|in danger|at risk (?:now|today|tonight)|can'?t wait|"
+    r"emergency|urgent(?:ly)?|in danger|at (?:real |serious )?risk (?:now|today|tonight)|can'?t wait|this weekend|"
+    r"(?:quick|fast)(?:er|est)? (?:route|track|way)|"
     r"\d{1,2}(?::\d\d)? ?pm|(?:on a|it'?s) (?:fri|sat|sun)\w*)\b", re.I)
 # What an urgent passage says; a passage needs two of these to be the protocol's emergency advice.
 _SIGNALS = (
@@ -29,6 +30,8 @@ _SIGNALS = (
     re.compile(r"\bsame day\b|\bact first\b|\bstraight to\b", re.I),
 )
 MIN_SIGNALS = 2
+# A section of its own for cases that cannot wait: "3. Urgent route", "Fast Track", "Red Route".
+_URGENT_SECTION = re.compile(r"\burgent\b|\bemergenc\w*|\bfast[- ]?track\b|\bred route\b", re.I)
 WHOLE_PARAGRAPH = 600
 WHOLE_SECTION = 900  # an urgent-route section: who to call in hours and out of hours, both
 
@@ -38,7 +41,7 @@ def urgent_passage(kb: LoadedKB, source: str) -> tuple[str, Citation] | None:
     of its own for urgent cases ("3. Urgent route") comes first."""
     best: tuple[tuple[bool, int], str, int] | None = None  # (own section, signals), sentence, chunk; first of equals
     for idx in kb.by_source.get(source, []):
-        own = bool(_SIGNALS[1].search(kb.chunks[idx].section) or _SIGNALS[2].search(kb.chunks[idx].section))
+        own = bool(_URGENT_SECTION.search(kb.chunks[idx].section))
         for unit in units_of(kb.chunks[idx], max_chars=400):
             n = sum(1 for s in _SIGNALS if s.search(unit.text))
             if n >= MIN_SIGNALS and (best is None or (own, n) > best[0]):

@@ -16,8 +16,9 @@ from assistant.escalations.rules import parse_response_time
 from ingestion.models import Block
 
 # A rung of the ladder: "Level 2", "Stage 3", "Step 4", "Escalation point 1", or its initials with the number
-# ("EP3", written in capitals).
-LEVEL_NUM = re.compile(r"\b(?:(?i:level|stage|tier|step|rung|phase|(?:escalation )?point)\s*(\d+)|[A-Z]{1,3}(\d))\b")
+# ("EP3", written in capitals); "Gate 2" in a protocol of gates.
+LEVEL_NUM = re.compile(
+    r"\b(?:(?i:level|stage|tier|step|rung|phase|gate|(?:escalation )?point)\s*(\d+)|[A-Z]{1,3}(\d))\b")
 
 
 def level_number(text: str, anywhere: bool = False) -> int | None:
@@ -97,8 +98,12 @@ def is_duration(text: str) -> bool:
 
 
 def find_topics_table(tables: Sequence[Table], exclude: Table) -> Table | None:
+    # A grid of levels read across ("| | Gate 1 | Gate 2 |") names a level in every column but is the levels
+    # table again, read the other way: its columns are the levels table's rows.
+    rungs = [r.cells[0] for r in exclude.rows if r.cells]
     for table in tables:
-        if table is not exclude and level_columns(table) and table.rows:
+        if (table is not exclude and level_columns(table) and table.rows
+                and [h for h in table.header if h] != rungs):
             return table
     return None
 

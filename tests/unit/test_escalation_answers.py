@@ -71,7 +71,8 @@ def test_questions_about_escalation_that_ask_no_owner_are_left_alone(text: str) 
     "gizmo team screened my referral as not eligible, i think theyve got it wrong. spoke to the ops mgr, still a no. "
     "where does it go now?",
     "widget case stuck, i escalated to the manager as level 2 - 6 working days and not even an ack. what now?",
-    "coordinator says police still havent sent over the complaint history weeks later. who can push this?"])
+    "coordinator says police still havent sent over the complaint history weeks later. who can push this?",
+    "gizmo case nobody's acting on for a week now, who do i go to?"])
 def test_stuck_cases_in_other_words(text: str) -> None:
     assert is_escalation_question(text)
 
@@ -141,6 +142,16 @@ def test_how_long_the_next_level_gets_is_part_of_the_answer() -> None:
     assert answer is not None and answer.question_type == "escalation"
     top = RULES.levels[-1]
     assert top.name in answer.answer and f"within {top.response_time}" in answer.answer
+
+
+def test_at_the_top_of_the_ladder_how_long_the_last_level_gets_is_said_unasked() -> None:
+    docs = [Doc(RULES.protocol.file, RULES.protocol.sha256, RULES.protocol.title)]
+    top, below = RULES.levels[-1], RULES.levels[-2]
+    answer = answer_escalation(_Service(), docs,  # type: ignore[arg-type]
+                               f"DA case went to level {below.number} a week ago, nothing. who's above that?",
+                               Answer(answer="", abstained=True))
+    assert answer is not None and top.name in answer.answer
+    assert f"within {top.response_time}" in answer.answer
 
 
 def test_what_now_after_a_refusal_by_the_person_is_not_an_escalation() -> None:

@@ -296,3 +296,34 @@ def test_a_column_saying_who_raises_it_is_not_the_levels_action(tmp_path: Path) 
     rules, _ = rules_from_document(load_file(path, tmp_path), path.read_bytes())
     assert [(lv.owner, lv.action) for lv in rules.levels] == [("Counterpart practitioner", ""),
                                                                ("Chair of the Widget Board", "")]
+
+
+def test_drafting_a_grid_of_gates_read_down_its_columns(tmp_path: Path) -> None:
+    from assistant.escalations.draft import rules_from_document
+    from ingestion.loaders import load_file
+
+    path = tmp_path / "gates.md"
+    path.write_text("""# Widget disagreement procedure
+
+## The gates
+
+| | Gate 1 | Gate 2 | Gate 3 |
+|---|---|---|---|
+| **Who** | Worker to worker | Team managers | Gate 3 owner for the topic |
+| **Time allowed** | 1 working day | 3 working days | 5 working days |
+| **How** | A phone call | A meeting | The W-2 form |
+
+## Gate 3 owners
+
+| Topic | Gate 3 owner | Deputy |
+|---|---|---|
+| Gizmos | Head of Gizmos | Gizmo Manager |
+| Sprockets | Sprocket Lead | Deputy Sprocket Lead |
+""", encoding="utf-8")
+    rules, _ = rules_from_document(load_file(path, tmp_path), path.read_bytes())
+    assert [(lv.number, lv.name, lv.owner, lv.response_time) for lv in rules.levels] == [
+        (1, "Gate 1", "Worker to worker", "1 working day"), (2, "Gate 2", "Team managers", "3 working days"),
+        (3, "Gate 3", "Gate 3 owner for the topic", "5 working days")]
+    # the grid read across is the levels again, not the topics: the owners' table is
+    assert [(t.name, [(c.level, c.owner) for c in t.contacts]) for t in rules.topics] == [
+        ("Gizmos", [(3, "Head of Gizmos")]), ("Sprockets", [(3, "Sprocket Lead")])]

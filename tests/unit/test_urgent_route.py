@@ -16,6 +16,7 @@ from assistant.urgent_route import URGENT_QUESTION, urgent_passage
     "widget case stuck, kid at risk tonight, who now",
     "out of hours and the duty team wont agree - who",
     "urgent: stuck gizmo case, who do i escalate to",
+    "gizmo case nobody's acting on, she's at real risk this weekend - is there a quicker route",
 ])
 def test_a_case_that_cannot_wait(question: str) -> None:
     assert URGENT_QUESTION.search(question)
@@ -60,3 +61,17 @@ def test_without_an_urgent_section_the_line_with_most_emergency_signals_leads() 
               _chunk(2, "2. Ladder", "If someone is in immediate danger call 999 and the out of hours team.")])
     found = urgent_passage(kb, "p.txt")
     assert found is not None and "999" in found[0]
+
+
+def test_a_fast_track_section_is_the_urgent_route_over_a_call_999_line_before_it() -> None:
+    kb = _kb([
+        _chunk(1, "When to use it", "If someone is in immediate danger, call 999 first. This is not an emergency "
+                                    "service."),
+        _chunk(2, "Fast Track", "Use the Fast Track when someone could come to serious harm within 72 hours.\n"
+                                "1. Phone the Duty Inspector on 0100 000 222 (out of hours, the emergency duty "
+                                "team).\n2. They agree an owner within 3 hours."),
+    ])
+    found = urgent_passage(kb, "p.txt")
+    assert found is not None
+    assert found[0].startswith("Use the Fast Track") and "within 3 hours" in found[0]
+    assert found[1].section == "Fast Track"
