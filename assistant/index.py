@@ -90,6 +90,8 @@ class LoadedKB:
         # Identifiers (SYV-16, RR03) by chunk, found once here rather than by scanning every chunk per question.
         self.row_ids: dict[str, list[int]] = {}
         self.lead_ids: dict[str, list[int]] = {}
+        # Indexes an answering step builds on first use and keeps for this generation (decision references).
+        self.derived: dict[str, Any] = {}
         for i, c in enumerate(chunks):
             self.by_source.setdefault(c.source, []).append(i)
             if c.row_id:

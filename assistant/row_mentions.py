@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from weakref import WeakKeyDictionary
 
 from assistant.evidence import CHANGED, DECIDED, Unit, units_of
 from assistant.index import LoadedKB, row_key
@@ -64,17 +63,15 @@ def reversal(kb: LoadedKB, lead: Unit, taken: set[str]) -> list[Unit]:
     return []
 
 
-_CHANGES: WeakKeyDictionary[LoadedKB, dict[str, list[int]]] = WeakKeyDictionary()
-
-
 def _changes_by_ref(kb: LoadedKB) -> dict[str, list[int]]:
     """Chunks that change a decision, by the decision references they name; built once per loaded generation so a
     status question does not scan the whole knowledge base."""
-    if kb not in _CHANGES:
+    if "decision_changes" not in kb.derived:
         found: dict[str, list[int]] = {}
         for idx, chunk in enumerate(kb.chunks):
             if CHANGED.search(chunk.text):
                 for ref in set(DECISION_REF.findall(chunk.text)):
                     found.setdefault(ref, []).append(idx)
-        _CHANGES[kb] = found
-    return _CHANGES[kb]
+        kb.derived["decision_changes"] = found
+    changes: dict[str, list[int]] = kb.derived["decision_changes"]
+    return changes

@@ -18,7 +18,7 @@ def _chunk(n: int, source: str, text: str) -> IndexedChunk:
 def _kb(chunks: list[IndexedChunk]) -> Any:
     docs = {"nov.txt": SimpleNamespace(date="2025-11-06", status="current"),
             "feb.txt": SimpleNamespace(date="2026-02-05", status="current")}
-    return SimpleNamespace(chunks=chunks, documents=docs)
+    return SimpleNamespace(chunks=chunks, documents=docs, derived={})
 
 
 OLD = "DECISION GZB 25/42: the Board agreed that live overnight monitoring of the gizmo cameras stops from April."
