@@ -47,6 +47,10 @@ COUNT = re.compile(r"(?<![\w£$.,/:-])(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.
                    r"forty|fifty|hundred)\b(?!\s+(?:working\s+)?(?:days?|hours?|weeks?|months?|years?|minutes?)\b)",
                    re.I)
 CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\bnoon\b|\bmidday\b|\bmidnight\b", re.I)
+# Where a meeting is held: a building or room, or online, said of the meeting.
+VENUE = re.compile(r"(?is)^(?=.*\b(?:meets?|meetings?|held|venue|takes? place)\b)"
+                   r"(?=.*\b(?:room|building|hall|cent(?:re|er)|house|offices?|library|station|venue|chambers|"
+                   r"online|(?:microsoft )?teams|zoom|virtual(?:ly)?|in person|hybrid)\b)")
 PERCENT = re.compile(r"\d\s?%|\d\s?per ?cent\b", re.I)
 MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|k|m|million)\b", re.I)
 # A form named in the evidence: "form" itself or a form code such as ASC1, PTG1, MARF.
@@ -84,7 +88,7 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "ownership": OWNERSHIP, "consent": CONSENT, "eligibility": ELIGIBLE,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
     "percent": PERCENT, "clock": CLOCK, "timescale": TIMESCALE, "frequency": FREQUENCY,
-    "meeting_frequency": MEETING_FREQUENCY,
+    "meeting_frequency": MEETING_FREQUENCY, "venue": VENUE,
     "role": ROLE,
     "status": STATUS, "governance": GOVERNANCE,
 }

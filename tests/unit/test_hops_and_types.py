@@ -153,6 +153,15 @@ def test_how_often_a_body_meets_wants_a_frequency_of_its_meetings() -> None:
     assert type_match(("meeting_frequency",), "4.2 Frequency: monthly, on the first Wednesday.") == 1.0
 
 
+def test_where_a_body_meets_wants_a_place_said_of_its_meetings() -> None:
+    for question in ("which building does the widget panel meet in?", "where is the gizmo group held"):
+        assert "venue" in analyse(question).answer_types
+    assert "venue" not in analyse("where do i send the widget form").answer_types
+    assert type_match(("venue",), "The Widget Panel meets monthly in Room 4, Gizmo House.") == 1.0
+    assert type_match(("venue",), "The Widget Panel meets weekly on Tuesdays.") == 0.0
+    assert type_match(("venue",), "Parents can ask a school or youth centre to refer.") == 0.0  # no meeting
+
+
 def test_a_fact_about_another_subject_is_off_focus() -> None:
     from types import SimpleNamespace
 
