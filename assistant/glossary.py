@@ -169,7 +169,7 @@ def learn_phrase_initialisms(texts: Iterable[str], small: frozenset[str]) -> tup
         if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
             out[key] = ranked[0][0]
         elif len(key) >= 3:
-            longer = [name for name, _ in ranked if len(name.split()) >= 3]
+            longer = [name for name, _ in ranked if len(re.split(r"[ -]", name)) >= 3]  # "first-time entrants"
             if 0 < len(longer) <= MAX_CANDIDATES:
                 candidates[key] = longer
     return out, candidates

@@ -28,8 +28,15 @@ _KEYED = re.compile(r"(position (?:as )?at|as at|updated|reviewed|date[d]?|effec
 _FY_QUARTER = re.compile(r"(20\d{2})[-_/](\d{2})[-_ ]?q([1-4])\b", re.IGNORECASE)
 _QUARTER = re.compile(r"(20\d{2})[-_ ]?q([1-4])\b", re.IGNORECASE)
 _VERSION = re.compile(r"\bversion[:\s]+v?(\d+(?:\.\d+)*)", re.IGNORECASE)
-_SUPERSEDED_SELF = re.compile(r"\bstatus[:\s]+superseded\b|\bsuperseded by\b|^\s*superseded\b",
-                              re.IGNORECASE | re.MULTILINE)
+_SUPERSEDED_SELF = re.compile(
+    r"\bstatus[:\s]+superseded\b|\bsuperseded by\b|^\s*superseded\b|"
+    # an archive banner: "ARCHIVED – SUPERSEDED. This plan was replaced on 1 April 2026 by …"
+    r"\b(?:archived|withdrawn)\s*[-–—:,]?\s*superseded\b|"
+    r"\bthis (?:plan|strategy|document|policy|protocol|pathway|guidance|version|agreement|procedure)\b[^.\n]{0,20}"
+    r"\b(?:was|has been|is|is now)\s+(?:replaced|superseded|withdrawn)\b",
+    re.IGNORECASE | re.MULTILINE)
+# A folder the policy officer keeps old documents in ("strategy/superseded/", "archive/").
+_ARCHIVE_FOLDER = re.compile(r"^(?:superseded|archived?|withdrawn)$", re.IGNORECASE)
 _SUPERSEDES = re.compile(r"\b(?:supersedes|replaces)[:\s]+(?:the\s+)?([^\n.;]{8,120})", re.IGNORECASE)
 _SERIES_NOISE = re.compile(rf"\b(?:20\d{{2}}(?:[–-]\d{{2,4}})?|v\d+(?:\.\d+)*|version \S+|{_MONTH_RE}|\d{{1,2}})\b",
                            re.IGNORECASE)
@@ -135,7 +142,8 @@ def describe(doc: LoadedDocument, rules: TypeRules) -> DocumentInfo:
     head = head_text(doc)
     version = _VERSION.search(head[:1500])
     supersedes = _SUPERSEDES.search(head[:1500])
-    status = "superseded" if _SUPERSEDED_SELF.search(head[:1500]) else "current"
+    archived = any(_ARCHIVE_FOLDER.match(part) for part in Path(doc.source).parts[:-1])
+    status = "superseded" if archived or _SUPERSEDED_SELF.search(head[:1500]) else "current"
     return DocumentInfo(source=doc.source, title=doc.title, doc_type=rules.classify(doc, head),
                         date=find_date(doc, head), version=version.group(1) if version else "",
                         status=status, supersedes=supersedes.group(1).strip() if supersedes else "")

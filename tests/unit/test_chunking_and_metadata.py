@@ -83,3 +83,17 @@ def test_a_documents_date_from_a_keyed_numeric_date_or_front_matter_not_its_revi
     for name, (text, expected) in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         assert describe(load_file(tmp_path / name, tmp_path), RULES).date == expected, name
+
+
+def test_an_archive_banner_or_an_archive_folder_marks_a_document_superseded(tmp_path: Path) -> None:
+    (tmp_path / "archive").mkdir()
+    files = {
+        "plan.html": ("<html><head><title>Widget plan</title></head><body><div role='alert'>ARCHIVED &ndash; "
+                      "SUPERSEDED. This plan was replaced on 1 April 2026 by the Gizmo Strategy.</div>"
+                      "<h1>Widget plan 2022-2025</h1><p>Our targets.</p></body></html>", "superseded"),
+        "archive/old.md": ("# Gizmo plan 2019\n\nOur targets.\n", "superseded"),
+        "strategy.md": ("# Gizmo Strategy 2026\n\nThis strategy replaces the Widget plan 2022-2025.\n", "current"),
+    }
+    for name, (text, expected) in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert describe(load_file(tmp_path / name, tmp_path), RULES).status == expected, name
