@@ -27,7 +27,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                 r"\bwho (?:actually |then |now )?(?:submits|makes|sends|completes|does) (?:it|this|the)\b|"
                 r"\b(?:me|us) or (?:on |with )?(?:the|them)\b|"
                 r"\bin charge of (?:the |this |that )?(?:case|it|them|him|her)\b|"
-                r"\b(?:comes?|go(?:es)?|passed) back to (?:me|us)\b"),
+                r"\b(?:comes?|go(?:es)?|passed) back to (?:me|us)\b|"
+                # "does the key worker keep him?", not "keep him safe"
+                r"\b(?:keeps?|stays? with|holds? on to|hangs? on to) (?:him|her|them|the case|the young person|"
+                r"the child|the client)\b(?! (?:safe|informed|updated|in the loop|off|away|out)\b)"),
     ("not_picked_up", r"\bnot (?:been )?(?:picked up|acknowledged|answered)\b|\bno (?:reply|response|answer|"
                       r"acknowledg\w*)\b|\bnot heard (?:back|anything)\b|\bheard nothing\b|\bchas(?:e|ing)\b|"
                       r"\bignored\b|\bnobody (?:picks?|has picked) (?:it )?up\b|"

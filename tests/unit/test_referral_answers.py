@@ -87,6 +87,7 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("parents now saying they dont want him in the gizmo scheme. can it go ahead anyway?", {"consent"}),
     ("hub acked it but the worker hasnt reached her yet. is her safety on me or on them right now?", {"handoff"}),
     ("gizmo review app didnt meet the threshold. does the coordinator just close it and thats that?", {"handoff"}),
+    ("widget kid on route 2 has just been charged. does the key worker keep him?", {"handoff"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
@@ -94,7 +95,8 @@ def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> N
 
 @pytest.mark.parametrize("question", [
     "how many referrals were there in Q4?", "latest number of referrals for the year?", "who chairs the board?",
-    "what did the board decide in March?", "when is the next meeting?", "what does DARDR stand for?"])
+    "what did the board decide in March?", "when is the next meeting?", "what does DARDR stand for?",
+    "what else can the gizmo group do to keep him safe"])
 def test_other_questions_ask_for_no_field(question: str) -> None:
     assert asked_fields(question) == ()
 
