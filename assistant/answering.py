@@ -377,7 +377,7 @@ class Answerer:
             chosen.append(s)
         chosen = with_items(chosen, self.settings.answer_max_chars)
         mention = row_mention(kb, weights, lead.unit, set().union(*(c.unit.terms for c in chosen)),
-                              {c.unit.text for c in chosen})
+                              {c.unit.text for c in chosen}, analysis.text)
         if mention is not None:
             follow = Scored(mention[0], lead.score, mention[1], lead.chunk_score)
             while len(chosen) > 1 and (len(chosen) >= limit or sum(len(c.unit.text) for c in chosen)

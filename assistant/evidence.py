@@ -188,6 +188,11 @@ CHANGED = re.compile(r"\b(?:rescind\w*|revers\w*|revok\w*|cancel\w*|withdr[ae]w\
                      r"not (?:go ahead|proceed))\b", re.I)
 
 # A meeting's decision: what a later record says about an action or a plan.
+# Whether a target was hit: "T1 and T4 were met; T2 was not", "achieved", "missed".
+OUTCOME = re.compile(r"\b(?:met|achieved|missed|exceeded|reached|not met|fell short|on track|off track)\b", re.I)
+# "did the old plan hit its knife crime target?", "was the FTE target met": the outcome is asked, not the figure.
+ASKS_OUTCOME = re.compile(r"\b(?:did|was|were|has|have)\b[^?]{0,80}\b(?:hit|meet|met|achiev\w*|reach\w*|miss\w*|"
+                          r"make|made)\b", re.I)
 DECIDED = re.compile(r"\b(?:decision|decided|agreed|approved|closed|rejected|deferred|extended)\b|" + CHANGED.pattern,
                      re.I)
 

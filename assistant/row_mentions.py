@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import re
 
-from assistant.evidence import CHANGED, DECIDED, Unit, units_of
+from assistant.evidence import ASKS_OUTCOME, CHANGED, DECIDED, OUTCOME, Unit, units_of
 from assistant.index import LoadedKB, row_key
 
 MENTIONS = 20  # chunks elsewhere that name a row's identifier, looked at for a later update
 
 
 def row_mention(kb: LoadedKB, weights: dict[str, float], lead: Unit, have: set[str],
-                taken: set[str]) -> tuple[Unit, float] | None:
+                taken: set[str], question: str = "") -> tuple[Unit, float] | None:
     """A sentence elsewhere in the lead row's document, or in a later document, that names the row by its id and
-    adds what the question asks that the answer so far (``have``) lacks: an outcome, a later decision."""
+    adds what the question asks that the answer so far (``have``) lacks: an outcome (whether the row's target was
+    met, when the ``question`` asks it), a later decision."""
     row_id = lead.chunk.row_id
     if not row_id or lead.chunk.kind != "table_row":
         return None
     mention = re.compile(rf"(?<![\w-]){re.escape(row_id)}(?![\w-])")
     missing = {t: w for t, w in weights.items() if t not in have}
+    outcome = bool(ASKS_OUTCOME.search(question))
     own = kb.documents[lead.chunk.source]
     named = [i for i, _ in kb.keyword_search([row_key(row_id).lower()], MENTIONS)
              if kb.documents[kb.chunks[i].source].status != "superseded"
@@ -33,6 +35,8 @@ def row_mention(kb: LoadedKB, weights: dict[str, float], lead: Unit, have: set[s
             gained = sum(w for t, w in missing.items() if t in unit.terms)
             if idx in later and DECIDED.search(unit.text):
                 gained += max(weights.values(), default=1.0)  # a later decision on the row is its news
+            if outcome and OUTCOME.search(unit.text):
+                gained += max(weights.values(), default=1.0)  # "T1 and T4 were met": whether it hit its target
             if mention.search(unit.text) and gained and unit.text not in taken and (best is None or gained > best[1]):
                 best = (unit, gained)
     return best

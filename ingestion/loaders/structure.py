@@ -93,7 +93,21 @@ MAX_LABELLED_ROWS = 8
 
 
 def _labelled_columns(header: tuple[str, ...], body: list[list[str]]) -> bool:
-    """A table whose top-left cell is empty, whose columns are named and whose rows are short labels: a grid that
-    reads down as well as across."""
-    return (len(header) >= 3 and not header[0] and all(header[1:]) and 2 <= len(body) <= MAX_LABELLED_ROWS
-            and all(r and r[0] and len(r[0]) <= COLUMN_LABEL_CHARS for r in body))
+    """A grid that reads down as well as across: its columns are named and its rows are short labels, and either
+    its top-left cell is empty or its columns are numbered things of one kind ("| Target | T1 | T2 |") whose cells
+    are words, not a grid of figures by quarter."""
+    if not (len(header) >= 3 and all(header[1:]) and 2 <= len(body) <= MAX_LABELLED_ROWS
+            and all(r and r[0] and len(r[0]) <= COLUMN_LABEL_CHARS for r in body)):
+        return False
+    if not header[0]:
+        return True
+    numbered = [_NUMBERED_COLUMN.match(h) for h in header[1:]]
+    if not all(numbered) or len({m.group(1).lower() for m in numbered if m}) != 1:
+        return False
+    values = [c for r in body for c in r[1:] if c]
+    return sum(1 for c in values if _WORD.search(c)) >= WORDY_SHARE * len(values)
+
+
+_NUMBERED_COLUMN = re.compile(r"^([A-Za-z]{1,12}) ?\d{1,2}[a-z]?$")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+WORDY_SHARE = 0.5

@@ -130,3 +130,15 @@ def test_pdf_sentence_running_over_a_page_break_stays_one_paragraph_cited_where_
     block = next(b for b in doc.blocks if "to move the Safe Tenancy Panel to monthly" in b.text)
     assert "RESCINDED" in block.text and block.page == 1
     assert not any(b.text.startswith("sittings is RESCINDED") for b in doc.blocks)
+
+
+def test_a_grid_of_numbered_columns_is_read_down_each_column_but_a_grid_of_figures_is_not(tmp_path: Path) -> None:
+    (tmp_path / "targets.md").write_text(
+        "# Plan\n\n| Target | T1 | T2 | T3 |\n|---|---|---|---|\n| Measure | Gizmo thefts | Widget fires | Sprocket "
+        "repairs |\n| Target | 350 or fewer | 260 or fewer | 80% |\n\n"
+        "| Indicator | Q1 | Q2 | Q3 |\n|---|---|---|---|\n| Referrals | 40 | 45 | 51 |\n| Repeats | 12 | 9 | 11 |\n",
+        encoding="utf-8")
+    rows = [b for b in load_file(tmp_path / "targets.md", tmp_path).blocks if b.kind == "table_row"]
+    t2 = [b for b in rows if b.row_id == "T2"]
+    assert len(t2) == 1 and "Measure: Widget fires" in t2[0].text and "Target: 260 or fewer" in t2[0].text
+    assert not any(b.text.startswith("Q2") for b in rows)  # figures by quarter stay rows of indicators

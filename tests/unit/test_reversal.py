@@ -51,3 +51,19 @@ def test_a_decision_recorded_under_its_minute_heading_follows_to_its_reversal() 
     kb = _kb([recorded, later])
     found = reversal(kb, units_of(recorded)[0], set())
     assert found and "reversed" in found[0].text and "fortnightly" in " ".join(u.text for u in found)
+
+
+def test_whether_a_rows_target_was_met_follows_the_row_when_the_question_asks_it() -> None:
+    from assistant.row_mentions import row_mention
+
+    row = IndexedChunk(id="1", source="nov.txt", text="T1; Measure: Gizmo thefts; Target (March 2025): 350 or fewer",
+                       context="", section="3. Targets", page=None, row_id="T1", kind="table_row", order=1)
+    outcome = _chunk(2, "nov.txt", "T1 and T4 were met; T2 and T3 were not.")
+    kb = _kb([row, outcome])
+    kb.by_source = {"nov.txt": [0, 1]}
+    kb.keyword_search = lambda terms, k: []
+    lead = units_of(row)[0]
+    weights = {"gizmo": 2.0, "theft": 2.0, "target": 1.0, "hit": 1.0}
+    found = row_mention(kb, weights, lead, set(lead.terms), {lead.text}, "did the old plan hit its gizmo target?")
+    assert found is not None and "were met" in found[0].text
+    assert row_mention(kb, weights, lead, set(lead.terms), {lead.text}, "what was the gizmo target?") is None
