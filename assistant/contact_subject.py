@@ -24,6 +24,11 @@ _AFTER = re.compile(_DETAIL + r"\s+(?:for|of|to (?:reach|contact|ring|call|email
 # "Haven Northvale refuge phone no", "the DPO's phone number"
 _BEFORE = re.compile(r"(?P<x>(?:[\w&-]+\s+){0,3}[\w&-]+?)(?:'s|s')?\s+(?:phone|tel|telephone|e-?mail|contact)"
                      r"(?:\s+(?:numbers?|no|address|details|line))?\b", re.I)
+# "eastbrook mediation service - whats their number?": the subject is named before the dash (not "need to ring
+# the hub - whats their number", which names a kind of service, not one)
+_THEIR = re.compile(r"(?:^|[.?!]\s+)(?P<x>(?!(?:need|want|trying|have|got)\b)(?:(?!\bto\b)[^?,;.!()])+?)"
+                    r"\s+[-–:]\s+(?:what'?s|whats|what is|what are|got|need)?\s*(?:their|its|his|her)\s+" + _DETAIL,
+                    re.I)
 # Words about the contact itself, or ones any service's contact line may leave out.
 _GENERIC = frozenset(stem(w) for w in (
     "number", "phone", "line", "email", "address", "contact", "detail", "direct", "referral", "refer", "service",
@@ -35,7 +40,7 @@ MIN_SHARE = 0.5  # the share of the subject's words the passage must hold
 def contact_subject(question: str) -> tuple[str, list[str]]:
     """Which detail is asked ("phone" or "email") and the words naming whose, or no words when the question names
     no one."""
-    found = _AFTER.search(question)
+    found = _AFTER.search(question) or _THEIR.search(question)
     phrase, detail = (found.group("x"), found.group(0)) if found else ("", "")
     if not phrase:
         before = _BEFORE.search(question)

@@ -65,8 +65,8 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     cited = _cited_pathways(directory, evidence)
     if evidence.abstained and evidence.related and not _unseen_words(kb, question):
         # Nothing passed the evidence checks (a scene-heavy "… hub's shut - who do we ring?"): the nearest
-        # document, if it is a pathway the finder agrees on below.
-        cited = [p for p in (directory.by_source(evidence.related[0].source),) if p is not None]
+        # pathway document, if the finder agrees on it below.
+        cited = [p for p in (directory.by_source(r.source) for r in evidence.related) if p is not None][:1]
     named = named_pathways(directory, kb, question)
     pathway = _choose(service, directory, kb, question, named, cited)
     # The extractive answer stands when it already gives the field: from the pathway the question names, or, when
@@ -106,7 +106,12 @@ def _unseen_words(kb: LoadedKB, question: str) -> bool:
     documents are not about it, so the nearest pathway is no answer."""
     ask = scene_statement_and_ask(question)[1]
     return any(kb.idf_of(kb.repair([stem(w)])[0]) == 0.0 and not kb.has_prefix(w)
-               for w in re.findall(r"[a-z]{5,}", ask.lower()) if w not in STOPWORDS)
+               for w in re.findall(r"[a-z]{5,}", ask.lower()) if w not in STOPWORDS and w not in _WHEN_WORDS)
+
+
+# When the asker needs it ("who do we ring today"): no document need use the word for the question to be theirs.
+_WHEN_WORDS = frozenset(("today", "tonight", "tomorrow", "yesterday", "morning", "afternoon", "evening", "right",
+                         "quickly", "urgently"))
 
 
 def _cited_pathways(directory: ReferralDirectory, evidence: Answer) -> list[Pathway]:
@@ -215,7 +220,10 @@ def _names_something_else(service: ReferralService, kb: LoadedKB, p: Pathway, qu
     refusal stands, as the pathway is not what is asked about. Names are words written as names, and words that
     are not ordinary English to the embedding model."""
     own = {t for c in kb.chunks if c.source == p.source for t in terms(c.search_text)}
-    names = {*analyse(question).entities,
+    # A short acronym in the scene is where the case is seen ("pt in ED says …"), not another service asked about.
+    scene, ask = scene_statement_and_ask(question)
+    setting = {stem(w.lower()) for w in re.findall(r"\b[A-Z]{2,3}\b", scene)} - set(terms(ask))
+    names = {*(set(analyse(question).entities) - setting),
              *(stem(w) for w in re.findall(r"[a-z]+", question.lower()) if len(w) >= NAME_MIN_CHARS
                and w not in STOPWORDS and not service.embedder.is_common_word(w)
                and zipf_frequency(w, "en") < CHAT_ZIPF)}

@@ -79,7 +79,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("form", r"\b(?:which|what) (?:\w+ )?forms?\b|\bwhat (?:do|should|would) (?:i|we|they) fill (?:in|out)\b|"
              r"\b(?:which|what(?:'?s| is)(?: the)?) paperwork\b|"
              r"\b(?:what(?:'?s| is)|whats) the (?:\w+ )?forms? called\b|"
-             r"\bforms? (?:do|should|to|for|name)\b|\bname of the form\b"),
+             r"\bforms? (?:do|should|to|for|name)\b|\bname of the form\b|"
+             r"\b(?:is|do) (?:there|they have|you need) (?:a|an) (?:\w+ )?form\b(?! of\b)"),
     ("email", r"\be-?mail\b|\bemail address\b|\bwhere (?:do|should|can) (?:i|we|you) (?:send|submit)\b|"
               r"\bsend (?:it|this|the \w+) to\b"),
     ("phone", r"\bphone\b|\b(?:contact|tel(?:ephone)?|helpline|duty|direct|24 ?h\w*) (?:no|number|line)\b|"

@@ -23,6 +23,7 @@ def _rare(term: str) -> bool:
     ("data breach - whats the DPO's phone number", "phone", ["dpo"]),
     ("oakfield refuge phone no?", "phone", ["oakfield", "refug"]),
     ("need to ring the hub - whats their number", "phone", []),
+    ("gizmo mediation service - whats their number? want to refer a dispute", "phone", ["gizmo", "mediat"]),
 ])
 def test_the_subject_of_a_contact_question(question: str, kind: str, subject: list[str]) -> None:
     assert contact_subject(question) == (kind, subject)

@@ -88,6 +88,7 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("hub acked it but the worker hasnt reached her yet. is her safety on me or on them right now?", {"handoff"}),
     ("gizmo review app didnt meet the threshold. does the coordinator just close it and thats that?", {"handoff"}),
     ("widget kid on route 2 has just been charged. does the key worker keep him?", {"handoff"}),
+    ("lad found with a knife at school. who do we ring today and is there a form?", {"phone", "form"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
@@ -361,3 +362,40 @@ def test_a_handoff_table_row_whose_event_has_happened_gives_way_to_the_owner_nam
     picked = pick(FakeEmbedder(), p, "handoff", np.asarray(qvec), set(terms(question)), (), 480, 1,  # type: ignore[arg-type]
                   {"charg"})
     assert [s.text for s in picked] == [rows[2]]
+
+
+@dataclass
+class _SearchKB(_KB):
+    """A knowledge base whose chunks are searched as written, with no typos to repair."""
+
+    def repair(self, qterms: list[str]) -> list[str]:
+        return qterms
+
+    def has_prefix(self, word: str) -> bool:
+        return any(t.startswith(word) for t in self.idf)
+
+
+@dataclass
+class _SearchChunk(_Chunk):
+    @property
+    def search_text(self) -> str:
+        return self.text
+
+
+def test_a_short_acronym_for_where_the_case_is_seen_is_not_another_service() -> None:
+    from assistant.referral_answers import _names_something_else
+
+    p = _pathway()
+    kb = _SearchKB([_SearchChunk(p.source, "Riverside Carers Forum: refer with the RCF2 form to the coordinator.")])
+    assert not _names_something_else(_Service(), kb, p,  # type: ignore[arg-type]
+                                     "pt in ED says her carer takes her money. how do i refer - which form?")
+    assert _names_something_else(_Service(), kb, p,  # type: ignore[arg-type]
+                                 "how do i refer to the Hollinsford forum - which form?")
+
+
+def test_when_the_asker_needs_it_is_not_a_word_the_documents_must_use() -> None:
+    from assistant.referral_answers import _unseen_words
+
+    kb = _SearchKB([_SearchChunk("p.md", "Phone the front door and complete the form.")])
+    assert not _unseen_words(kb, "lad found with a knife at school. who do we ring today and is there a form?")  # type: ignore[arg-type]
+    assert _unseen_words(kb, "who do we ring about removing offensive graffiti?")  # type: ignore[arg-type]
