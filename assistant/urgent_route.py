@@ -38,10 +38,10 @@ WHOLE_SECTION = 900  # an urgent-route section: who to call in hours and out of 
 
 def urgent_passage(kb: LoadedKB, source: str) -> tuple[str, Citation] | None:
     """The protocol's sentence with the most emergency signals (at least two), with its citation; one in a section
-    of its own for urgent cases ("3. Urgent route") comes first."""
+    of its own for urgent cases ("3. Urgent route", "Clause 4 – Red Route") comes first, read from its start."""
     best: tuple[tuple[bool, int], str, int] | None = None  # (own section, signals), sentence, chunk; first of equals
     for idx in kb.by_source.get(source, []):
-        own = bool(_URGENT_SECTION.search(kb.chunks[idx].section))
+        own = _own_section(kb.chunks[idx])
         for unit in units_of(kb.chunks[idx], max_chars=400):
             n = sum(1 for s in _SIGNALS if s.search(unit.text))
             if n >= MIN_SIGNALS and (best is None or (own, n) > best[0]):
@@ -52,13 +52,40 @@ def urgent_passage(kb: LoadedKB, source: str) -> tuple[str, Citation] | None:
     # The whole paragraph when it is short, else the sentence and those after it that fit: the urgent route's
     # next lines are often its numbers (in hours, out of hours). A section of its own is read from its start.
     own = best[0][0]
-    if chunk.kind != "table_row" and len(chunk.text) <= (WHOLE_SECTION if own else WHOLE_PARAGRAPH):
+    if own:
+        chunk, text = _section_from_start(kb, source, chunk)
+    elif chunk.kind != "table_row" and len(chunk.text) <= WHOLE_PARAGRAPH:
         text = chunk.text
     else:
-        text = _from(chunk, units_of(chunk, max_chars=400)[0].text if own else best[1])
+        text = _from(chunk, best[1])
     return text, Citation(source=source, page=chunk.page, section=chunk.section, snippet=text, score=1.0,
                              title=doc.title, row_id=chunk.row_id, document_type=doc.doc_type,
                              document_date=doc.date, version=doc.version, status=doc.status)
+
+
+def _heading(chunk: IndexedChunk) -> str:
+    """The heading a chunk sits under: the last of its context's headings, else its section."""
+    return chunk.context.rsplit(" > ", 1)[-1] if " > " in chunk.context else chunk.section
+
+
+def _own_section(chunk: IndexedChunk) -> bool:
+    return bool(_URGENT_SECTION.search(chunk.section) or _URGENT_SECTION.search(_heading(chunk)))
+
+
+def _section_from_start(kb: LoadedKB, source: str, chunk: IndexedChunk) -> tuple[IndexedChunk, str]:
+    """The urgent section's first passage and its text read on, across its numbered paragraphs, while it fits."""
+    heading = _heading(chunk)
+    same = sorted((kb.chunks[i] for i in kb.by_source.get(source, []) if _heading(kb.chunks[i]) == heading
+                   and kb.chunks[i].kind != "table_row"), key=lambda c: c.order) or [chunk]
+    first = same[0]
+    if len(first.text) > WHOLE_SECTION:
+        return first, _from(first, units_of(first, max_chars=400)[0].text)
+    kept = [first.text]
+    for c in same[1:]:
+        if sum(len(t) + 1 for t in kept) + len(c.text) > WHOLE_SECTION:
+            break
+        kept.append(c.text)
+    return first, "\n".join(kept)
 
 
 def _from(chunk: IndexedChunk, sentence: str) -> str:

@@ -89,6 +89,7 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("gizmo review app didnt meet the threshold. does the coordinator just close it and thats that?", {"handoff"}),
     ("widget kid on route 2 has just been charged. does the key worker keep him?", {"handoff"}),
     ("lad found with a knife at school. who do we ring today and is there a form?", {"phone", "form"}),
+    ("hostel resident refused the ambulance. how do i get him followed up tonight?", {"out_of_hours"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
@@ -97,7 +98,7 @@ def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> N
 @pytest.mark.parametrize("question", [
     "how many referrals were there in Q4?", "latest number of referrals for the year?", "who chairs the board?",
     "what did the board decide in March?", "when is the next meeting?", "what does DARDR stand for?",
-    "what else can the gizmo group do to keep him safe"])
+    "what else can the gizmo group do to keep him safe", "red gizmo cases followed up within 24h - whats the latest %"])
 def test_other_questions_ask_for_no_field(question: str) -> None:
     assert asked_fields(question) == ()
 

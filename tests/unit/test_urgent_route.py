@@ -75,3 +75,21 @@ def test_a_fast_track_section_is_the_urgent_route_over_a_call_999_line_before_it
     assert found is not None
     assert found[0].startswith("Use the Fast Track") and "within 3 hours" in found[0]
     assert found[1].section == "Fast Track"
+
+
+def test_an_urgent_clause_named_in_its_heading_is_read_from_its_first_paragraph() -> None:
+    def para(order: int, section: str, heading: str, text: str) -> IndexedChunk:
+        return IndexedChunk(id=str(order), source="p.txt", text=text, context=f"Widget protocol > {heading}",
+                            section=section, page=None, row_id="", kind="paragraph", order=order)
+
+    kb = _kb([
+        para(1, "3.1", "Clause 3 – Levels", "Level 1 is the line manager."),
+        para(2, "4.1", "Clause 4 – Red Route (urgent cases)", "Use the Red Route if there is a risk of harm within "
+                                                             "24 hours. The service manager responds within 4 hours."),
+        para(3, "4.2", "Clause 4 – Red Route (urgent cases)", "Out of hours phone the duty inspector. In an "
+                                                             "emergency always call 999."),
+    ])
+    found = urgent_passage(kb, "p.txt")
+    assert found is not None
+    assert found[0].startswith("Use the Red Route") and "within 4 hours" in found[0] and "999" in found[0]
+    assert found[1].section == "4.1"
