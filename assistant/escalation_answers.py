@@ -115,6 +115,13 @@ def rules_apply(rules: EscalationRules, documents: Sequence[DocumentFingerprint]
     return any(d.source == rules.protocol.file or (title and d.title.strip().lower() == title) for d in documents)
 
 
+def protocol_source(rules: EscalationRules, documents: Sequence[DocumentFingerprint]) -> str:
+    """Where the rules' protocol is in this knowledge base: its file, or a newer version of it under another name."""
+    title = rules.protocol.title.strip().lower()
+    return next((d.source for d in documents if d.source == rules.protocol.file), None) or next(
+        (d.source for d in documents if title and d.title.strip().lower() == title), rules.protocol.file)
+
+
 def answer_escalation(service: EscalationService, documents: Sequence[DocumentFingerprint], question: str,
                       evidence: Answer, reviewed: bool = True, prompts: Prompts | None = None,
                       spell_out: Callable[[str], str] | None = None) -> Answer | None:

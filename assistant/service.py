@@ -17,7 +17,7 @@ from assistant.db import Base, build_engine, build_sessionmaker
 from assistant.drafted_routes import DraftedRoutes
 from assistant.embedding import Embedder, build_embedder
 from assistant.errors import BadRequestError, NotFoundError, NotReadyError
-from assistant.escalation_answers import answer_escalation, concerns_escalation, rules_apply
+from assistant.escalation_answers import answer_escalation, concerns_escalation, protocol_source, rules_apply
 from assistant.escalation_rules_check import recheck_after_reload, warn_at_start
 from assistant.escalations import RULES_FILE, EscalationService
 from assistant.escalations.slack_notifier import build_notifier
@@ -171,7 +171,7 @@ class Assistant:
         answer = routed or answer
         if routed is not None or concerns_escalation(plain, [lv.name for lv in routes.rules.levels]):
             # A stuck case that cannot wait: the protocol's own emergency advice comes before its ladder.
-            answer = with_urgent_route(kb, routes.rules.protocol.file, plain, answer)
+            answer = with_urgent_route(kb, protocol_source(routes.rules, kb.manifest), plain, answer)
         answer.generation = kb.generation_id
         personal = scan(question)
         if personal.found:

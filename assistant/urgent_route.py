@@ -30,8 +30,10 @@ _SIGNALS = (
     re.compile(r"\bsame day\b|\bact first\b|\bstraight to\b", re.I),
 )
 MIN_SIGNALS = 2
-# A section of its own for cases that cannot wait: "3. Urgent route", "Fast Track", "Red Route".
-_URGENT_SECTION = re.compile(r"\burgent\b|\bemergenc\w*|\bfast[- ]?track\b|\bred route\b", re.I)
+# A section of its own for cases that cannot wait: "3. Urgent route", "Fast Track", "Red Route", or a paragraph
+# labelled so ("Rule 7. Red Flag route. Where …").
+_URGENT_SECTION = re.compile(r"\burgent\b|\bemergenc\w*|\bfast[- ]?track\b|\bred (?:flag )?route\b", re.I)
+LABEL_CHARS = 40
 WHOLE_PARAGRAPH = 600
 WHOLE_SECTION = 900  # an urgent-route section: who to call in hours and out of hours, both
 
@@ -40,19 +42,26 @@ def urgent_passage(kb: LoadedKB, source: str) -> tuple[str, Citation] | None:
     """The protocol's sentence with the most emergency signals (at least two), with its citation; one in a section
     of its own for urgent cases ("3. Urgent route", "Clause 4 – Red Route") comes first, read from its start."""
     best: tuple[tuple[bool, int], str, int] | None = None  # (own section, signals), sentence, chunk; first of equals
+    labelled: str | None = None  # a paragraph labelled as the urgent route ("Rule 7. Red Flag route. Where …")
     for idx in kb.by_source.get(source, []):
         own = _own_section(kb.chunks[idx])
+        lines = {line.strip(): bool(_URGENT_SECTION.search(line.strip()[:LABEL_CHARS]))
+                 for line in kb.chunks[idx].text.split("\n")}
         for unit in units_of(kb.chunks[idx], max_chars=400):
+            line = next((t for t in lines if unit.text in t), "")
             n = sum(1 for s in _SIGNALS if s.search(unit.text))
-            if n >= MIN_SIGNALS and (best is None or (own, n) > best[0]):
-                best = ((own, n), unit.text, idx)
+            mine = own or lines.get(line, False)
+            if n >= MIN_SIGNALS and (best is None or (mine, n) > best[0]):
+                best, labelled = ((mine, n), unit.text, idx), (line if lines.get(line) and not own else None)
     if best is None:
         return None
     chunk, doc = kb.chunks[best[2]], kb.documents[source]
     # The whole paragraph when it is short, else the sentence and those after it that fit: the urgent route's
     # next lines are often its numbers (in hours, out of hours). A section of its own is read from its start.
     own = best[0][0]
-    if own:
+    if labelled is not None:
+        text = labelled if len(labelled) <= WHOLE_SECTION else _from(chunk, best[1])
+    elif own:
         chunk, text = _section_from_start(kb, source, chunk)
     elif chunk.kind != "table_row" and len(chunk.text) <= WHOLE_PARAGRAPH:
         text = chunk.text
@@ -102,12 +111,15 @@ def _from(chunk: IndexedChunk, sentence: str) -> str:
 
 def with_urgent_route(kb: LoadedKB, protocol_source: str, question: str, answer: Answer) -> Answer:
     """``answer`` led by the protocol's urgent advice when the question says the case cannot wait."""
-    if answer.abstained or not URGENT_QUESTION.search(question):
+    if not URGENT_QUESTION.search(question):
         return answer
     found = urgent_passage(kb, protocol_source)
     if found is None:
         return answer
     text, citation = found
+    if answer.abstained:  # nothing else was found: what the protocol says to do now is the answer
+        return answer.model_copy(update={"answer": f"{text} [1]", "citations": [citation], "abstained": False,
+                                         "related": []})
     if any(c.snippet == text for c in answer.citations):
         return answer
     if answer.citations and all(c.snippet.strip(" .") in text for c in answer.citations):

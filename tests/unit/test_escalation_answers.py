@@ -13,7 +13,13 @@ from typing import Any
 
 import pytest
 
-from assistant.escalation_answers import answer_escalation, compose, is_escalation_question, rules_apply
+from assistant.escalation_answers import (
+    answer_escalation,
+    compose,
+    is_escalation_question,
+    protocol_source,
+    rules_apply,
+)
 from assistant.escalations import Router, load_rules
 from assistant.escalations.rules import RULES_FILE
 from assistant.models import Answer, Citation
@@ -83,6 +89,9 @@ def test_rules_apply_only_to_a_knowledge_base_holding_their_protocol() -> None:
     other = Doc("protocols/escalation-and-disagreement-protocol.docx", "x", "Escalation and Disagreement Protocol")
     assert rules_apply(RULES, [protocol]) and rules_apply(RULES, [renamed])
     assert not rules_apply(RULES, [other]) and not rules_apply(RULES, [])
+    # the protocol is read where the knowledge base holds it: its file, or its newer version under another name
+    assert protocol_source(RULES, [other, protocol]) == RULES.protocol.file
+    assert protocol_source(RULES, [other, renamed]) == "protocols/sce-protocol-v3.pdf"
 
 
 class _Service:

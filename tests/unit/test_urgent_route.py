@@ -93,3 +93,18 @@ def test_an_urgent_clause_named_in_its_heading_is_read_from_its_first_paragraph(
     assert found is not None
     assert found[0].startswith("Use the Red Route") and "within 4 hours" in found[0] and "999" in found[0]
     assert found[1].section == "4.1"
+
+
+def test_a_paragraph_labelled_as_the_urgent_route_leads_and_answers_when_nothing_else_does() -> None:
+    from assistant.models import Answer
+    from assistant.urgent_route import with_urgent_route
+
+    kb = _kb([_chunk(1, "Widget protocol", "Rule 2. Act first. If anyone is in immediate danger, call 999 first.\n"
+                                          "Rule 7. Red Flag route. Where someone is at risk of serious harm within "
+                                          "48 hours, phone the Duty Manager on 0100 000 450. A decision is made "
+                                          "within 90 minutes. Out of hours, call the emergency duty service.")])
+    found = urgent_passage(kb, "p.txt")
+    assert found is not None and found[0].startswith("Rule 7. Red Flag route") and "90 minutes" in found[0]
+    nothing = Answer(answer="The documents don't answer this.", abstained=True)
+    answered = with_urgent_route(kb, "p.txt", "gizmo case stuck and the risk is tonight - what do i do?", nothing)
+    assert not answered.abstained and "0100 000 450" in answered.answer and answered.citations
