@@ -252,6 +252,8 @@ def compose(service: ReferralService, kb: LoadedKB, p: Pathway, question: str, a
         shown = tuple(dict.fromkeys([*details(asked), *ROUTE_DETAILS])) if route else details(asked)
         chosen = pick(service.embedder, p, key, qvec, qterms, shown, max(budget, 0), 1 if owner else limit,
                        happened if key == "handoff" else set())
+        # a sentence already shown for another field (who takes over, and within how long) is not said twice
+        chosen = [s for s in chosen if all(s.text != t.text for _, said in parts for t in said)]
         budget -= sum(len(s.text) for s in chosen)
         if chosen:
             parts.append((key, chosen))

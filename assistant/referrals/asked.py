@@ -30,6 +30,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                 r"\b(?:me|us) or (?:on |with )?(?:the|them)\b|"
                 r"\bin charge of (?:the |this |that )?(?:case|it|them|him|her)\b|"
                 r"\b(?:comes?|go(?:es)?|passed) back to (?:me|us)\b|"
+                r"\bstill (?:holding|hold(?:s)?|own(?:s|ing)?) (?:the case|it|him|her|them)\b|"
+                r"\bwho (?:takes|will take|picks) (?:him|her|them|it|the case) (?:on|up)\b|"
                 # "does the key worker keep him?", not "keep him safe"
                 r"\b(?:keeps?|stays? with|holds? on to|hangs? on to) (?:him|her|them|the case|the young person|"
                 r"the child|the client)\b(?! (?:safe|informed|updated|in the loop|off|away|out)\b)"),

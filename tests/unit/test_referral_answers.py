@@ -90,6 +90,9 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("widget kid on route 2 has just been charged. does the key worker keep him?", {"handoff"}),
     ("lad found with a knife at school. who do we ring today and is there a form?", {"phone", "form"}),
     ("hostel resident refused the ambulance. how do i get him followed up tonight?", {"out_of_hours"}),
+    ("we sent the gizmo notification this morning - are we still holding the case til someone picks it up?",
+     {"handoff"}),
+    ("gizmo guy now wants proper treatment - who takes him on", {"handoff"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
@@ -400,3 +403,22 @@ def test_when_the_asker_needs_it_is_not_a_word_the_documents_must_use() -> None:
     kb = _SearchKB([_SearchChunk("p.md", "Phone the front door and complete the form.")])
     assert not _unseen_words(kb, "lad found with a knife at school. who do we ring today and is there a form?")  # type: ignore[arg-type]
     assert _unseen_words(kb, "who do we ring about removing offensive graffiti?")  # type: ignore[arg-type]
+
+
+def test_a_sentence_giving_both_the_owner_and_the_timescale_is_said_once(prompts: Prompts) -> None:
+    blocks = [Block(text=TITLE, kind="heading", section=TITLE, heading_path=(TITLE,))]
+    for heading, lines in [("1. How to refer", ["Complete the RCF2 form and email it to the hub."]),
+                           ("2. Who owns the case", [
+                               "The referrer owns the case until the hub acknowledges the form.",
+                               "If the person agrees to treatment, the worker hands over to a Recovery Worker "
+                               "within 5 working days."])]:
+        blocks.append(Block(text=heading, kind="heading", section=heading, heading_path=(TITLE, heading)))
+        blocks.extend(Block(text=line, kind="list_item", section=heading, heading_path=(TITLE, heading))
+                      for line in lines)
+    info = DocumentInfo(source="pathways/riverside.md", title=TITLE, doc_type="referral pathway", date="2026-01-01")
+    p = extract(blocks, info, FieldMatcher(FakeEmbedder()))
+    question = "he now wants treatment - who takes him on and how quick is the handover"
+    answer = compose(_Service(), _KB([]), p, question, asked_fields(question),  # type: ignore[arg-type]
+                     _evidence("", []), prompts)
+    assert "Recovery Worker" in answer.answer
+    assert answer.answer.count("hands over to a Recovery Worker") == 1
