@@ -31,9 +31,13 @@ _NAMED_TYPES = ((re.compile(r"\bstrateg(?:y|ies|ic plan)\b", re.I), "strategy"),
                 (re.compile(r"\bpathway\b", re.I), "referral pathway"))
 
 
-# "how are we doing this quarter", "are we on track": how a measure is performing, which the scorecard reports.
+# "how are we doing this quarter", "are we on track", "going up or down": how a measure is performing, which the
+# scorecard reports.
 _PERFORMANCE = re.compile(r"\bhow (?:are|is) (?:we|it|things|that|this) (?:doing|performing|going)\b|"
-                          r"\bon (?:track|target)\b|\bthis (?:quarter|qtr)\b", re.I)
+                          r"\bon (?:track|target)\b|\bthis (?:quarter|qtr)\b|"
+                          # "are farm thefts going up or down": the measure's direction of travel
+                          r"\bgoing (?:up|down)\b|\bup or down\b|\bgetting (?:better|worse)\b|"
+                          r"\bdirection of travel\b|\btrend(?:ing)?\b", re.I)
 
 
 def asks_performance(question: str) -> bool:

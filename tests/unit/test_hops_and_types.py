@@ -824,6 +824,7 @@ def test_how_a_measure_is_doing_is_a_scorecard_question() -> None:
 
     assert asks_performance("gizmo referrals acknowledged in 2 days - how are we doing this quarter")
     assert asks_performance("widget repairs - are we on track?")
+    assert asks_performance("are gizmo thefts going up or down")
     assert not asks_performance("how do i refer to the gizmo panel")
 
 
