@@ -22,7 +22,7 @@ from assistant.hops import carried_context, leads_with
 from assistant.index import IndexedChunk, LoadedKB, row_key
 from assistant.models import Answer
 from assistant.months import asked_period, meeting_not_held, period_share
-from assistant.names import names_all, names_missing
+from assistant.names import names_all, names_body, names_missing
 from assistant.periods import other_period
 from assistant.priors import KPI_TYPE, MEETING_TYPE, apply_priors
 from assistant.prompts import Prompts
@@ -307,6 +307,7 @@ class Answerer:
                                 and c.coverage >= 0.5 * lead.coverage]
                 if ((not strict or any(type_match(strict, c.unit.text) == 1.0 for c in lead_passage))
                         and (not noun or any(counts(c.unit, noun) for c in lead_passage))
+                        and names_body(kb, analysis.text, analysis.relation, lead, alts)
                         and not off_focus(kb, weights, analysis, strict, [c.unit for c in chosen], alts)):
                     break
             else:

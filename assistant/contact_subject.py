@@ -29,6 +29,8 @@ _BEFORE = re.compile(r"(?P<x>(?:[\w&-]+\s+){0,3}[\w&-]+?)(?:'s|s')?\s+(?:phone|t
 _THEIR = re.compile(r"(?:^|[.?!]\s+)(?P<x>(?!(?:need|want|trying|have|got)\b)(?:(?!\bto\b)[^?,;.!()])+?)"
                     r"\s+[-–:]\s+(?:what'?s|whats|what is|what are|got|need)?\s*(?:their|its|his|her)\s+" + _DETAIL,
                     re.I)
+_ROLE_END = re.compile(r"\b(?:chair|vice[- ]chair|co-?chair|lead|manager|mgr|coordinator|head|officer|director|"
+                       r"worker|person|owner)s?\s*$", re.I)
 # Words about the contact itself, or ones any service's contact line may leave out.
 _GENERIC = frozenset(stem(w) for w in (
     "number", "phone", "line", "email", "address", "contact", "detail", "direct", "referral", "refer", "service",
@@ -40,7 +42,10 @@ MIN_SHARE = 0.5  # the share of the subject's words the passage must hold
 def contact_subject(question: str) -> tuple[str, list[str]]:
     """Which detail is asked ("phone" or "email") and the words naming whose, or no words when the question names
     no one."""
-    found = _AFTER.search(question) or _THEIR.search(question)
+    their = _THEIR.search(question)
+    if their and _ROLE_END.search(their.group("x")):
+        their = None  # "reducing reoffending brd chair - their number": the person the answer finds, not a service
+    found = _AFTER.search(question) or their
     phrase, detail = (found.group("x"), found.group(0)) if found else ("", "")
     if not phrase:
         before = _BEFORE.search(question)

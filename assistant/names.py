@@ -14,7 +14,7 @@ from assistant.analysis import Analysis, situation_terms
 from assistant.answer_text import Scored
 from assistant.focus import CUE_TERMS
 from assistant.index import LoadedKB
-from assistant.text import holds_name, stem
+from assistant.text import STOPWORDS, holds_name, names_together, stem
 from assistant.weighting import KEY_IDF, is_definition, topic_unknown
 
 NAME_POOL = 2  # the best units whose passages must name it
@@ -55,3 +55,24 @@ def names_all(kb: LoadedKB, rare: set[str], weights: Mapping[str, float], s: Sco
     """The unit's passage names every specific thing the question turns on (an acronym by its full name)."""
     seq = kb.chunk_terms[kb.by_id[s.unit.chunk.id]]
     return all(holds_name(t, seq, alts) for t in rare if weights.get(t, 0.0) >= KEY_IDF)
+
+
+# "who chairs the tarrant rural crime partnership": a body the question names by its distinctive words.
+_BODY = re.compile(r"\bthe\s+((?:[\w&'-]+\s+){1,3}?)(?:partnership|board|panel|group|forum|committee|network|clinic|"
+                   r"conference)\b", re.I)
+_GENERIC_BODY = frozenset(("main", "local", "partnership", "exec", "executive", "strategic", "operational", "new",
+                           "old", "current", "joint", "multi-agency", "our", "their", "that", "this"))
+BODY_WORDS = 2  # the words just before "partnership" / "board" that say which one
+
+
+def names_body(kb: LoadedKB, question: str, relation: str, s: Scored, alts: dict[str, list[str]]) -> bool:
+    """For "who chairs the X board", the unit's passage names X (its last words before "board", together): the
+    chair of another group is no answer. True when no relation is asked or no such body is named."""
+    m = _BODY.search(question) if relation else None
+    if m is None:
+        return True
+    named = [stem(w) for w in m.group(1).lower().split() if w not in STOPWORDS and w not in _GENERIC_BODY]
+    named = [t for t in named if kb.idf_of(t) > 0 or t in alts][-BODY_WORDS:]
+    seq = kb.chunk_terms[kb.by_id[s.unit.chunk.id]]
+    return not named or (all(holds_name(t, seq, alts) for t in named)
+                         and (len(named) == 1 or any(t in alts for t in named) or names_together(seq, named)))

@@ -24,6 +24,7 @@ def _rare(term: str) -> bool:
     ("oakfield refuge phone no?", "phone", ["oakfield", "refug"]),
     ("need to ring the hub - whats their number", "phone", []),
     ("gizmo mediation service - whats their number? want to refer a dispute", "phone", ["gizmo", "mediat"]),
+    ("widget reduction brd chair - whats their phone no", "phone", []),
 ])
 def test_the_subject_of_a_contact_question(question: str, kind: str, subject: list[str]) -> None:
     assert contact_subject(question) == (kind, subject)

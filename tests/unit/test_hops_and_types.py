@@ -125,6 +125,28 @@ def test_who_chairs_wants_the_role_stated_not_just_named() -> None:
     assert not states_relation("chair", "The Chair welcomed members and the minutes were agreed.")
 
 
+def test_the_chair_of_another_group_does_not_answer_who_chairs_the_named_one() -> None:
+    from types import SimpleNamespace
+
+    from assistant.answer_text import Scored
+    from assistant.evidence import Unit
+    from assistant.index import IndexedChunk
+    from assistant.names import names_body
+    from assistant.text import terms
+
+    texts = ["Lead group: Safer Streets and Rural Places Group; Lead group chair: Head of Gizmos",
+             "The Rural Crime Partnership is chaired by the Widget Inspector."]
+    chunks = [IndexedChunk(id=str(i), source="s.md", text=t, context="", section="", page=None, row_id="",
+                           kind="paragraph", order=i) for i, t in enumerate(texts)]
+    kb = SimpleNamespace(chunk_terms=[terms(t) for t in texts], by_id={"0": 0, "1": 1},
+                         idf_of=lambda t: 1.0 if t in {"rural", "crime"} else 0.0)
+    scored = [Scored(Unit(c, c.text, frozenset(terms(c.text))), 1.0, 1.0, 1.0) for c in chunks]
+    question = "who chairs the tarrant rural crime partnership?"
+    assert not names_body(kb, question, "chair", scored[0], {})  # type: ignore[arg-type]
+    assert names_body(kb, question, "chair", scored[1], {})  # type: ignore[arg-type]
+    assert names_body(kb, "when does the tarrant rural crime partnership meet", "", scored[0], {})  # type: ignore[arg-type]
+
+
 def test_a_count_is_not_a_duration_and_how_many_days_is_a_timescale() -> None:
     assert type_match(("count",), "within 10 working days of release") == 0.0
     assert type_match(("count",), "118 people were helped") == 1.0
