@@ -60,6 +60,14 @@ OTHER_KBS = (
      "owners, a DOCX pathway written as questions and answers, escalation 'Gates' in a transposed table, a glossary "
      "with one heading per term, file names with spaces. Its first score, before any change for it, was 57% "
      "(23/40)."),
+    ("kb10", "Tenth knowledge base, written blind in session 12",
+     "Tarrant & Wrenbury Crime and Harm Reduction Partnership (a South-West unitary): bracketed running paragraphs "
+     "'[1]'-'[21]' and one ruled table per outcome in a hand-made PDF, a superseded Markdown plan with a banner, "
+     "DOCX minutes ('Decision R/25/40') reversed by HTML committee minutes, a CSV delivery plan with several owners "
+     "per cell, a scorecard with direction-of-travel arrows, an HTML FAQ pathway with a <dl> of owners, a Markdown "
+     "pathway whose threshold matrix has the ratings as columns, a DOCX pathway with a timeline of owners, an "
+     "escalation protocol of 'Rule 1-12' paragraphs with lettered stages A-D and a 90-minute 'Red Flag route', a "
+     "'TERM = meaning' plain-text glossary. Its first score, before any change for it, was 62% (25/40)."),
 )
 KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
          "unanswerable"]
@@ -176,6 +184,9 @@ def main() -> None:
             ("Fifteenth blind batch, written at the start of session 11 in the dev file's proportions, favouring "
              "less prominent places (tests/eval/eastbrook-fresh15.jsonl; first score 62% (25/40); a third clean "
              "held-out set: kept aside, no change made for any of its questions)", EVAL / "eastbrook-fresh15.jsonl"),
+            ("Sixteenth blind batch, written in session 12 in the dev file's proportions, favouring less prominent "
+             "places (tests/eval/eastbrook-fresh16.jsonl; first score 62% (25/40); a fourth clean held-out set: "
+             "kept aside, no change made for any of its questions)", EVAL / "eastbrook-fresh16.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
