@@ -110,9 +110,10 @@ def asked_level(rules: EscalationRules, question: str) -> LevelRule | None:
 
 
 def rules_apply(rules: EscalationRules, documents: Sequence[DocumentFingerprint]) -> bool:
-    """The rules were drafted from a protocol in this knowledge base (by file or title), so they are its rules."""
-    title = rules.protocol.title.strip().lower()
-    return any(d.source == rules.protocol.file or (title and d.title.strip().lower() == title) for d in documents)
+    """The rules were drafted from a protocol file this knowledge base holds, so they are its rules (changed since,
+    they answer with the out-of-date warning). A document of the same title under another name may be another
+    partnership's or a rewrite: answers must cite what is here, so its own drafted rules answer instead."""
+    return any(d.source == rules.protocol.file for d in documents)
 
 
 def protocol_source(rules: EscalationRules, documents: Sequence[DocumentFingerprint]) -> str:

@@ -183,8 +183,8 @@ class Assistant:
         return answer
 
     def _escalation_routes(self, kb: LoadedKB) -> EscalationService:
-        """The reviewed rules when they are this knowledge base's; otherwise rules drafted from its own protocol
-        (for answering only), else the reviewed rules (which then answer nothing here)."""
+        """The reviewed rules when their protocol file is in this knowledge base; otherwise rules drafted from the
+        protocol it does hold (for answering only), else the reviewed rules (which then answer nothing here)."""
         if rules_apply(self.escalations.rules, kb.manifest):
             return self.escalations
         return self.drafted_routes.for_generation(kb.generation_id, kb.manifest) or self.escalations

@@ -87,7 +87,8 @@ def test_rules_apply_only_to_a_knowledge_base_holding_their_protocol() -> None:
     protocol = Doc(RULES.protocol.file, RULES.protocol.sha256, RULES.protocol.title)
     renamed = Doc("protocols/sce-protocol-v3.pdf", "other", RULES.protocol.title)
     other = Doc("protocols/escalation-and-disagreement-protocol.docx", "x", "Escalation and Disagreement Protocol")
-    assert rules_apply(RULES, [protocol]) and rules_apply(RULES, [renamed])
+    assert rules_apply(RULES, [protocol]) and rules_apply(RULES, [Doc(RULES.protocol.file, "changed", "v3")])
+    assert not rules_apply(RULES, [renamed])  # same title, another file: its own drafted rules answer
     assert not rules_apply(RULES, [other]) and not rules_apply(RULES, [])
     # the protocol is read where the knowledge base holds it: its file, or its newer version under another name
     assert protocol_source(RULES, [other, protocol]) == RULES.protocol.file
