@@ -58,7 +58,7 @@ def names_all(kb: LoadedKB, rare: set[str], weights: Mapping[str, float], s: Sco
 
 
 # "who chairs the tarrant rural crime partnership": a body the question names by its distinctive words.
-_BODY = re.compile(r"\bthe\s+((?:[\w&'-]+\s+){1,3}?)(?:partnership|board|panel|group|forum|committee|network|clinic|"
+_BODY = re.compile(r"\bthe\s+((?:[\w&'-]+\s+){1,4}?)(?:partnership|board|panel|group|forum|committee|network|clinic|"
                    r"conference)\b", re.I)
 _GENERIC_BODY = frozenset(("main", "local", "partnership", "exec", "executive", "strategic", "operational", "new",
                            "old", "current", "joint", "multi-agency", "our", "their", "that", "this"))

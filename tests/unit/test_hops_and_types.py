@@ -145,6 +145,8 @@ def test_the_chair_of_another_group_does_not_answer_who_chairs_the_named_one() -
     assert not names_body(kb, question, "chair", scored[0], {})  # type: ignore[arg-type]
     assert names_body(kb, question, "chair", scored[1], {})  # type: ignore[arg-type]
     assert names_body(kb, "when does the tarrant rural crime partnership meet", "", scored[0], {})  # type: ignore[arg-type]
+    # a name with an ampersand is still the group's: "the gizmo & rural crime group"
+    assert not names_body(kb, "who's vice chair of the gizmo & rural crime group", "vice-chair", scored[0], {})  # type: ignore[arg-type]
 
 
 def test_a_count_is_not_a_duration_and_how_many_days_is_a_timescale() -> None:
