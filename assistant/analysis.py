@@ -11,7 +11,7 @@ _ID = re.compile(r"\b([A-Za-z]{1,5})[- ]?(\d{1,3}[a-z]?)\b")
 # "how long do we keep EMP records", "retention period for case files": how long records are kept.
 RETENTION = re.compile(r"\b(?:keep|kept|retain\w*|retention|hold on to|hang on to|stor(?:e|ed|ing)|delet\w*|"
                        r"destroy\w*|dispos\w*)\b[^?]*\b(?:records?|files?|data|information|notes|minutes|logs?|"
-                       r"footage|video)\b|"
+                       r"footage|video|forms|images|paperwork)\b|"
                        r"\b(?:records?|files?|data|information|notes)\b[^?]*\b(?:kept|retained|stored|deleted|"
                        r"destroyed)\b", re.IGNORECASE)
 # ("are the night marshals being axed", "is it going ahead": the position now, after any later decision)

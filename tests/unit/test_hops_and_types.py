@@ -490,6 +490,7 @@ def test_an_acronym_in_the_passage_holds_the_words_of_its_full_name() -> None:
 
 def test_how_long_records_are_kept_asks_for_a_retention_rule() -> None:
     assert "retention" in analyse("how long do we hang on to panel records").answer_types
+    assert "retention" in analyse("how long do we keep GZ-1 forms and whats the email they go to").answer_types
     assert "retention" not in analyse("how long does the panel take to decide").answer_types
     assert type_match(("retention",), "Record: Panel case files; Keep for: 6 years; Then: Secure destruction") == 1.0
     assert type_match(("retention",), "The panel decides within 5 working days.") == 0.0
