@@ -76,9 +76,13 @@ GOVERNANCE = re.compile(r"\breport(?:s|ing)?\s+(?:in)?to\b|\bgovern(?:ance|ed\s+
 
 # A retention rule: "Keep for: 6 years", "retained for", "destroyed after".
 # ("Safe Home Panel records: 6 years after the case is closed": a retention table's line needs no verb)
-RETAINED = re.compile(r"\b(?:retain\w*|retention|kept|keep for|destroy\w*|delet\w*|dispos\w*|"
+# A retention rule says how long: "kept for 6 years", "destroyed 3 months after closure", "until the case closes"
+# (a sentence that only mentions "the retention rules" is not one).
+RETAINED = re.compile(r"(?is)^(?=.*\b(?:retain\w*|retention|kept|keep for|destroy\w*|delet\w*|dispos\w*|"
                       r"\d+ (?:years?|months?|weeks?|days?) (?:after|from) (?:the )?(?:case|closure|last|end|date|"
-                      r"closing|referral|contact|discussion)\w*)\b", re.I)
+                      r"closing|referral|contact|discussion)\w*)\b)"
+                      r"(?=.*(?:\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve)\s+(?:years?|months?|weeks?|days?)\b|"
+                      r"\buntil\b|\bimmediately\b|\bend of\b|\bpermanent\w*|\bindefinite\w*))")
 
 # A target stated with its figure: "Target for 2028/29: 50 or fewer", "a year-one milestone of 66%".
 TARGET = re.compile(r"\b(?:target|goal|ambition|aim|milestone|trajectory)\w*\b[^.;]{0,60}?\d", re.I)

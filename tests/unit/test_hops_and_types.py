@@ -494,6 +494,8 @@ def test_how_long_records_are_kept_asks_for_a_retention_rule() -> None:
     assert "retention" not in analyse("how long does the panel take to decide").answer_types
     assert type_match(("retention",), "Record: Panel case files; Keep for: 6 years; Then: Secure destruction") == 1.0
     assert type_match(("retention",), "The panel decides within 5 working days.") == 0.0
+    assert type_match(("retention",), "Clinic notes are held by the police under the retention rules.") == 0.0
+    assert type_match(("retention",), "Footage is kept until the case closes.") == 1.0
 
 
 def test_contractions_are_one_word_not_a_stray_letter() -> None:
