@@ -80,8 +80,7 @@ class Answerer:
                 fused[idx] = fused.get(idx, 0.0) + 1.0 / (rrf + rank + 1)
         ids = set(analysis.ids)
         defining = "definition" in analysis.answer_types
-        # The glossary row of a form the question mentions ("can i send the TRF1 anyway") says what the form is,
-        # which is only the answer when that is what was asked.
+        # The glossary row of a form the question names ("can i send the TRF1 anyway") only says what it is.
         by_row = {idx for i in ids for idx in kb.row_ids.get(i, [])
                   if defining or not is_definition(kb, kb.chunks[idx])}
         for idx in by_row:
@@ -190,8 +189,8 @@ class Answerer:
         return {stem(w) for w in words(analysis.text.replace("/", " ")) if w not in STOPWORDS and not w.isdigit()
                 and len(w) >= 3 and not self.embedder.is_common_word(w)} | set(analysis.entities)
 
-    def _names_missing(self, kb: LoadedKB, analysis: Analysis, scored: list[Scored],
-                       alts: dict[str, list[str]], parts: list[Scored]) -> bool:
+    def _names_missing(self, kb: LoadedKB, analysis: Analysis, scored: list[Scored], alts: dict[str, list[str]],
+                       parts: list[Scored]) -> bool:
         rare = self._rare(analysis)
         return names_missing(kb, analysis, scored, parts, alts, rare,
                              term_weights(kb, analysis, rare, self._common(analysis)), self.embedder.is_common_word)
@@ -264,7 +263,7 @@ class Answerer:
                     pick = next((c for c in fresh[:UNIT_RERANK] if leads_with(carried, c.unit.text) and c.score
                                  >= PART_LEAD * pick.score and states_relation(pa.relation, c.unit.text)), pick)
                 if pick is not None:
-                    pick = self._newer(kb, pa, pick, fresh, alts)
+                    pick = self._newer(kb, pa, pick, fresh, alts, part=True)
                     # A short part ("who puts in what") is judged with the subject it carries; when its best unit
                     # is weakly backed (often a neighbour of the first part's answer, held back as a repeat), a
                     # close unit that holds the part's words answers it.
@@ -342,11 +341,12 @@ class Answerer:
         return pick, backed
 
     def _newer(self, kb: LoadedKB, analysis: Analysis, lead: Scored, candidates: list[Scored],
-               alts: dict[str, list[str]]) -> Scored:
-        """'Has X signed yet?', 'is it still …?': a close runner-up from a later document about the same thing is the
-        news (minutes recording the signature beat the action log awaiting it); a KPI row stays the current figure."""
+               alts: dict[str, list[str]], part: bool = False) -> Scored:
+        """'Has X signed yet?', 'is it still …?', a part asking what holds now: a close runner-up from a later document
+        about the same thing is the news (minutes recording a signature beat the action log); a KPI row stays."""
         lead_doc = kb.documents[lead.unit.chunk.source]
-        if not asks_status(analysis.text) or analysis.wants_old or not lead_doc.date or lead_doc.doc_type == KPI_TYPE:
+        if (not (asks_status(analysis.text) or (part and analysis.wants_current)) or analysis.wants_old
+                or not lead_doc.date or lead_doc.doc_type == KPI_TYPE):
             return lead
         strict = tuple(t for t in analysis.answer_types if t in STRICT_TYPES)
         weights = term_weights(kb, analysis, self._rare(analysis), self._common(analysis))

@@ -39,3 +39,10 @@ def test_unknown_place_abstains_with_pointers(real_assistant: Assistant) -> None
 def test_answers_are_short(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("how often does the channel panel meet?")
     assert not answer.abstained and len(answer.answer) <= 700
+
+
+def test_a_part_asking_what_holds_so_far_is_answered_from_the_latest_record(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("community trigger - how many applications in 24/25 vs so far in 25/26?")
+    assert not answer.abstained and len(answer.citations) >= 2
+    # the figure to date comes from the latest meeting's record, not from an older action-plan update
+    assert any(c.document_type == "minutes" for c in answer.citations)
