@@ -42,8 +42,8 @@ def row_mention(kb: LoadedKB, weights: dict[str, float], lead: Unit, have: set[s
     return best
 
 
-# A decision's reference as minutes write it: "SCB 25/42", "Min 25/123", "PCSP-D4/26", "DSV-D1/26".
-DECISION_REF = re.compile(r"\b[A-Z][A-Za-z]{1,5}[- ]?(?:[A-Z])?\d{1,3}/\d{2,3}\b")
+# A decision's reference as minutes write it: "SCB 25/42", "Min 25/123", "PCSP-D4/26", "DSV-D1/26", "R/25/41".
+DECISION_REF = re.compile(r"\b[A-Z][A-Za-z]{1,5}[- ]?(?:[A-Z])?\d{1,3}/\d{2,3}\b|\b[A-Z]/\d{2}/\d{2,3}\b")
 
 
 def reversal(kb: LoadedKB, lead: Unit, taken: set[str]) -> list[Unit]:

@@ -67,3 +67,11 @@ def test_whether_a_rows_target_was_met_follows_the_row_when_the_question_asks_it
     found = row_mention(kb, weights, lead, set(lead.terms), {lead.text}, "did the old plan hit its gizmo target?")
     assert found is not None and "were met" in found[0].text
     assert row_mention(kb, weights, lead, set(lead.terms), {lead.text}, "what was the gizmo target?") is None
+
+
+def test_a_single_letter_decision_reference_follows_to_its_reversal() -> None:
+    kb = _kb([_chunk(1, "nov.txt", "Decision R/25/41: the gizmo clinic will meet fortnightly from January."),
+              _chunk(2, "feb.txt", "Decision R/26/07: R/25/41 is rescinded. The gizmo clinic returns to monthly "
+                                   "meetings on the first Wednesday.")])
+    found = reversal(kb, units_of(kb.chunks[0])[0], set())
+    assert found and "rescinded" in found[0].text and "monthly" in " ".join(u.text for u in found)
