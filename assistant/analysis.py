@@ -67,6 +67,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("form", re.compile(r"\b(?:which|what(?:'?s)?|where)\b[^?.]{0,40}\b(?:forms?|paperwork)\b|"
                         r"\bforms?\b[^?.]{0,20}\b(?:where|which|what)\b|\bname of the form\b", re.I)),
     # "what time does the panel start": a time of day.
+    # "which academy is the one that …", "who's the provider": an organisation by its name.
+    ("organisation", re.compile(r"\bwhich (?:school|academy|college|provider|charity|organi[sz]ation|company|"
+                                r"contractor|supplier)\b|\bwho(?:'?s| is| are| was)? (?:the )?(?:provider|contractor|"
+                                r"supplier)s?\b", re.I)),
     # "which building does the panel meet in": the meeting's place, not its day.
     ("venue", re.compile(r"\b(?:which|what) (?:building|venue|room|premises)\b|"
                          r"\bwhere(?:'s| is| does| do| are| will)?\b[^?]{0,50}\b(?:meet|meets|held|take place)\b",

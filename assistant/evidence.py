@@ -47,6 +47,12 @@ COUNT = re.compile(r"(?<![\w£$.,/:-])(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.
                    r"forty|fifty|hundred)\b(?!\s+(?:working\s+)?(?:days?|hours?|weeks?|months?|years?|minutes?)\b)",
                    re.I)
 CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\bnoon\b|\bmidday\b|\bmidnight\b", re.I)
+# An organisation named, not described: "Northgate Academy", "Provider: Change Grow Live", "run by Turning Point"
+# (not "the remaining academy" or "a new provider").
+NAMED_ORG = re.compile(r"\b[A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+)*\s+(?:Academy|School|College|Charity|Trust|Hospital)\b|"
+                       r"(?i:\b(?:provider|contractor|supplier|school|academy|charity|organi[sz]ation)s?\s*"
+                       r"(?::|is|was|will be|[-–])\s*)[A-Z][\w'&-]+|"
+                       r"(?i:\b(?:run|provided|delivered|commissioned) (?:by|from)\s+)[A-Z][\w'&-]+")
 # Where a meeting is held: a building or room, or online, said of the meeting.
 VENUE = re.compile(r"(?is)^(?=.*\b(?:meets?|meetings?|held|venue|takes? place)\b)"
                    r"(?=.*\b(?:room|building|hall|cent(?:re|er)|house|offices?|library|station|venue|chambers|"
@@ -92,7 +98,7 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "ownership": OWNERSHIP, "consent": CONSENT, "eligibility": ELIGIBLE,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
     "percent": PERCENT, "clock": CLOCK, "timescale": TIMESCALE, "frequency": FREQUENCY,
-    "meeting_frequency": MEETING_FREQUENCY, "venue": VENUE,
+    "meeting_frequency": MEETING_FREQUENCY, "venue": VENUE, "organisation": NAMED_ORG,
     "role": ROLE,
     "status": STATUS, "governance": GOVERNANCE,
 }

@@ -186,6 +186,15 @@ def test_where_a_body_meets_wants_a_place_said_of_its_meetings() -> None:
     assert type_match(("venue",), "Parents can ask a school or youth centre to refer.") == 0.0  # no meeting
 
 
+def test_which_academy_wants_an_organisation_named_not_described() -> None:
+    for question in ("which academy is the one that still hasnt had the gizmo session?", "who's the provider"):
+        assert "organisation" in analyse(question).answer_types
+    assert "organisation" not in analyse("which form do i use").answer_types
+    assert type_match(("organisation",), "Gizmo sessions are still due at Northgate Academy.") == 1.0
+    assert type_match(("organisation",), "Provider: Change Grow Live") == 1.0
+    assert type_match(("organisation",), "Delivered in 18 of 19 schools; the remaining academy has a date.") == 0.0
+
+
 def test_a_fact_about_another_subject_is_off_focus() -> None:
     from types import SimpleNamespace
 
