@@ -28,6 +28,8 @@ _ASKS_WHICH = re.compile(r"\b(?:which|what)\s+(?:(board|group|panel|team|service
                          r"(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|s)\b)"
                          r"([a-z]+)\b(?!\s+(?:is|are|was|do|does|did)\b))", re.I)
 _PERSON = re.compile(r"\b(?:their|they|them|he|she|his|her|theirs)\b", re.I)
+# "… where did they get sent, and who chairs that": the second part asks about what the first part's answer named.
+_OF_FOUND = re.compile(r"\bwho(?:'s|s| is)?\s+(?:\w+\s+)?[a-z]+s\s+(?:that|it|this|them)\b", re.I)
 MAX_NAMES = 2
 TOPIC_WORDS = 4  # a lead this short is the chat's subject ("ISTV - …"); a longer one tells what happened
 _TOPIC = re.compile(r"^(.{3,80}?)\s[-–—:]\s")  # "focused deterrence pilot - which sna rec was it"
@@ -68,7 +70,8 @@ def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
         names = [n for n in _NAME.findall(previous_answer) if n.lower() not in previous_part.lower()]
         # "who chairs the panel and what's THEIR number" and "which board owns it and who chairs IT" point at what
         # the first part found; "who holds the case and which schedule covers IT" points at its subject.
-        found = bool(names) and ((_PERSON.search(part) and _ASKS_WHO.search(previous_part)) or which is not None)
+        found = bool(names) and (((_PERSON.search(part) or _OF_FOUND.search(part)) and _ASKS_WHO.search(previous_part))
+                                  or which is not None)
         if found:
             # "which board … and who chairs that board": the names the answer gave that are boards come first.
             asked = [n for n in names if which is not None and _asked_noun(which) in n.lower()]

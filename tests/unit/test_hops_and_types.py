@@ -20,6 +20,13 @@ def test_pronoun_after_a_who_question_carries_the_person_found() -> None:
     assert "Head of Sprocket Services" in carried
 
 
+def test_who_runs_that_after_a_where_question_carries_the_body_found() -> None:
+    carried = carried_context("the gizmo addresses found in q4 - where did they get sent",
+                              "All five were referred to the Widget Tasking Group.", "who chairs that")
+    assert "Widget Tasking Group" in carried
+    assert "gizmo" not in carried.lower()
+
+
 def test_pronoun_after_another_question_carries_its_subject() -> None:
     carried = carried_context("ZQDG - how much fund for 26/27", "The ZQDG gets £1,000.", "who chairs it")
     assert "ZQDG" in carried
