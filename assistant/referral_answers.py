@@ -48,6 +48,7 @@ NAME_MIN_CHARS = 4  # shorter words outside the model's vocabulary are chat shor
 CHAT_ZIPF = 2.2  # a word this common in English text ("rammed", "obvs") is chat, not a name ("hollinsford": 0)
 ROUTE_DETAILS = ("form", "email")
 _UNIT = re.compile(r"(.+?)\s*\[(\d+)\]")  # an extractive answer's first passage and its citation number
+_AGE = re.compile(r"\b\d{1,2} ?(?:yo|y/o|yrs? old|years? old|year-old)\b|\b(?:under|over|aged) \d{1,2}s?\b", re.I)
 
 
 def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evidence: Answer,
@@ -82,9 +83,7 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
         return None
     # A threshold the scene mentions ("score 11") is shown when the pathway states one, and otherwise not asked.
     asked = tuple(k for k in asked if k not in scene_fields(question) or _stated(pathway, k, asked)) or asked
-    if "criteria" in asked and not _stated(pathway, "criteria", asked) and _stated(pathway, "for_whom", asked):
-        # "can i put an 18yo through it": with no threshold section, who the pathway is for says who qualifies
-        asked = tuple(dict.fromkeys("for_whom" if k == "criteria" else k for k in asked))
+    asked = who_qualifies(pathway, question, asked)
     unstated = [k for k in (*(narrative(asked) or _context(pathway, asked)), *details(asked))
                 if not _stated(pathway, k, asked)]
     if unstated:
@@ -94,6 +93,15 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     _, alts = kb.expand(question)
     return answer if gives_subjects_contact(question, answer, alts, lambda t: kb.idf_of(t) >= KEY_IDF,
                                             also=pathway.name) else None
+
+
+def who_qualifies(pathway: Pathway, question: str, asked: tuple[str, ...]) -> tuple[str, ...]:
+    """"can i put an 18yo through it": a question giving an age, or a pathway without a threshold section, is
+    answered by who the pathway is for (its ages, and where those outside them go)."""
+    if "criteria" in asked and _stated(pathway, "for_whom", asked) and (
+            _AGE.search(question) or not _stated(pathway, "criteria", asked)):
+        return tuple(dict.fromkeys("for_whom" if k == "criteria" else k for k in asked))
+    return asked
 
 
 def _happened(question: str) -> set[str]:

@@ -32,6 +32,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                 r"\b(?:comes?|go(?:es)?|passed) back to (?:me|us)\b|"
                 r"\bstill (?:holding|hold(?:s)?|own(?:s|ing)?) (?:the case|it|him|her|them)\b|"
                 r"\bwho (?:takes|will take|picks) (?:him|her|them|it|the case) (?:on|up)\b|"
+                # "once they've picked it up is it still my case or theirs?"
+                r"\bstill (?:my|our|your) case\b|\b(?:my|our) case or (?:theirs|yours|his|hers)\b|\bwhose case\b|"
                 # "does the key worker keep him?", not "keep him safe"
                 r"\b(?:keeps?|stays? with|holds? on to|hangs? on to) (?:him|her|them|the case|the young person|"
                 r"the child|the client)\b(?! (?:safe|informed|updated|in the loop|off|away|out)\b)"),
@@ -68,6 +70,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                  r"(?:get|go (?:to|on)|have|access|be (?:referred|seen|eligible))\b|"
                  r"\b(?:does|do|would|will) (?:it|this|that|they|he|she) (?:count|meet|qualify)\b|\bscore\b|"
                  r"\bwhen (?:should|do|can) (?:i|we) refer\b|\bwhat counts\b|"
+                 # "can reset take a 9 yr old?", "will they accept someone who …" (not "does it take a while")
+                 r"\b(?:can|will|would|do|does) (?!it |this |that )(?:[\w-]+ ){1,3}(?:take|accept) (?:a|an|him|her|"
+                 r"them|someone|somebody|anyone|kids?|children|adults?|(?:under|over)[- ]?\d+s?)\b"
+                 r"(?! (?:while|bit|look|few)\b)|"
                  # "what grade is that", "which tier would she be": where the case sits on the pathway's scale
                  r"\b(?:what|which) (?:grade|level|tier|band|category|risk level)s? (?:is|would|does|are|do) "
                  r"(?:that|this|it|he|she|they|the case)\b|\bcan (?:i|we|you) put (?:him|her|them|an?|the) \w+"),
@@ -78,6 +84,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                      r"(?:do|go about) (?:it|that|this)\b|\brefer\w*\b[^?]{0,80}\?\s*(?:and |but )?how\b|"
                      r"\bwhere (?:does|do|should|will) (?:it|this|that|the form) go\b|"
                      r"\bwhat are (?:her|his|their|my|our|the|your) options\b|"
+                     # "do we just send the form??"
+                     r"\b(?:do|should|can) (?:i|we) (?:just )?(?:send|fill in|complete|submit|do) (?:the|a|an) "
+                     r"(?:\w+ )?(?:form|referral)\b(?! anyway)|"
                      r"\bhow to (?:refer|report|apply|make|raise)\b|\bwhere (?:do|should|can) (?:i|we|you) "
                      r"(?:send|submit|email|refer|report|apply)\b|\bsend (?:it|this|the \w+) to\b"),
     ("form", r"\b(?:which|what) (?:\w+ )?forms?\b|\bwhat (?:do|should|would) (?:i|we|they) fill (?:in|out)\b|"

@@ -24,7 +24,7 @@ class FieldSpec:
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("for_whom", "Who it is for", (
         "who this pathway is for", "what it covers", "its scope and purpose", "what it is",
-        "what the service or programme is and does")),
+        "what the service or programme is and does", "who the service is for and who it is not for")),
     FieldSpec("criteria", "Criteria and thresholds", (
         "when to refer", "the criteria and threshold", "eligibility: who qualifies",
         "signs, warning signs and indicators to look out for", "what counts")),
@@ -52,7 +52,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "the emergency duty team")),
     FieldSpec("not_picked_up", "If it is not picked up", (
         "if a referral is not picked up", "if there is no acknowledgement, reply or response", "chasing it up",
-        "disagreement and escalation")),
+        "disagreement and escalation", "if the referral seems stuck")),
 )
 # Sections that belong to no field; a heading closest to these is left unmapped rather than forced into a field.
 OTHER = FieldSpec("other", "Other", (

@@ -93,6 +93,9 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("we sent the gizmo notification this morning - are we still holding the case til someone picks it up?",
      {"handoff"}),
     ("gizmo guy now wants proper treatment - who takes him on", {"handoff"}),
+    ("gizmo referral - once they've picked it up is it still my case or theirs?", {"handoff"}),
+    ("can the gizmo scheme take a 9 yr old?", {"criteria"}),
+    ("girl told her tutor. do we just send the form??", {"how_to_refer"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
@@ -101,7 +104,8 @@ def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> N
 @pytest.mark.parametrize("question", [
     "how many referrals were there in Q4?", "latest number of referrals for the year?", "who chairs the board?",
     "what did the board decide in March?", "when is the next meeting?", "what does DARDR stand for?",
-    "what else can the gizmo group do to keep him safe", "red gizmo cases followed up within 24h - whats the latest %"])
+    "what else can the gizmo group do to keep him safe", "red gizmo cases followed up within 24h - whats the latest %",
+    "does the gizmo assessment take a while"])
 def test_other_questions_ask_for_no_field(question: str) -> None:
     assert asked_fields(question) == ()
 
@@ -422,3 +426,18 @@ def test_a_sentence_giving_both_the_owner_and_the_timescale_is_said_once(prompts
                      _evidence("", []), prompts)
     assert "Recovery Worker" in answer.answer
     assert answer.answer.count("hands over to a Recovery Worker") == 1
+
+
+def test_a_question_giving_an_age_is_answered_by_who_the_pathway_is_for() -> None:
+    from assistant.referral_answers import who_qualifies
+
+    title = "Gizmo family route"
+    blocks = [Block(text=title, kind="heading", section=title, heading_path=(title,))]
+    for heading, line in [("1. Who this pathway is for", "Children aged 10 to 17; under 10s go to the Early Help Hub."),
+                          ("2. The criteria and threshold", "At least two incidents in the last three months.")]:
+        blocks.append(Block(text=heading, kind="heading", section=heading, heading_path=(title, heading)))
+        blocks.append(Block(text=line, kind="paragraph", section=heading, heading_path=(title, heading)))
+    p = extract(blocks, DocumentInfo(source="g.md", title=title, doc_type="referral pathway", date="2026-01-01"),
+                FieldMatcher(FakeEmbedder()))
+    assert who_qualifies(p, "can the gizmo route take a 9 yr old?", ("criteria",)) == ("for_whom",)
+    assert who_qualifies(p, "does two incidents meet the gizmo threshold?", ("criteria",)) == ("criteria",)
