@@ -15,6 +15,10 @@ _SECTION = re.compile(r"(?<![\w/-])s\.?(\d{1,3})(?![\w/-])")
 _MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+'?(\d{2})\b(?![:.]?\d)",
                          re.IGNORECASE)
 
+# "72h", "48hrs", "2wks": a number with a clipped unit, as the documents write it ("72 hours").
+_CLIPPED_UNIT = re.compile(r"\b(\d{1,3}) ?(h|hrs?|wks?|mths?)\b", re.IGNORECASE)
+_UNITS = {"h": "hours", "hr": "hours", "hrs": "hours", "wk": "weeks", "wks": "weeks", "mth": "months", "mths": "months"}
+
 _PREFIXES = frozenset(["re", "co", "pre", "non", "sub", "de", "ex", "anti", "pro"])
 
 
@@ -38,6 +42,7 @@ class Shorthand:
     def expand(self, text: str) -> str:
         # "s17", "s47": how staff write a section of an Act; the documents write "Section 17".
         text = _SECTION.sub(lambda m: f"section {m.group(1)}", text)
+        text = _CLIPPED_UNIT.sub(lambda m: f"{m.group(1)} {_UNITS[m.group(2).lower()]}", text)
         text = _MONTH_YEAR.sub(lambda m: m.group(0) if m.group(1).isupper()  # "SEP 25": initials, not September
                                else f"{month_name(m.group(1))} 20{m.group(2)}", text)
         if self._pattern is None:
