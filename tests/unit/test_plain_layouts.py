@@ -195,6 +195,32 @@ def test_plain_text_drawn_tables_become_rows_with_their_header_and_wrapped_cells
     assert rows[3].text == "TOPIC: Sprocket disputes; STEP 2 OWNER: Sprocket Head"
 
 
+FIXED = """CLAUSE 7  RETENTION
+
+(2) Retention periods:
+
+Record type                         Keep for
+----------------------------------  ------------------------------
+Widget panel minutes                6 years from the meeting date
+Gizmo case files                    7 years after case closure (or
+ (Sprocket Trust)                   until the 25th birthday if later)
+Gadget data                         2 years
+                                    after the person leaves
+
+CLAUSE 8  SECURITY
+Partners report breaches within 24 hours.
+"""
+
+
+def test_plain_text_fixed_width_tables_become_rows_and_cells_wrapped_in_their_column_join() -> None:
+    rows = [b for b in load_text(FIXED, "isa.txt").blocks if b.kind == "table_row"]
+    assert [r.cells for r in rows] == [
+        ("Widget panel minutes", "6 years from the meeting date"),
+        ("Gizmo case files (Sprocket Trust)", "7 years after case closure (or until the 25th birthday if later)"),
+        ("Gadget data", "2 years after the person leaves")]
+    assert rows[1].text.startswith("Record type: Gizmo case files") and rows[1].section.startswith("CLAUSE 7")
+
+
 def test_plain_text_lines_broken_early_mid_sentence_are_joined_and_a_wide_table_does_not_set_the_width() -> None:
     doc = load_text(GRID, "protocol.txt")
     para = next(b for b in doc.blocks if "urgent line" in b.text)
