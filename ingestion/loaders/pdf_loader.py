@@ -27,6 +27,7 @@ _APPENDIX = re.compile(r"^(Appendix|Annex|Part|Schedule)\s+[A-Z0-9]+\b.{0,80}$")
 _DIVISION = re.compile(r"^(?:Clause|Article|Rule|Chapter|Section|Objective|Priority|Theme|Outcome|(?:Agenda )?[Ii]tem)"
                        r"\s+\d{1,2}[A-Za-z]?"
                        r"\s*[–—:.-]\s*[A-Z][^.;,]{0,80}$")
+_SECTION_MARK = re.compile(r"^§\s*\d{1,2}[A-Za-z]?\s+[A-Z][^.;]{0,80}$")  # "§ 6  Money"
 _BULLET = re.compile(r"^\s*(?:[•▪◦‣∙·-]|\(?[a-z]\)|\d+\))\s+")
 _CLAUSE = re.compile(r"§?\d{1,2}(?:\.\d{1,2})+")
 FULL_ROW = 0.6  # share of a table's columns a line must fill to start a row of its own
@@ -113,7 +114,7 @@ def _is_heading(text: str) -> int:
         return 1
     if _HEADING2.match(text) and not text.endswith((".", ",", ";")) and len(text.split()) <= 10:
         return 2
-    if (_APPENDIX.match(text) and not text.endswith(".")) or _DIVISION.match(text):
+    if (_APPENDIX.match(text) and not text.endswith(".")) or _DIVISION.match(text) or _SECTION_MARK.match(text):
         return 1
     return 0
 
