@@ -193,7 +193,14 @@ class EscalationRules(_Strict):
                     return Owner(case.owner, case.contact_role, case.email, case.phone)
             for contact in topic.contacts:
                 if contact.level == level:
-                    return Owner(contact.owner, contact.contact_role, contact.email, contact.phone)
+                    named = contact.owner
+                    here = self.level(level)
+                    if named.lower() in here.name.lower() and here.owner.lower() not in named.lower():
+                        # The topic names only the level's body ("Resolution Panel" at "Rung 4 – Resolution
+                        # Panel"): who the level says owns the case there is the person to reach.
+                        named = here.owner if here.owner.lower().startswith(named.lower()) else (
+                            f"{named} ({here.owner})")
+                    return Owner(named, contact.contact_role, contact.email, contact.phone)
         generic = self.level(level)
         return Owner(generic.owner, "", "", "")
 

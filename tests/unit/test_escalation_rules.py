@@ -327,3 +327,15 @@ def test_drafting_a_grid_of_gates_read_down_its_columns(tmp_path: Path) -> None:
     # the grid read across is the levels again, not the topics: the owners' table is
     assert [(t.name, [(c.level, c.owner) for c in t.contacts]) for t in rules.topics] == [
         ("Gizmos", [(3, "Head of Gizmos")]), ("Sprockets", [(3, "Sprocket Lead")])]
+
+
+def test_a_topic_naming_only_the_levels_body_is_given_the_levels_owner() -> None:
+    data = _rules_dict()
+    data["levels"][3].update(name="Level 3 – Resolution Panel", owner="Partnership Vice-Chair")
+    data["topics"][0]["contacts"][1]["owner"] = "Resolution Panel"
+    rules = parse_rules(yaml.safe_dump(data))
+    assert rules.owner_for(rules.topics[0], 3).owner == "Resolution Panel (Partnership Vice-Chair)"
+    data["levels"][3]["owner"] = "Resolution Panel, chaired by the Partnership Vice-Chair"
+    rules = parse_rules(yaml.safe_dump(data))
+    assert rules.owner_for(rules.topics[0], 3).owner == "Resolution Panel, chaired by the Partnership Vice-Chair"
+    assert rules.owner_for(rules.topics[0], 2).owner == "Head of Adolescent Safeguarding & Exploitation"
