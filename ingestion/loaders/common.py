@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 # "3.2.1 text", "6.1\ttext": a numbered paragraph. Two levels at least, so "2026 budget" is not one.
-# Also clause styles other partnerships use: "7.b", "7-b", "2.1.a", "E3(a)", "A.3".
-NUMBERED_PARA = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3}(?:\.[a-z])?|\d{1,2}[.-][a-z]|"
+# Also clause styles other partnerships use: "7.b", "7-b", "3.iv", "2.1.a", "E3(a)", "A.3".
+NUMBERED_PARA = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3}(?:\.[a-z])?|\d{1,2}\.(?:i{2,3}|iv|vi{0,3}|ix)|"
+                           r"\d{1,2}[.-][a-z]|"
                            r"[A-Z]\d{1,2}(?:\.\d{1,2})*\([a-z]\)|[A-Z]\.\d{1,2}(?:\.\d{1,2})*)\.?(?:\s+|$)")
 # "5. Funding", "Appendix B: ...", "Part A", "Section 4": a heading number.
 HEADING_NUMBER = re.compile(r"^\s*(\d{1,2})\.\s+\S")

@@ -23,8 +23,9 @@ _HEADING2 = re.compile(r"^(\d{1,2}\.\d{1,2})\s+([A-Z][^\n]{0,80})$")
 _APPENDIX = re.compile(r"^(Appendix|Annex|Part|Schedule)\s+[A-Z0-9]+\b.{0,80}$")
 # "Clause 9 – Data breaches", "Article 4: Sharing": a numbered division with its title after a dash or colon.
 # ("Section 3. Headline targets", "Objective 2 – Protecting people at risk", "Priority 1: Violence", minutes'
-# "Agenda item 5 – Safer Streets underspend: taxi marshal pilot")
-_DIVISION = re.compile(r"^(?:Clause|Article|Rule|Chapter|Section|Objective|Priority|Theme|Outcome|(?:Agenda )?[Ii]tem)"
+# "Agenda item 5 – Safer Streets underspend: taxi marshal pilot", "Standard 3. From police to the return conversation")
+_DIVISION = re.compile(r"^(?:Clause|Article|Rule|Chapter|Section|Objective|Priority|Theme|Outcome|Standard|Stage|"
+                       r"Principle|(?:Agenda )?[Ii]tem)"
                        r"\s+\d{1,2}[A-Za-z]?"
                        r"\s*[–—:.-]\s*[A-Z][^.;,]{0,80}$")
 _SECTION_MARK = re.compile(r"^§\s*\d{1,2}[A-Za-z]?\s+[A-Z][^.;]{0,80}$")  # "§ 6  Money"

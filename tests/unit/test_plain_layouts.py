@@ -66,6 +66,8 @@ def test_clause_numbers_of_other_styles() -> None:
     assert numbered_section("E3(a) Time runs from") == "E3(a)"
     assert numbered_section("A.3 Priorities") == "A.3"
     assert numbered_section("6-a The Compact Fund pools the money") == "6-a"
+    assert numbered_section("3.iv Harbourlight offers a conversation") == "3.iv"
+    assert numbered_section("3.in the meantime") == ""
     assert numbered_section("T4 was met") == ""  # an identifier, not a clause
 
 
@@ -233,7 +235,7 @@ def test_pdf_divisions_named_in_words_are_headings_and_sentences_are_not() -> No
     from ingestion.loaders.pdf_loader import _is_heading
 
     for line in ("Section 3. Headline targets", "Objective 2 – Protecting people at risk", "Priority 1: Violence",
-                 "Clause 9 – Data breaches", "§ 6  Money"):
+                 "Clause 9 – Data breaches", "§ 6  Money", "Standard 3. From police to the return conversation"):
         assert _is_heading(line), line
     for line in ("Priority 1 – Safer streets and town centres. We will:", "Priority 2023-24 and 2024-25",
                  "Objective 2 was met in full.", "§ 6 of the agreement applies."):
