@@ -16,7 +16,8 @@ DETAIL_KEYS = frozenset(("form", "email", "phone", "hours"))
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("out_of_hours", r"\bout[- ]of[- ]hours?\b|\bafter hours\b|\bovernight\b|\bweekends?\b|\bbank holidays?\b|"
                      # ("a 24h line", not "followed up within 24h")
-                     r"\b(?:evenings?|nights?|tonight)\b|"
+                     # ("2 nights missing" is how long, not when)
+                     r"(?<!\d )(?<!two )(?<!three )(?<!few )\b(?:evenings?|nights?|tonight)\b|"
                      r"(?<!within )(?<!in )(?<!under )(?<!over )\b24 ?(?:/ ?7|hrs?|hours?|h)\b|"
                      r"\boutside (?:office|working|opening) hours\b|\bwhen (?:they(?:'re| are)|it(?:'s| is)) closed\b|"
                      r"\b(?:is|are|'s|'re|s) (?:shut|closed)\b|\b(?:ring|call|phone|contact) (?:\w+ )?after\b|"

@@ -96,6 +96,7 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("gizmo referral - once they've picked it up is it still my case or theirs?", {"handoff"}),
     ("can the gizmo scheme take a 9 yr old?", {"criteria"}),
     ("girl told her tutor. do we just send the form??", {"how_to_refer"}),
+    ("lad back after 2 nights missing - how fast does the gizmo chat have to happen", {"timescales"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
