@@ -68,6 +68,14 @@ OTHER_KBS = (
      "pathway whose threshold matrix has the ratings as columns, a DOCX pathway with a timeline of owners, an "
      "escalation protocol of 'Rule 1-12' paragraphs with lettered stages A-D and a 90-minute 'Red Flag route', a "
      "'TERM = meaning' plain-text glossary. Its first score, before any change for it, was 62% (25/40)."),
+    ("kb11", "Eleventh knowledge base, written blind in session 13",
+     "Safer Calderholm Compact (a northern coastal county whose three district partnerships merged): '§ 4' sections "
+     "with '4-b' paragraphs in a hand-made PDF, a withdrawn DOCX plan in a 'withdrawn/' folder, council-style minute "
+     "numbers 'CA 26/05 (2)' in DOCX minutes reversed by HTML minutes, a landscape DOCX delivery plan with refs "
+     "'1A'-'5C', a scorecard CSV with its own column names, an HTML pathway with lettered sections, a Markdown "
+     "pathway as questions Q1-Q10, a PDF of practice standards ('Standard 3.' with '3.iv' paragraphs), escalation "
+     "'Rungs 1-4' with a 'Red Line route', a plain-text ISA with fixed-width retention and signatory tables, a "
+     "'TERM :: meaning' glossary. Its first score, before any change for it, was 55% (22/40)."),
 )
 KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
          "unanswerable"]
@@ -187,6 +195,9 @@ def main() -> None:
             ("Sixteenth blind batch, written in session 12 in the dev file's proportions, favouring less prominent "
              "places (tests/eval/eastbrook-fresh16.jsonl; first score 62% (25/40); a fourth clean held-out set: "
              "kept aside, no change made for any of its questions)", EVAL / "eastbrook-fresh16.jsonl"),
+            ("Seventeenth blind batch, written in session 13 in the dev file's proportions, favouring documents the "
+             "dev file asks least about (tests/eval/eastbrook-fresh17.jsonl; first score 57% (23/40); a fifth clean "
+             "held-out set: kept aside, no change made for any of its questions)", EVAL / "eastbrook-fresh17.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
