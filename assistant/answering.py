@@ -15,7 +15,7 @@ from assistant.contact_subject import gives_subjects_contact
 from assistant.corroboration import corroborating
 from assistant.counting import counted_noun, counts
 from assistant.embedding import Embedder
-from assistant.evidence import CHANGED, Unit, compact_row, readable_units, states_relation, states_value, type_match
+from assistant.evidence import CHANGED, Unit, compact_row, readable_units, states_any, states_value, type_match
 from assistant.focus import off_focus
 from assistant.glossary import defines_term
 from assistant.hops import carried_context, leads_with
@@ -45,12 +45,10 @@ STRICT_MISS = 0.85
 # Kinds of answer worth looking further down the ranking for, though their absence does not mean "not answered".
 SOUGHT_TYPES = ("eligibility", "funding_source", "target")
 SOUGHT_BONUS = 0.1
-PERIOD_BONUS = 0.15
-PAIR_BONUS = 0.1  # the question's words side by side in the unit ("lead officer")
+PERIOD_BONUS, PAIR_BONUS = 0.15, 0.1  # (pairs: the question's words side by side in the unit, "lead officer")
 PER_DOCUMENT = 12
 RELATION_BONUS = 0.3
-CHANGE_BONUS = 0.15
-CLAIM_WEIGHT = 0.85
+CHANGE_BONUS, CLAIM_WEIGHT = 0.15, 0.85
 CANDIDATES = 10
 AVOID_WEIGHT = 0.7  # a unit already chosen for an earlier part of the question is held back
 ID_SUPPORT = 0.5
@@ -120,7 +118,7 @@ class Answerer:
         if analysis.relation:
             # "Chair: Director of Public Health" in a table further down beats minutes that only say "the Chair".
             top += [kv for kv in ranked[CANDIDATES:]
-                    if states_relation(analysis.relation, kb.chunks[kv[0]].text)][:CANDIDATES // 2]
+                    if states_any(analysis.relation, [kb.chunks[kv[0]].text])][:CANDIDATES // 2]
         best = top[0][1]
         alts = alts or {}
         period = asked_period(analysis.text)
@@ -152,7 +150,7 @@ class Answerer:
                     score += CHANGE_BONUS  # "still happening?": the decision that stopped or reversed it
                 if analysis.relation:
                     # "who chairs the board" is answered by "Chair: …", not by minutes where "the Chair" spoke.
-                    score = score + RELATION_BONUS if states_relation(analysis.relation, text) else score * STRICT_MISS
+                    score = score + RELATION_BONUS if states_any(analysis.relation, [text]) else score * STRICT_MISS
                 if analysis.claimed and states_value(text, analysis.claimed):
                     score *= CLAIM_WEIGHT  # "still 120 a yr?": the line giving the asker's figure is likely the old one
                 if avoid and chunk.id in avoid:
@@ -253,15 +251,15 @@ class Answerer:
                     # "how much was the grant": a close second holding an amount answers this part.
                     pick = next((c for c in fresh[:UNIT_RERANK] if type_match(typed, c.unit.text) == 1.0
                                  and c.score >= TYPED_LEAD * pick.score), pick)
-                if pick is not None and pa.relation and not states_relation(pa.relation, pick.unit.text):
+                if pick is not None and pa.relation and not states_any(pa.relation, [pick.unit.text]):
                     # "who chairs the clinic and when does it meet": the chair must be stated, not guessed.
-                    pick = next((c for c in fresh[:UNIT_RERANK] if states_relation(pa.relation, c.unit.text)
+                    pick = next((c for c in fresh[:UNIT_RERANK] if states_any(pa.relation, [c.unit.text])
                                  and c.score >= TYPED_LEAD * pick.score), None)
                     if pick is None:
                         return self._abstain(kb, analysis, fused)
                 if pick is not None and carried and pa.relation and not leads_with(carried, pick.unit.text):
                     pick = next((c for c in fresh[:UNIT_RERANK] if leads_with(carried, c.unit.text) and c.score
-                                 >= PART_LEAD * pick.score and states_relation(pa.relation, c.unit.text)), pick)
+                                 >= PART_LEAD * pick.score and states_any(pa.relation, [c.unit.text])), pick)
                 if pick is not None:
                     pick = self._newer(kb, pa, pick, fresh, alts, part=True)
                     # A short part ("who puts in what") is judged with the subject it carries; when its best unit
@@ -292,7 +290,7 @@ class Answerer:
                     if (s.score >= FALLBACK_LEAD * top.score and (s.coverage >= RUNNER_COVERAGE * top.coverage
                                                                   or s.unit.chunk.source == top.unit.chunk.source)
                             and (not strict or type_match(strict, s.unit.text) == 1.0)
-                            and (not analysis.relation or states_relation(analysis.relation, s.unit.text))
+                            and states_any(analysis.relation, [s.unit.text])
                             and names_all(kb, self._rare(analysis), weights, s, alts)
                             and self._blend(self.support(kb, analysis, s.unit.chunk, alts, weights), s, analysis)
                             >= self.settings.abstain_threshold):
@@ -306,6 +304,7 @@ class Answerer:
                                 and c.coverage >= 0.5 * lead.coverage]
                 if ((not strict or any(type_match(strict, c.unit.text) == 1.0 for c in lead_passage))
                         and (not noun or any(counts(c.unit, noun) for c in lead_passage))
+                        and states_any(analysis.relation, [c.unit.text for c in chosen])
                         and names_body(kb, analysis.text, analysis.relation, lead, alts)
                         and not off_focus(kb, weights, analysis, strict, [c.unit for c in chosen], alts)):
                     break

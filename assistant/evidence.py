@@ -186,9 +186,16 @@ def states_relation(relation: str, text: str) -> bool:
     if not relation:
         return False
     stem = "(?:lead|led)" if relation == "lead" else re.escape(relation).replace("\\-", "[- ]?")
-    pattern = (rf"\b{stem}\w*(?:\s*\([^)]*\))?\s*:\s*\S|\b{stem}\w*\s+by\b|\bis\s+(?:the\s+)?{stem}\w*\b|"
+    pattern = (rf"\b{stem}\w*(?:\s*\([^)]*\))?\s*:\s*\S|\b{stem}\w*\s+by\b|"
+               rf"\b(?:is|remains|becomes|stays|will be|acts as)\s+(?:the\s+)?{stem}\w*\b|"
                rf"\b{stem}\w*\s+is\b|\b{stem}s\s+(?:the|it|this|each)\b")
     return re.search(pattern, text, re.I) is not None
+
+
+def states_any(relation: str, texts: list[str]) -> bool:
+    """No relation is asked ("who chairs …"), or one of the texts says who holds it ("An independent chair has been
+    identified" does not)."""
+    return not relation or any(states_relation(relation, t) for t in texts)
 
 
 # A later decision that changes an earlier one: what "is it still happening?" turns on.

@@ -130,6 +130,16 @@ def test_who_chairs_wants_the_role_stated_not_just_named() -> None:
     assert states_relation("chair", "It is chaired by the Head of Widgets.")
     assert states_relation("lead", "The work is led by the Widget Manager.")
     assert not states_relation("chair", "The Chair welcomed members and the minutes were agreed.")
+    assert states_relation("lead", "The social worker remains the lead professional.")
+    assert not states_relation("chair", "An independent chair has been identified for the review.")
+
+
+def test_a_who_question_is_answered_only_by_a_passage_saying_who_holds_the_role() -> None:
+    from assistant.evidence import states_any
+
+    assert states_any("", ["Anything at all."])  # no role asked
+    assert not states_any("chair", ["An independent chair has been identified.", "The review starts in May."])
+    assert states_any("chair", ["An independent chair has been identified.", "It is chaired by Dr Widget."])
 
 
 def test_the_chair_of_another_group_does_not_answer_who_chairs_the_named_one() -> None:
