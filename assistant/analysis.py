@@ -54,7 +54,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                           re.I)),
     ("money", re.compile(r"\b(fine|fee|penalty|cost|costs|budget|funding(?!\s+(?:bids?|applications?|rounds?)\b)|"
                          r"worth(?=\s*(?:\?|$|,|and\b|in\b))|"
-                         r"underspend|overspend|spend|spent|how much(?! of the)"
+                         r"underspend|overspend|spend|spent|"
+                         # "how big is the compact fund": the size of a pot of money
+                         r"how (?:big|large) (?:is|was|are|were) (?:the |our |this )?(?:[\w-]+ ){0,4}"
+                         r"(?:fund|pot|grant|budget|allocation)s?|how much(?! of the)"
                          # "how much rubbish did they shift": an amount of something other than money
                          r"(?!\s+(?:time|longer|notice|rubbish|waste|litter|weight|data|space|stuff|progress|support|"
                          r"training|capacity|demand|difference|impact|staff\w*|evidence|detail|info\w*|work|effort|"

@@ -587,6 +587,9 @@ def test_how_much_it_went_up_is_a_change_in_a_figure_not_money() -> None:
     assert "money" not in analyse("widget crime - how much did it go up over the 3 yrs").answer_types
     assert "number" in analyse("widget crime - how much did it go up over the 3 yrs").answer_types
     assert "money" in analyse("how much is the widget grant").answer_types
+    assert "money" in analyse("how big is the gizmo fund this yr").answer_types
+    assert "money" in analyse("how big was the crime and harm reduction pot").answer_types
+    assert "money" not in analyse("how big is the gizmo panel").answer_types
 
 
 def test_how_much_of_a_thing_that_is_not_money_wants_a_figure() -> None:
