@@ -107,3 +107,22 @@ def _counted(tokens: list[str], noun_at: int, number_at: int) -> bool:
         return noun_at - number_at <= NEAR
     return number_at - noun_at == 1 or (number_at - noun_at <= NEAR
                                          and bool(_LINKS & set(tokens[noun_at + 1:number_at])))
+
+
+# "how many escalations were about hate crime": the count asked is of those on that subject only.
+_ABOUT = re.compile(r"\bhow many\b[^?]{0,60}?\b(?:were|are|was|have been|had been)\s+(?:about|for|on|involving|"
+                    r"related to|linked to|to do with)\s+((?:[a-z][\w'-]*)(?:\s+[a-z][\w'-]*){0,2})", re.I)
+
+
+def counted_subject(question: str) -> tuple[str, ...]:
+    """The stems of the subject a 'how many … were about X' question restricts its count to (empty: none)."""
+    match = _ABOUT.search(question)
+    if not match:
+        return ()
+    out: list[str] = []
+    for w in match.group(1).lower().split():
+        if w in STOPWORDS:
+            break  # "girls in Q4": the subject ends where the period begins
+        out.append(stem(w))
+    return tuple(out)
+

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from wordfreq import zipf_frequency
 
 from assistant.analysis import Analysis, statement_scene
+from assistant.counting import counted_subject
 from assistant.evidence import Unit, states_relation, type_match
 from assistant.index import LoadedKB
 from assistant.text import holds_name, stem, terms, words
@@ -70,4 +71,7 @@ def off_focus(kb: LoadedKB, weights: dict[str, float], analysis: Analysis, stric
     # Words of everyday English ("turn up"), as against a subject's name ("mediation"), by their frequency.
     everyday = {stem(w) for w in words(analysis.text) if zipf_frequency(w, "en") >= EVERYDAY_ZIPF}
     scene = statement_scene(analysis.text)
+    subject = counted_subject(analysis.text) if "count" in strict else ()
+    if facts and subject and not any(all(holds_name(t, terms(u.text), alts) for t in subject) for u in facts):
+        return True  # "how many escalations were about hate crime": 27 escalations, none said to be about it
     return bool(facts) and max(focus_coverage(kb, weights, u, alts, everyday, scene) for u in facts) < FOCUS_MIN

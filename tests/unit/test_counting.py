@@ -55,3 +55,23 @@ def test_how_many_were_of_a_kind_counts_only_that_kind() -> None:
     assert not counts(_unit("612 gizmo reports were recorded in 2024-25."), counted_noun(question))
     assert counts(_unit("41 were disability gizmo reports."), counted_noun(question))
     assert counted_noun("how many were referred to the panel") == ()
+
+
+def test_a_count_restricted_to_a_subject_names_it() -> None:
+    from assistant.counting import counted_subject
+
+    assert counted_subject("how many gizmo escalations were about hate crime?") == ("hate", "crime")
+    assert counted_subject("how many referrals were for girls in Q4") == ("girl",)
+    assert counted_subject("how many gizmo escalations were there") == ()
+
+
+def test_a_count_of_all_the_things_is_no_count_of_those_on_the_subject_asked() -> None:
+    from types import SimpleNamespace
+
+    from assistant.analysis import analyse
+    from assistant.focus import off_focus
+
+    question = analyse("how many gizmo escalations were about hate crime?")
+    unit = _unit("There were 27 gizmo escalations; the most common topics were housing (5) and ASB (3).")
+    kb = SimpleNamespace(chunk_terms={}, by_id={}, documents={}, document_df={}, acronyms={})
+    assert off_focus(kb, {}, question, ("count",), [unit], {})  # type: ignore[arg-type]
