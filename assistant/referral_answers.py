@@ -48,6 +48,8 @@ NAME_MIN_CHARS = 4  # shorter words outside the model's vocabulary are chat shor
 CHAT_ZIPF = 2.2  # a word this common in English text ("rammed", "obvs") is chat, not a name ("hollinsford": 0)
 ROUTE_DETAILS = ("form", "email")
 _UNIT = re.compile(r"(.+?)\s*\[(\d+)\]")  # an extractive answer's first passage and its citation number
+_AGES_STATED = re.compile(r"\b(?:aged?|under|over|up to)\s+\d{1,2}s?\b|\b\d{1,2}\s*(?:to|-|–)\s*\d{1,2}\b|"
+                          r"\b\d{1,2}s? or (?:over|under|older|younger)\b", re.I)
 _AGE = re.compile(r"\b\d{1,2} ?(?:yo|y/o|yrs? old|years? old|year-old)\b|\b(?:under|over|aged) \d{1,2}s?\b", re.I)
 
 
@@ -99,9 +101,15 @@ def who_qualifies(pathway: Pathway, question: str, asked: tuple[str, ...]) -> tu
     """"can i put an 18yo through it": a question giving an age, or a pathway without a threshold section, is
     answered by who the pathway is for (its ages, and where those outside them go)."""
     if "criteria" in asked and _stated(pathway, "for_whom", asked) and (
-            _AGE.search(question) or not _stated(pathway, "criteria", asked)):
+            not _stated(pathway, "criteria", asked)
+            # an age is answered where the pathway states ages: its threshold ("aged 10 to 17") or else who it is for
+            or (_AGE.search(question) and _ages_in(pathway, "for_whom") and not _ages_in(pathway, "criteria"))):
         return tuple(dict.fromkeys("for_whom" if k == "criteria" else k for k in asked))
     return asked
+
+
+def _ages_in(p: Pathway, key: str) -> bool:
+    return any(_AGES_STATED.search(c.text) for c in p.evidence.get(key, []))
 
 
 def _happened(question: str) -> set[str]:

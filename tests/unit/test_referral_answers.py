@@ -442,3 +442,9 @@ def test_a_question_giving_an_age_is_answered_by_who_the_pathway_is_for() -> Non
                 FieldMatcher(FakeEmbedder()))
     assert who_qualifies(p, "can the gizmo route take a 9 yr old?", ("criteria",)) == ("for_whom",)
     assert who_qualifies(p, "does two incidents meet the gizmo threshold?", ("criteria",)) == ("criteria",)
+    # Ages stated in the threshold itself ("aged 10 to 17"): the threshold answers.
+    blocks[-1] = Block(text="Children aged 10 to 17 with at least two incidents.", kind="paragraph",
+                       section=blocks[-1].section, heading_path=blocks[-1].heading_path)
+    p = extract(blocks, DocumentInfo(source="g.md", title=title, doc_type="referral pathway", date="2026-01-01"),
+                FieldMatcher(FakeEmbedder()))
+    assert who_qualifies(p, "can the gizmo route take a 9 yr old?", ("criteria",)) == ("criteria",)
