@@ -125,4 +125,3 @@ def counted_subject(question: str) -> tuple[str, ...]:
             break  # "girls in Q4": the subject ends where the period begins
         out.append(stem(w))
     return tuple(out)
-
