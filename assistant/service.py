@@ -82,8 +82,7 @@ class Assistant:
         self.answerer = Answerer(self.embedder, settings, self.prompts)
         self._kb: LoadedKB | None = None
         self._kb_lock = threading.Lock()
-        self.library = DocumentLibrary(settings, self.store,
-                                       lambda root, progress, refused: self.ingest(root, progress, refused),
+        self.library = DocumentLibrary(settings, self.store, self.reload_and_warm,
                                        lambda raw, source: self.reloader().check(raw, source))
         self.feedback = FeedbackStore(self.sessions, settings.feedback_store_question)
         self.users = UserStore(self.sessions)  # who may sign in to the web door
@@ -126,6 +125,30 @@ class Assistant:
         recheck_after_reload(self.escalations, self.settings.rules_dir / RULES_FILE, kb.manifest, summary.files)
         return summary
 
+    def reload_and_warm(self, root: Path, progress: Progress | None = None,
+                        refused: list[FileResult] | None = None) -> ReloadSummary:
+        """A reload asked for while serving (web upload, Slack): the new generation is warmed before staff ask."""
+        summary = self.ingest(root, progress, refused)
+        self.warm()
+        return summary
+
+    def warm(self) -> None:
+        """Load the current generation and build what questions derive from it once (the referral directory,
+        escalation rules drafted from its protocol), so the first question after a start or reload is not the slow
+        one. Nothing to do before the first ingest; a failure here is logged and left to the first question."""
+        if self.store.current() is None:
+            return
+        started = time.perf_counter()
+        try:
+            kb = self.knowledge_base()
+            self.embedder.embed(["warm up"])
+            self.referrals.directory(kb)
+            self._escalation_routes(kb)
+        except Exception:  # the question that needs it builds it again and reports any error to the person asking
+            log.warning("warming generation caches failed", exc_info=True)
+            return
+        log.info("generation %s warmed in %.0f ms", kb.generation_id, (time.perf_counter() - started) * 1000)
+
     def release(self, source: str, released_by: str = "", progress: Progress | None = None) -> ReloadSummary:
         """Release a quarantined document a policy officer has checked, then reload so it becomes searchable.
 
@@ -139,7 +162,7 @@ class Assistant:
             raise BadRequestError(f"'{source}' is not quarantined.")
         self.store.release(entry.sha256, source, released_by)
         log.info("quarantined file released (sha256 %s…)", entry.sha256[:12])
-        return self.ingest(Path(current.root), progress)
+        return self.reload_and_warm(Path(current.root), progress, [])
 
     # -- questions ----------------------------------------------------------------------------------------
     def ask(self, question: str) -> Answer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -40,9 +41,13 @@ def create_app(assistant: Assistant, host: str | None = None) -> FastAPI:
         leadership = TimerLeadership(assistant.engine, assistant.settings.data_dir)
         app.state.escalation_timer = start_escalation_timer(assistant.escalations,
                                                             assistant.settings.escalation_tick_minutes, leadership)
+        # The server answers at once; the generation's derived indexes are built beside it, not on a first question.
+        warming = threading.Thread(target=assistant.warm, name="warm-generation", daemon=True)
+        warming.start()
         try:
             yield
         finally:
+            warming.join(timeout=60)  # not reading the database while it is closed under it
             stop_escalation_timer(app.state.escalation_timer, leadership)
 
     app = FastAPI(lifespan=lifespan, title="Partnership Assistant", version=__version__,

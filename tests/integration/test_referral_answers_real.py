@@ -12,6 +12,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -19,7 +20,9 @@ from fastapi import FastAPI
 from topology import Topology, make_settings
 
 from assistant.embedding import Embedder
+from assistant.index import LoadedKB
 from assistant.models import Answer
+from assistant.referrals import directory
 from assistant.referrals.contacts import hours
 from assistant.referrals.models import Pathway
 from assistant.service import Assistant
@@ -129,6 +132,26 @@ def test_a_superseded_version_is_not_used(versions: Assistant) -> None:
         assert "Old Team Duty Officer" not in answer.answer
         assert old not in {c.source for c in answer.citations}
         assert any(c.source == DA for c in answer.citations)
+
+
+def test_warming_builds_the_referral_directory_before_the_first_question(versions: Assistant, real_embedder: Embedder,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[int] = []
+    real_build = directory.build_directory
+
+    def counting_build(kb: LoadedKB, *args: Any) -> Any:
+        built.append(kb.generation_id)
+        return real_build(kb, *args)
+
+    monkeypatch.setattr(directory, "build_directory", counting_build)
+    started = Assistant(versions.settings, embedder=real_embedder)  # as a server process starts on this data
+    current = started.store.current()
+    assert current is not None
+    started.warm()
+    assert built == [current.id]
+    answer = started.ask("done the DA referral - who owns the case now?")
+    assert any(c.source == DA for c in answer.citations)
+    assert built == [current.id]  # the question used the warmed directory
 
 
 # -- another door ---------------------------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def run_partnership(deps: SlackDeps) -> Callable[..., None]:
                 escalate(deps, command, rest, reply, client)
             elif sub == "reload":
                 reply_text(messages.RELOADING)
-                summary = deps.assistant.ingest(deps.assistant.library.root())
+                summary = deps.assistant.reload_and_warm(deps.assistant.library.root())
                 reply(summary_blocks(summary.as_dict()), "Reload summary")
             elif sub == "documents":
                 reply(documents_blocks(deps.assistant.documents()), "Documents in the knowledge base")
