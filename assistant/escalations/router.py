@@ -6,9 +6,7 @@ many topics counts for little), or when the description uses the phrase's initia
 ranks topics alongside the keywords and is the fallback when no phrase applies. When several topics apply, the
 protocol's rule picks the highest-risk one and copies the others' contacts.
 
-Level: what has been tried is read from statements (not questions) that name a level ("we went to Level 1") or a
-level's owner ("managers talked"); the next level follows. A question that names a level ("who's level 3?") asks
-for that level. With no evidence, the answer is the first level a topic owns.
+Level: see levels.py (what has been tried, and so which level comes next).
 """
 
 from __future__ import annotations
@@ -21,24 +19,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.embedding import Embedder
+from assistant.escalations.levels import LevelReader, contact
 from assistant.escalations.models import GUESSED, UNTRIED, Contact, LadderStep, RouteDecision
 from assistant.escalations.phrases import (
     Phrase,
-    level_mention,
-    negated,
     phrase,
     phrases,
     query,
     role_alternatives,
-    role_named,
     ruled_out,
     sentences,
     statements_of,
     terms,
 )
-from assistant.escalations.rules import EscalationRules, LevelRule, OutsideRule, TopicRule
+from assistant.escalations.rules import EscalationRules, OutsideRule, TopicRule
 from assistant.models import Citation
-from assistant.text import STOPWORDS, stem, words
 
 # A phrase applies when the description holds more than this share of its IDF-weighted words: a two-word phrase
 # needs both words unless one is much rarer ("hate" names "Hate crime"; "managed" alone does not name "managed moves").
@@ -48,8 +43,6 @@ PHRASE_COVERAGE = 0.5
 WEAK_COVERAGE = 0.25
 MIN_SIMILARITY = 0.35
 SIMILARITY_MARGIN = 0.05
-# "it has got to step 4", "hit EP3": where the case is now.
-_NOW_AT = r"(?:got to|gotten to|reached|hit|is at|now at|currently at|sitting at)\s+(?:the\s+)?"
 OWNER_SHARE = 0.75  # of a job title's words, for a description to name that owner
 # "lvl" and "lev" are how staff type "level" in chat ("whos lvl 3?").
 # A job title, not an organisation ("Trading Standards Team Manager", not "WMC Children's Services").
@@ -104,8 +97,7 @@ class Router:
                 counts[term] = counts.get(term, 0) + 1
         self._unique = frozenset(t for t, n in counts.items() if n == 1)
         self._vectors: np.ndarray | None = None
-        self._level_mention = level_mention([lv.name for lv in rules.levels])
-        self._level_now = level_mention([lv.name for lv in rules.levels], before=_NOW_AT)
+        self._levels = LevelReader(rules)
 
     # -- public ---------------------------------------------------------------------------------------------
     @property
@@ -153,7 +145,7 @@ class Router:
             else:
                 chosen = None
         if chosen is None:
-            return self._intake(named_level=bool(self._level_mention.search(f"{description} {tried}")))
+            return self._intake(named_level=bool(self._levels.mention.search(f"{description} {tried}")))
         others = [s for s in applicable if s.candidate is not chosen.candidate and not s.candidate.outside]
         return self._decide(chosen, others, query_terms, questions, statements + tried_statements, reasons)
 
@@ -239,8 +231,8 @@ class Router:
         if isinstance(rule, OutsideRule):
             return self._outside(rule, chosen, reasons, citations)
         known_reasons = len(reasons)
-        level = self._level(rule, special, questions, statements, reasons)
-        owner = _contact(rules, rule, level.number, special)
+        level = self._levels.level(rule, special, questions, statements, reasons)
+        owner = contact(rules, rule, level.number, special)
         if special:
             reasons.append(f"'{special}' have their own owner at {level.name}: {owner.role}.")
         citations.append(rules.citation(level.cite, f"{level.name}: {level.owner} ({level.response_time})"))
@@ -254,14 +246,14 @@ class Router:
                 citations.append(rules.citation(rules.multiple_topics.cite))
             for other in others:
                 if copy_level is not None and isinstance(other.candidate.rule, TopicRule):
-                    copy = _contact(rules, other.candidate.rule, copy_level, "")
+                    copy = contact(rules, other.candidate.rule, copy_level, "")
                     if copy.role != owner.role and copy not in copy_to:
                         copy_to.append(copy)
             if copy_to:
                 reasons.append("Copy in " + "; ".join(c.role for c in copy_to) + ".")
-        ladder = tuple(LadderStep(lv.number, lv.name, _contact(rules, rule, lv.number, special), lv.response_time)
+        ladder = tuple(LadderStep(lv.number, lv.name, contact(rules, rule, lv.number, special), lv.response_time)
                        for lv in rules.levels if lv.number >= level.number)
-        before = tuple(LadderStep(lv.number, lv.name, _contact(rules, rule, lv.number, special), lv.response_time)
+        before = tuple(LadderStep(lv.number, lv.name, contact(rules, rule, lv.number, special), lv.response_time)
                        for lv in rules.levels if lv.number < level.number
                        and any(r.startswith(UNTRIED) for r in reasons[known_reasons:]))
         return RouteDecision(
@@ -274,56 +266,6 @@ class Router:
     def _term_share(self, terms: frozenset[str], query_terms: set[str]) -> float:
         total = sum(self._idf.get(t, 0.0) for t in terms)
         return sum(self._idf.get(t, 0.0) for t in terms & query_terms) / total if total else 0.0
-
-    def _level(self, topic: TopicRule, special: str, questions: list[str], statements: list[str],
-               reasons: list[str]) -> LevelRule:
-        rules = self.rules
-        known = {lv.number for lv in rules.levels}
-        asked = [int(n) for q in questions for n in self._level_mention.findall(q) if int(n) in known]
-        # "it has got to step 4 - who is that?": the level the case is at now is the one asked about.
-        asked += [int(m.group(1)) for st in statements for m in self._level_now.finditer(st)
-                  if int(m.group(1)) in known]
-        if asked:
-            level = rules.level(max(asked))
-            reasons.append(f"You asked about {level.name}.")
-            return level
-        done = self._tried_levels(topic, special, statements)
-        if done:
-            top = max(done, key=lambda d: d[0])
-            following = rules.next_level(top[0])
-            reasons.append(f"{rules.level(top[0]).name} has been tried ({top[1]}).")
-            if following is None:
-                level = rules.level(top[0])
-                reasons.append(f"{level.name} is the last level: its decision stands.")
-                return level
-            reasons.append(f"The next step is {following.name}.")
-            return following
-        level = rules.entry_level
-        earlier = [lv for lv in rules.levels if lv.number < level.number]
-        if earlier:
-            steps = "; ".join(f"{lv.name}: {lv.owner}" for lv in earlier)
-            reasons.append(f"{UNTRIED} {level.name} is the first level the "
-                           f"topic owns; before it come {steps}.")
-        return level
-
-    def _tried_levels(self, topic: TopicRule, special: str, statements: list[str]) -> list[tuple[int, str]]:
-        """Levels a statement says have been tried: named outright, or by their owner's role."""
-        found: list[tuple[int, str]] = []
-        for sentence in statements:
-            for n in self._level_mention.findall(sentence):
-                if int(n) in {lv.number for lv in self.rules.levels}:
-                    found.append((int(n), f"'{sentence.strip()}'"))
-            sentence_terms = {stem(w) for w in words(sentence) if w not in STOPWORDS}
-            for lv in self.rules.levels:
-                roles = [lv.owner, _contact(self.rules, topic, lv.number, special).role]
-                for alt in dict.fromkeys(a for role in roles for a in role_alternatives(role)):
-                    # A level a topic owns is only "tried" if its role is named in full ("Board lead", not
-                    # "lead"); the shared early levels are named by their head noun ("managers talked").
-                    hit = role_named(alt, sentence_terms, strict=lv.per_topic)
-                    if hit and not negated(sentence, hit):
-                        found.append((lv.number, f"'{sentence.strip()}' reads as {lv.name}: {alt}"))
-                        break
-        return found
 
     def _outside(self, rule: OutsideRule, chosen: _Scored, reasons: list[str],
                  citations: list[Citation]) -> RouteDecision:
@@ -373,11 +315,6 @@ def _idf(candidates: Sequence[_Candidate]) -> dict[str, float]:
             df[term] = df.get(term, 0) + 1
     n = len(candidates)
     return {t: math.log(1 + n / d) for t, d in df.items()}
-
-
-def _contact(rules: EscalationRules, topic: TopicRule, level: int, special: str) -> Contact:
-    owner = rules.owner_for(topic, level, special)
-    return Contact(owner.owner, owner.email, owner.phone, owner.contact_role)
 
 
 def _topic_text(cand: _Candidate) -> str:
