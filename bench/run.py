@@ -76,6 +76,14 @@ OTHER_KBS = (
      "pathway as questions Q1-Q10, a PDF of practice standards ('Standard 3.' with '3.iv' paragraphs), escalation "
      "'Rungs 1-4' with a 'Red Line route', a plain-text ISA with fixed-width retention and signatory tables, a "
      "'TERM :: meaning' glossary. Its first score, before any change for it, was 55% (22/40)."),
+    ("kb12", "Twelfth knowledge base, written blind in session 14",
+     "Dunsmere & Pellow Bay Community Safety Compact (a two-tier coastal district): Parts I-VII with Roman paragraph "
+     "numbers ('II.3', 'V.4(b)') in a hand-made PDF, a withdrawn plan as plain text in a '#' banner box, Markdown "
+     "minutes ('CSC/25/58') reversed by DOCX minutes, a CSV delivery plan with Blue and Grey ratings, a scorecard "
+     "rated On course / Watch / Off course, a DOCX pathway with bold paragraphs as headings, an HTML pathway as a "
+     "definition list with cookie banner and nav, a Markdown pathway made of four tables, a DOCX escalation 'ladder' "
+     "of Rungs with per-topic Rung 4 owners, a PDF ISA with '1(1)' clauses and lettered schedules, an A-Z HTML "
+     "glossary of cards. Its first score, before any change for it, was 52% (21/40)."),
 )
 KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
          "unanswerable"]
@@ -198,6 +206,12 @@ def main() -> None:
             ("Seventeenth blind batch, written in session 13 in the dev file's proportions, favouring documents the "
              "dev file asks least about (tests/eval/eastbrook-fresh17.jsonl; first score 57% (23/40); a fifth clean "
              "held-out set: kept aside, no change made for any of its questions)", EVAL / "eastbrook-fresh17.jsonl"),
+            ("Eighteenth blind batch, written in session 14, weighted to the weakest kinds: 9 referral told as a "
+             "case, 8 near-miss unanswerable, 6 multi-hop (tests/eval/eastbrook-fresh18.jsonl; first score 62% "
+             "(25/40), tuned on since)", EVAL / "eastbrook-fresh18.jsonl"),
+            ("Nineteenth blind batch, written in session 14 from randomly drawn places in the documents "
+             "(tests/eval/eastbrook-fresh19.jsonl; first score 68% (27/40); a sixth clean held-out set: kept aside, "
+             "no change made for any of its questions)", EVAL / "eastbrook-fresh19.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]

@@ -170,3 +170,22 @@ def ruled_out(description: str, matched: Phrase | None) -> bool:
         if (matched.initials and matched.initials in following) or {stem(w) for w in following} & matched.terms:
             return True
     return False
+
+
+# "police and housing needs can't agree who should do the NRM", "street services and the HA keep batting it back":
+# two parties joined by "and", then the dispute. They are who disagrees, not what the case is about.
+_PIECES = re.compile(r"[.!?;:]\s+|\s+[-–—]\s+|,\s*|\n+")
+_PARTIES = re.compile(r"^\s*(?:(?:but|so|now|and)\s+)?(?P<parties>\S.{0,50}?\s(?:and|&)\s.{1,50}?)\s+"
+                      r"(?=(?:can'?t|cannot|won'?t|wont|don'?t|dont|do not|keep|are|each|both|still|disagree|refus)"
+                      r".*\b(?:agree|disagree|batting|bouncing|passing|each other|the other|arguing|argue|dispute|"
+                      r"refus\w*)\b)", re.IGNORECASE)
+
+
+def without_disputing_parties(description: str) -> str:
+    """The description with the parties a dispute is between left out, so the topic comes from the case."""
+    out = description
+    for piece in _PIECES.split(description or ""):
+        m = _PARTIES.match(piece)
+        if m:
+            out = out.replace(m.group("parties"), " ", 1)
+    return out

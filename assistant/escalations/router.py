@@ -31,6 +31,7 @@ from assistant.escalations.phrases import (
     sentences,
     statements_of,
     terms,
+    without_disputing_parties,
 )
 from assistant.escalations.rules import EscalationRules, OutsideRule, TopicRule
 from assistant.models import Citation
@@ -38,6 +39,7 @@ from assistant.models import Citation
 # A phrase applies when the description holds more than this share of its IDF-weighted words: a two-word phrase
 # needs both words unless one is much rarer ("hate" names "Hate crime"; "managed" alone does not name "managed moves").
 PHRASE_COVERAGE = 0.5
+HALF_TOLERANCE = 1e-6  # (a share of exactly one half, summed from logarithms)
 # With no phrase applying, a weaker keyword match, or an embedding at least this similar and clearly ahead of the
 # runner-up, still names a likely topic (all-MiniLM-L6-v2 scores true topics about 0.35-0.45, others below 0.3).
 WEAK_COVERAGE = 0.25
@@ -112,11 +114,15 @@ class Router:
         """
         statements, questions = sentences(description)
         tried_statements = statements_of(tried)
-        sequence, query_words = query(f"{description}\n{tried}")
-        query_terms = set(sequence)
-        scored = self._score(sequence, query_words, f"{description}. {tried}".strip(" ."))
-        # "(not DA, not an offender)": a topic the description rules out does not apply.
-        applicable = [s for s in scored if s.coverage > PHRASE_COVERAGE and not ruled_out(description, s.matched)]
+        # The topic is what the case is about, not who disagrees ("police and housing can't agree who does the
+        # NRM"), unless only the parties name one ("school and the attendance team both say the other should lead").
+        for case in dict.fromkeys((without_disputing_parties(description), description)):
+            sequence, query_words = query(f"{case}\n{tried}")
+            query_terms = set(sequence)
+            scored = self._score(sequence, query_words, f"{case}. {tried}".strip(" ."))
+            applicable = self._applicable(scored, description)
+            if applicable:
+                break
         reasons: list[str] = []
         chosen: _Scored | None
         if topic_id is not None:
@@ -149,6 +155,14 @@ class Router:
         others = [s for s in applicable if s.candidate is not chosen.candidate and not s.candidate.outside]
         return self._decide(chosen, others, query_terms, questions, statements + tried_statements, reasons)
 
+    def _applicable(self, scored: list[_Scored], description: str) -> list[_Scored]:
+        """Topics whose phrase the description uses, unless it rules them out ("not DA"). Among them, half a phrase
+        ("trafficking" of "human trafficking") counts too when the embedding ranks its topic first."""
+        ranked = self._closest(scored, by_similarity=True)
+        half = ranked if ranked is not None and ranked.coverage >= PHRASE_COVERAGE - HALF_TOLERANCE else None
+        named = [s for s in scored if s.coverage > PHRASE_COVERAGE]
+        return [s for s in scored if (s in named or (named and s is half)) and not ruled_out(description, s.matched)]
+
     # -- scoring -----------------------------------------------------------------------------------------------
     def _score(self, sequence: list[str], query_words: set[str], text: str) -> list[_Scored]:
         sims = self._similarities(text)
@@ -179,10 +193,10 @@ class Router:
         return next(iter(found.values())) if len(found) == 1 else None
 
     @staticmethod
-    def _closest(scored: Sequence[_Scored]) -> _Scored | None:
+    def _closest(scored: Sequence[_Scored], by_similarity: bool = False) -> _Scored | None:
         """The likeliest topic when none is named outright: a word only that topic uses, or a clear embedding."""
         distinctive = [s for s in scored if s.unique and s.coverage >= WEAK_COVERAGE]
-        if distinctive:
+        if distinctive and not by_similarity:
             return max(distinctive, key=lambda s: (s.unique, s.similarity))
         ranked = sorted(scored, key=lambda s: s.similarity, reverse=True)
         if not ranked:

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from assistant.embedding import FakeEmbedder
@@ -156,3 +157,42 @@ def test_a_hyphenated_topic_word_is_matched_as_staff_type_it() -> None:
     from assistant.escalations.phrases import phrase
 
     assert phrase("fly-tipping").terms == phrase("fly tipping").terms
+
+
+def test_the_agencies_in_dispute_do_not_make_the_topic(router: Router) -> None:
+    # Youth justice outranks hate crime, so were "the youth justice team" read as the topic it would win.
+    decision = router.route("Hate crime case: the school and the youth justice team each say the other should do "
+                            "the restorative work. Managers have talked.")
+    assert decision.topic_id == "hate-crime" and decision.level == 2
+    assert decision.other_topics == ()
+
+
+def test_the_agencies_in_dispute_name_the_topic_when_nothing_else_does(router: Router) -> None:
+    decision = router.route("yr 8 w persistent absence - school and the council attendance team both say the other "
+                            "should lead. managers have spoken, still stuck.")
+    assert decision.topic_id == "schools"
+
+
+class _Similar:
+    """An embedder that ranks one topic's text far above the others (as the real model does for the case)."""
+
+    dimension = 2
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def is_common_word(self, word: str) -> bool:
+        return True
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.array([[1.0, 0.0] if self.marker in t.lower() or "trafficking case" in t.lower() else [0.6, 0.8]
+                         for t in texts], dtype=np.float32)
+
+
+def test_half_a_phrase_counts_when_the_embedding_ranks_its_topic_first(rules: EscalationRules) -> None:
+    case = "Adult trafficking case, the housing needs team won't do the duty to notify. Managers have talked."
+    by_keywords = Router(rules).route(case)
+    assert by_keywords.topic_id != "modern-slavery-and-human-trafficking"  # "trafficking" is half of its phrase
+    decision = Router(rules, _Similar("modern slavery")).route(case)
+    assert decision.topic_id == "modern-slavery-and-human-trafficking"
+    assert "Housing" in decision.other_topics  # it applies beside the named topic; the highest risk leads
