@@ -28,7 +28,7 @@ from assistant.index import LoadedKB
 from assistant.models import Answer, Citation
 from assistant.priors import MEETING_TYPE
 from assistant.prompts import Prompts
-from assistant.referrals.asked import asked_fields, details, narrative, scene_fields
+from assistant.referrals.asked import asked_fields, asks_for_route, details, narrative, scene_fields
 from assistant.referrals.contacts import emails, forms
 from assistant.referrals.directory import ReferralDirectory
 from assistant.referrals.models import Pathway
@@ -60,7 +60,7 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     # A stuck referral ("the service hasn't contacted them - who do I escalate to") is the pathway's own "if it is
     # not picked up" section; other escalation questions belong to the escalation protocol.
     escalation = is_escalation_question(question) and "not_picked_up" not in asked
-    if not asked or escalation or not all(asked_fields(p) for p in split_parts(question)):
+    if not asked or escalation or not all(asked_fields(p) or asks_for_route(p) for p in split_parts(question)):
         return None  # "who chairs the panel and what's their number": a part the directory does not answer
     directory = service.directory(kb)
     if not directory.pathways:

@@ -88,7 +88,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                      # "do we just send the form??"
                      r"\b(?:do|should|can) (?:i|we) (?:just )?(?:send|fill in|complete|submit|do) (?:the|a|an) "
                      r"(?:\w+ )?(?:form|referral)\b(?! anyway)|"
-                     r"\bhow to (?:refer|report|apply|make|raise)\b|\bwhere (?:do|should|can) (?:i|we|you) "
+                     r"\bhow to (?:refer|report|apply|make|raise)\b|"
+                     # "is there another way he can report it?"
+                     r"\b(?:another|other|any|a) ways? (?:to|of|for|(?:he|she|they|i|we|you) (?:can|could)) "
+                     r"(?:report|refer|apply|raise)\b|\bwhere (?:do|should|can) (?:i|we|you) "
                      r"(?:send|submit|email|refer|report|apply)\b|\bsend (?:it|this|the \w+) to\b"),
     ("form", r"\b(?:which|what) (?:\w+ )?forms?\b|\bwhat (?:do|should|would) (?:i|we|they) fill (?:in|out)\b|"
              r"\b(?:which|what(?:'?s| is)(?: the)?) paperwork\b|"
@@ -108,7 +111,15 @@ _COMPILED_BY_KEY = dict(_COMPILED)
 _SCENE_FIELDS = ("criteria", "consent")  # fields a scene mentions as facts of the case
 # "how many referrals…", "latest number for the year": a count, not a phone number.
 _COUNT = re.compile(r"\b(?:how many|number of|total|figures?|per cent|percentage|rate|latest|so far)\b", re.IGNORECASE)
+# "is there something that keeps kids like him out of the system?": which pathway fits, which naming one answers.
+_WHICH_ROUTE = re.compile(r"\b(?:is|are) there (?:any|some|an?|another|other)(?:thing| thing|\b)|"
+                          r"\b(?:which|what) (?:service|route|pathway|programme|scheme|team|support)s?\b",
+                          re.IGNORECASE)
 
+
+def asks_for_route(question: str) -> bool:
+    """A part of a question that asks which route fits the case (the pathway's name answers it)."""
+    return bool(_WHICH_ROUTE.search(question))
 
 
 # "… do i still refer to marac?", "can i refer him anyway?": despite what the scene says.

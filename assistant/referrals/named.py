@@ -21,6 +21,7 @@ NAMED_MIN = 0.6  # summed word weight at which a pathway counts as named (a word
 ALIAS_WEIGHT = 0.75  # a form or acronym the document uses names it a little less than its own name or title
 EXPANSION_SHARE = 0.66  # an acronym's meaning names a pathway when most of its words are the pathway's
 RARE_SHARE = 0.4  # a word at least this share of the knowledge base's rarest idf counts fully; commoner ones less
+COMMON_NAME_WEIGHT = 0.5  # a name word in most pathway documents' text
 # "(TPRC)", "(YCPS)", "(MRF v6)": a short capitalised name the document introduces in brackets.
 _BRACKETED = re.compile(r"\(([A-Z][A-Za-z0-9]{1,7})(?:\s+v\d+)?\)")
 
@@ -66,10 +67,17 @@ def named_pathways(directory: ReferralDirectory, kb: LoadedKB, question: str,
         for t in asked.intersection(ids):
             df[t] = df.get(t, 0) + 1
     full = RARE_SHARE * max(kb.idf.values(), default=1.0)
+    # A name word most pathway documents use ("community" of "ASB Case Review (community trigger)", read in "got a
+    # community resolution") names none of them on its own: it counts for half.
+    used = {t: sum(1 for p in directory.pathways if _uses(kb, p, t)) for t in df}
     out = []
     for p, ids in zip(directory.pathways, known, strict=True):
         score = sum(ids[t] * math.log((n + 1) / df[t]) * min(1.0, (kb.idf_of(t) or full) / full)
-                    for t in asked.intersection(ids))
+                    * (COMMON_NAME_WEIGHT if used[t] > n / 2 else 1.0) for t in asked.intersection(ids))
         if score >= NAMED_MIN:
             out.append(Named(p, round(score, 3)))
     return sorted(out, key=lambda x: -x.score)
+
+
+def _uses(kb: LoadedKB, p: Pathway, term: str) -> bool:
+    return any(term in kb.chunk_terms[i] for i in kb.by_source.get(p.source, []))

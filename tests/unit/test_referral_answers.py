@@ -18,7 +18,7 @@ from assistant.embedding import FakeEmbedder
 from assistant.models import Answer, Citation
 from assistant.prompts import Prompts
 from assistant.referral_answers import _happened, _holds, compose
-from assistant.referrals.asked import asked_fields, details, narrative
+from assistant.referrals.asked import asked_fields, asks_for_route, details, narrative
 from assistant.referrals.directory import ReferralDirectory
 from assistant.referrals.extract import FieldMatcher, extract
 from assistant.referrals.fields import FIELD_KEYS
@@ -176,7 +176,10 @@ class _KB:
     idf: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for c in self.chunks:
+        self.chunk_terms = [terms(c.text) for c in self.chunks]
+        self.by_source: dict[str, list[int]] = {}
+        for i, c in enumerate(self.chunks):
+            self.by_source.setdefault(c.source, []).append(i)
             for t in terms(c.text):
                 self.idf[t] = 3.0
 
@@ -322,6 +325,26 @@ def test_a_pathway_is_named_by_its_title_or_its_form() -> None:
             ] == [riverside.source]
     assert named_pathways(directory, kb, "hillside housing - how do I refer?")[0].pathway is other  # type: ignore[arg-type]
     assert named_pathways(directory, kb, "which form do I use?") == []  # type: ignore[arg-type]
+
+
+def test_a_name_word_most_pathway_documents_use_does_not_name_one_alone() -> None:
+    review = _pathway("pathways/review.md", "Case review (community trigger)", "Review")
+    others = [_pathway(f"pathways/p{i}.md", f"Route {i} for people at risk", f"Route{i}") for i in range(3)]
+    directory = ReferralDirectory(1, [review, *others])
+    kb = _KB([_Chunk(review.source, "community trigger application"),
+              *(_Chunk(p.source, "community safety partners work together") for p in others)])
+    kb.idf.update({"communiti": 1.3, "trigger": 6.0})  # a common word in the documents, and a rare one
+    named = named_pathways(directory, kb, "got a community resolution for shoplifting - how do i refer")  # type: ignore[arg-type]
+    assert named == []
+    assert named_pathways(directory, kb, "community trigger - how do i apply")[0].pathway is review  # type: ignore[arg-type]
+
+
+def test_a_part_asking_which_route_fits_is_answered_by_naming_the_pathway() -> None:
+    assert asks_for_route("is there something that keeps kids like him out of the system")
+    assert asks_for_route("which service takes this")
+    assert not asks_for_route("who chairs the board")
+    # (the refusal is the scene's; what is asked is how else to report)
+    assert asked_fields("he does not want the police. is there another way he can report it?") == ("how_to_refer",)
 
 
 def test_how_long_records_are_kept_is_not_a_referral_timescale() -> None:
