@@ -16,6 +16,8 @@ from ingestion.loaders.structure import Outline
 from ingestion.models import LoadedDocument
 
 _HEADING = re.compile(r"^(?:Heading|Title)\s*(\d*)$", re.IGNORECASE)
+BOLD_HEADING_CHARS = 90
+BOLD_HEADING_WORDS = 12
 
 
 def load(raw: bytes, source: str) -> LoadedDocument:
@@ -25,6 +27,9 @@ def load(raw: bytes, source: str) -> LoadedDocument:
         raise FileRejected("corrupt Word document: it could not be opened") from exc
     outline = Outline()
     title = ""
+    # With no heading styles at all, a short paragraph set wholly in bold is a heading ("How to refer").
+    styled = any(_HEADING.match(p.style.name if p.style is not None else "") and p.text.strip()
+                 for p in doc.paragraphs)
     for item in doc.iter_inner_content():
         if isinstance(item, Table):
             rows = []
@@ -50,6 +55,14 @@ def load(raw: bytes, source: str) -> LoadedDocument:
                 outline.add_heading(1, text)
             else:
                 outline.add_heading(level + 1, text)
+        elif not styled and _bold_heading(item):
+            if not title and not outline.blocks:
+                title = text.strip()
+                outline.add_heading(1, text)
+            else:
+                if len(outline.blocks) == 1 and title:  # a subtitle under the title ("SAFE PURSE" / "Financial …")
+                    title = f"{title}: {text.strip()}"
+                outline.add_heading(2, text)
         elif "list" in (style or "").lower():
             outline.add_text(text, "list_item")
         else:
@@ -60,3 +73,11 @@ def load(raw: bytes, source: str) -> LoadedDocument:
     if not outline.blocks:
         raise FileRejected("Word document has no text")
     return LoadedDocument(source=source, fmt="docx", title=title[:200], blocks=outline.blocks, meta=meta)
+
+
+def _bold_heading(p: Paragraph) -> bool:
+    """A short line, every run of it bold, not a sentence: a heading typed as bold text."""
+    text = p.text.strip()
+    runs = [r for r in p.runs if r.text.strip()]
+    return (bool(runs) and all(r.bold for r in runs) and len(text) <= BOLD_HEADING_CHARS
+            and len(text.split()) <= BOLD_HEADING_WORDS and not text.endswith((".", ";", ",")))

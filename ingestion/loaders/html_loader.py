@@ -14,6 +14,8 @@ _BOILERPLATE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "
 _BOILERPLATE_HINT = re.compile(r"cookie|breadcrumb|banner|skip-link|site-nav|menu|consent", re.IGNORECASE)
 SUMMARY_LEVEL = 2
 _BLOCK_TAGS = {"p", "li", "dt", "dd", "blockquote", "pre", "figcaption", "caption"}
+QUESTION_LEVEL = 3
+_QUESTION_TERM = re.compile(r"^\s*(?:Q\s?\d+[.:)]?\s+.+|[^.!]{3,160}\?)\s*$", re.DOTALL)
 
 
 def _is_boilerplate(el: Tag) -> bool:
@@ -61,6 +63,9 @@ def _walk(el: Tag, outline: Outline) -> None:
             outline.add_text(child.get_text(" "), "list_item")
             for n in nested:
                 _walk(n, outline)
+        elif name == "dt" and _QUESTION_TERM.match(child.get_text(" ")):
+            # A questions-and-answers list ("<dt>Q5. How do I refer?</dt><dd>…"): each question heads its answer.
+            outline.add_heading(QUESTION_LEVEL, child.get_text(" "))
         elif name in _BLOCK_TAGS:
             outline.add_text(child.get_text(" "))
         else:

@@ -142,3 +142,41 @@ def test_a_grid_of_numbered_columns_is_read_down_each_column_but_a_grid_of_figur
     t2 = [b for b in rows if b.row_id == "T2"]
     assert len(t2) == 1 and "Measure: Widget fires" in t2[0].text and "Target: 260 or fewer" in t2[0].text
     assert not any(b.text.startswith("Q2") for b in rows)  # figures by quarter stay rows of indicators
+
+
+def test_html_questions_in_a_definition_list_head_their_answers() -> None:
+    from ingestion.loaders.html_loader import load as load_html
+
+    page = ("<html><body><main><h1>Widget route: questions and answers</h1><dl><dt>Q5. How do I refer?</dt>"
+            "<dd>Send form WX-1 to the hub.</dd><dt>Who owns the case once I have referred?</dt><dd>The Lead "
+            "Professional.</dd><dt>Hub manager</dt><dd>Owns triage.</dd></dl></main></body></html>")
+    doc = load_html(page, "w.html")
+    refer = next(b for b in doc.blocks if "WX-1" in b.text)
+    owner = next(b for b in doc.blocks if "Lead Professional" in b.text)
+    triage = next(b for b in doc.blocks if "Owns triage" in b.text)
+    assert refer.section == "Q5. How do I refer?"
+    assert owner.section == "Who owns the case once I have referred?"
+    assert triage.section == owner.section  # a term that is no question is text of the answer it sits in
+
+
+def test_docx_without_heading_styles_reads_short_bold_lines_as_headings() -> None:
+    import io
+
+    from docx import Document
+
+    from ingestion.loaders.docx_loader import load as load_docx
+
+    doc = Document()
+    for text, bold in (("WIDGET ROUTE", True), ("Help for older people", True), ("Version 2, 2026.", False),
+                       ("How to refer", True), ("Send form WX-1 to the hub.", False),
+                       ("Everything in bold that is a full sentence.", True), ("Consent", True),
+                       ("Ask first.", False)):
+        doc.add_paragraph().add_run(text).bold = bold
+    buf = io.BytesIO()
+    doc.save(buf)
+    loaded = load_docx(buf.getvalue(), "w.docx")
+    assert loaded.title == "WIDGET ROUTE: Help for older people"
+    sections = {b.text: b.section for b in loaded.blocks if b.kind != "heading"}
+    assert sections["Send form WX-1 to the hub."] == "How to refer"
+    assert sections["Everything in bold that is a full sentence."] == "How to refer"
+    assert sections["Ask first."] == "Consent"
