@@ -27,6 +27,7 @@ from ingestion.loaders import load_file
 log = logging.getLogger(__name__)
 
 # Documents worth trying, by what their name or title says they are.
+PROTOCOL_TYPE = "protocol"
 _PROTOCOL_NAME = re.compile(r"escalat|stuck|professional (?:challenge|disagreement)|resolution|dispute", re.I)
 
 
@@ -47,8 +48,10 @@ class DraftedRoutes:
 
     def _draft(self, manifest: Sequence[ManifestEntry]) -> EscalationService | None:
         root = self._root()
-        candidates = [m for m in manifest if m.status == "current"
-                      and (_PROTOCOL_NAME.search(m.source) or _PROTOCOL_NAME.search(m.title or ""))]
+        current = [m for m in manifest if m.status == "current"]
+        named = [m for m in current if _PROTOCOL_NAME.search(m.source) or _PROTOCOL_NAME.search(m.title or "")]
+        # A protocol named in its own words ("The Blocked Case Ladder") is read after those named for escalation.
+        candidates = named + [m for m in current if m not in named and m.doc_type == PROTOCOL_TYPE]
         for entry in candidates:
             path = root / entry.source
             try:

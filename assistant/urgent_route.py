@@ -84,8 +84,9 @@ def _own_section(chunk: IndexedChunk) -> bool:
 def _section_from_start(kb: LoadedKB, source: str, chunk: IndexedChunk) -> tuple[IndexedChunk, str]:
     """The urgent section's first passage and its text read on, across its numbered paragraphs, while it fits."""
     heading = _heading(chunk)
-    same = sorted((kb.chunks[i] for i in kb.by_source.get(source, []) if _heading(kb.chunks[i]) == heading
-                   and kb.chunks[i].kind != "table_row"), key=lambda c: c.order) or [chunk]
+    # (its table rows too: "When: evenings, nights …; Who to phone: Duty Inspector" is the route itself)
+    same = sorted((kb.chunks[i] for i in kb.by_source.get(source, []) if _heading(kb.chunks[i]) == heading),
+                  key=lambda c: c.order) or [chunk]
     first = same[0]
     if len(first.text) > WHOLE_SECTION:
         return first, _from(first, units_of(first, max_chars=400)[0].text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 from typing import Any
 
@@ -108,3 +109,17 @@ def test_a_paragraph_labelled_as_the_urgent_route_leads_and_answers_when_nothing
     nothing = Answer(answer="The documents don't answer this.", abstained=True)
     answered = with_urgent_route(kb, "p.txt", "gizmo case stuck and the risk is tonight - what do i do?", nothing)
     assert not answered.abstained and "0100 000 450" in answered.answer and answered.citations
+
+
+def test_an_urgent_section_reads_on_into_its_table_of_who_to_phone() -> None:
+    section = "5. The Red Flag route (urgent)"
+    kb = _kb([
+        _chunk(1, "4. Rungs", "Rung 3 is the topic owner."),
+        _chunk(2, section, "Use the Red Flag route instead of the rungs when someone is likely to come to serious "
+                           "harm."),
+        dataclasses.replace(_chunk(3, section, "When: Evenings and weekends; Who to phone: Duty Inspector via 101 "
+                                               "(999 if danger is immediate)"), kind="table_row"),
+    ])
+    found = urgent_passage(kb, "p.txt")
+    assert found is not None
+    assert found[0].startswith("Use the Red Flag route") and "Duty Inspector via 101" in found[0]
