@@ -15,6 +15,8 @@ _BOILERPLATE_HINT = re.compile(r"cookie|breadcrumb|banner|skip-link|site-nav|men
 SUMMARY_LEVEL = 2
 _BLOCK_TAGS = {"p", "li", "dt", "dd", "blockquote", "pre", "figcaption", "caption"}
 QUESTION_LEVEL = 3
+_INLINE_TAGS = {"span", "a", "strong", "em", "b", "i", "abbr", "code", "small", "sup", "sub", "mark", "u", "time",
+                "cite", "q", "kbd", "var", "dfn", "label"}
 _QUESTION_TERM = re.compile(r"^\s*(?:Q\s?\d+[.:)]?\s+.+|[^.!]{3,160}\?)\s*$", re.DOTALL)
 
 
@@ -38,13 +40,23 @@ def _mostly_links(el: Tag) -> bool:
 
 
 def _walk(el: Tag, outline: Outline) -> None:
+    line: list[str] = []  # inline pieces side by side ("<span>BCL</span> — <span>Blocked …</span>") are one line
+
+    def flush() -> None:
+        text = " ".join(" ".join(line).split())
+        if text and el.name not in _BLOCK_TAGS:
+            outline.add_text(text)
+        line.clear()
+
     for child in el.children:
         if not isinstance(child, Tag):
-            text = str(child).strip()
-            if text and el.name not in _BLOCK_TAGS:
-                outline.add_text(text)
+            line.append(str(child))
             continue
         name = child.name
+        if name in _INLINE_TAGS:
+            line.append(child.get_text(" "))
+            continue
+        flush()
         if re.fullmatch(r"h[1-6]", name):
             outline.add_heading(int(name[1]), child.get_text(" "))
         elif name == "summary":
@@ -70,6 +82,7 @@ def _walk(el: Tag, outline: Outline) -> None:
             outline.add_text(child.get_text(" "))
         else:
             _walk(child, outline)
+    flush()
 
 
 def load(text: str, source: str) -> LoadedDocument:

@@ -180,3 +180,13 @@ def test_docx_without_heading_styles_reads_short_bold_lines_as_headings() -> Non
     assert sections["Send form WX-1 to the hub."] == "How to refer"
     assert sections["Everything in bold that is a full sentence."] == "How to refer"
     assert sections["Ask first."] == "Consent"
+
+
+def test_html_inline_pieces_side_by_side_are_one_line() -> None:
+    from ingestion.loaders.html_loader import load as load_html
+
+    page = ("<html><body><main><h1>A to Z</h1><section><h2>B</h2><div class='card'><span class='abbr'>BCL</span> "
+            "&mdash; <span class='long'>Blocked Case Ladder</span><p>The escalation protocol.</p></div></section>"
+            "</main></body></html>")
+    texts = [b.text for b in load_html(page, "g.html").blocks if b.kind != "heading"]
+    assert texts == ["BCL — Blocked Case Ladder", "The escalation protocol."]
