@@ -104,7 +104,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
               r"\bwhat(?:'?s| is)?(?: the| their| a)? number\b|\bnumbers? (?:for|to (?:call|ring))\b|\btel\b|"
               r"\bwho (?:do|should|can) (?:i|we) (?:call|ring|phone|contact)\b|\bcall\b|\bring\b|"
               r"\+\s*(?:their |the |a )?(?:number|no\.?|phone)\b"),
-    ("hours", r"\bopen(?:ing)?(?: hours| times)?\b|\bwhat times?\b|\bwhen (?:is|are) (?:it|they) open\b"),
+    # ("what time does the MASIP meeting start" asks when a meeting is held, not a service's hours)
+    ("hours", r"\bopen(?:ing)?(?: hours| times)?\b|"
+              r"\bwhat times?\b(?![^?]{0,40}\b(?:meeting|panel|clinic|conference|forum|board|group)s?\b[^?]{0,15}"
+              r"\b(?:start|begin|finish|end)s?\b)|\bwhen (?:is|are) (?:it|they) open\b"),
 )
 _COMPILED = tuple((key, re.compile(pattern, re.IGNORECASE)) for key, pattern in _PATTERNS)
 _COMPILED_BY_KEY = dict(_COMPILED)

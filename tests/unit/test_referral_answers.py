@@ -106,7 +106,7 @@ def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> N
     "how many referrals were there in Q4?", "latest number of referrals for the year?", "who chairs the board?",
     "what did the board decide in March?", "when is the next meeting?", "what does DARDR stand for?",
     "what else can the gizmo group do to keep him safe", "red gizmo cases followed up within 24h - whats the latest %",
-    "does the gizmo assessment take a while"])
+    "does the gizmo assessment take a while", "what time does the gizmo panel meeting start?"])
 def test_other_questions_ask_for_no_field(question: str) -> None:
     assert asked_fields(question) == ()
 
