@@ -26,7 +26,8 @@ class Shorthand:
     def __init__(self, mapping: dict[str, str]) -> None:
         self.mapping = {k.lower(): v for k, v in mapping.items()}
         keys = sorted(self.mapping, key=len, reverse=True)
-        self._pattern = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w/])",
+        # (never the end of a contraction: "they're" is not "they about")
+        self._pattern = re.compile(r"(?<![\w/'’])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w/])",
                                    re.IGNORECASE) if keys else None
 
     @classmethod

@@ -179,6 +179,7 @@ def test_a_section_of_an_act_in_chat_shorthand_is_written_out() -> None:
     assert Shorthand({}).expand("the ptg1 form") == "the ptg1 form"
     assert Shorthand({}).expand("seen within 72h? 48hrs or 2wks") == "seen within 72 hours? 48 hours or 2 weeks"
     assert Shorthand({}).expand("the H1 form and row K72h") == "the H1 form and row K72h"
+    assert Shorthand({"re": "about"}).expand("they're dealing, re the flat") == "they're dealing, about the flat"
     assert "money" not in analyse("did they keep taking referrals after the grant ended").answer_types
 
 
