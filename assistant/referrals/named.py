@@ -73,7 +73,7 @@ def named_pathways(directory: ReferralDirectory, kb: LoadedKB, question: str,
     out = []
     for p, ids in zip(directory.pathways, known, strict=True):
         score = sum(ids[t] * math.log((n + 1) / df[t]) * min(1.0, (kb.idf_of(t) or full) / full)
-                    * (COMMON_NAME_WEIGHT if used[t] > n / 2 else 1.0) for t in asked.intersection(ids))
+                    * _spread_weight(used[t], n) for t in asked.intersection(ids))
         if score >= NAMED_MIN:
             out.append(Named(p, round(score, 3)))
     return sorted(out, key=lambda x: -x.score)
@@ -81,3 +81,10 @@ def named_pathways(directory: ReferralDirectory, kb: LoadedKB, question: str,
 
 def _uses(kb: LoadedKB, p: Pathway, term: str) -> bool:
     return any(term in kb.chunk_terms[i] for i in kb.by_source.get(p.source, []))
+
+
+def _spread_weight(used: int, n: int) -> float:
+    """Full weight for a word at most half the pathway documents use; at most half for a word more use, fading
+    with how many ("report" of "Hate crime: how to report" is in all eight; of two pathways, both may share a name
+    word and it still counts for half)."""
+    return 1.0 if used <= n / 2 else min(COMMON_NAME_WEIGHT, 1.0 - (used - 1) / n)

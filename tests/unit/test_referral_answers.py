@@ -339,6 +339,15 @@ def test_a_name_word_most_pathway_documents_use_does_not_name_one_alone() -> Non
     assert named_pathways(directory, kb, "community trigger - how do i apply")[0].pathway is review  # type: ignore[arg-type]
 
 
+def test_of_two_pathways_a_name_word_both_documents_use_still_names_one() -> None:
+    cuckooing = _pathway("pathways/takeover.md", "Cuckooing of exploited adults", "Takeover")
+    youth = _pathway("pathways/youth.md", "Youth futures route", "Youth")
+    directory = ReferralDirectory(1, [cuckooing, youth])
+    kb = _KB([_Chunk(cuckooing.source, "cuckooing referrals"), _Chunk(youth.source, "cuckooing of a family home")])
+    named = named_pathways(directory, kb, "cuckooing referal - whats the form called")  # type: ignore[arg-type]
+    assert [n.pathway for n in named] == [cuckooing]
+
+
 def test_a_part_asking_which_route_fits_is_answered_by_naming_the_pathway() -> None:
     assert asks_for_route("is there something that keeps kids like him out of the system")
     assert asks_for_route("which service takes this")
