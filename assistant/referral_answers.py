@@ -41,6 +41,7 @@ QUESTION_TYPE = "referral"
 CLOSE_NAMES = 0.8  # a pathway named at least this share as strongly as the best makes the best unclear
 BUDGET_CHARS = 480  # the passages of an answer; with the pathway name and markers it stays under ~600 characters
 MAX_PER_FIELD = 3
+RELATED_PATHWAYS = 3  # of the nearest documents a refusal lists, the pathways the finder may choose among
 CONTEXT_FIELDS = ("out_of_hours", "not_picked_up", "how_to_refer")  # fields that hold contact details
 HELD_SHARE = 0.6  # an evidence snippet sharing this share of a field passage's words holds that passage
 HELD_WORDS = 4  # ... and at least this many of them
@@ -67,9 +68,10 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
         return None
     cited = _cited_pathways(directory, evidence)
     if evidence.abstained and evidence.related and not _unseen_words(kb, question):
-        # Nothing passed the evidence checks (a scene-heavy "… hub's shut - who do we ring?"): the nearest
-        # pathway document, if the finder agrees on it below.
-        cited = [p for p in (directory.by_source(r.source) for r in evidence.related) if p is not None][:1]
+        # Nothing passed the evidence checks (a scene-heavy "… hub's shut - who do we ring?"): of the nearest
+        # pathway documents, the one the finder ranks first, below.
+        near = (directory.by_source(r.source) for r in evidence.related)
+        cited = [p for p in near if p is not None][:RELATED_PATHWAYS]
     named = named_pathways(directory, kb, question)
     pathway = _choose(service, directory, kb, question, named, cited)
     # The extractive answer stands when it already gives the field: from the pathway the question names, or, when

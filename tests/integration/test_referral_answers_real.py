@@ -191,3 +191,14 @@ def test_a_scene_heavy_out_of_hours_question_is_answered_from_the_nearest_pathwa
     assert real_assistant.ask("whats the phone number for hollinsford MASH?").abstained
     # a word no document uses in the question itself: the nearest pathway is not about it
     assert real_assistant.ask("whats the timescale for removing offensive graffiti").abstained
+
+
+def test_a_scene_whose_nearest_document_is_another_pathway_is_answered_from_the_one_the_finder_ranks_first(
+        real_assistant: Assistant) -> None:
+    # The refusal's nearest document is the domestic abuse pathway (a housing officer is named there); the finder
+    # ranks the adults-at-risk pathway first, and it is among the nearest documents too.
+    answer = real_assistant.ask("housing officer here - one of my tenants, older guy w learning disability, has 'new "
+                                "mates' in and out of his flat at all hours, think they're dealing from there. he "
+                                "says its fine and doesnt want any fuss. can i still report it and what form do i use?")
+    assert not answer.abstained and answer.question_type == "referral"
+    assert answer.citations[0].source.endswith("adults-at-risk-safeguarding.html")
