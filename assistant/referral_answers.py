@@ -41,6 +41,8 @@ QUESTION_TYPE = "referral"
 CLOSE_NAMES = 0.8  # a pathway named at least this share as strongly as the best makes the best unclear
 BUDGET_CHARS = 480  # the passages of an answer; with the pathway name and markers it stays under ~600 characters
 MAX_PER_FIELD = 3
+FINDER_LEAD = 0.07  # the finder's best over the best pathway the evidence quotes, to answer from it instead
+FINDER_MARGIN = 0.05  # ... and over its runner-up
 RELATED_PATHWAYS = 3  # of the nearest documents a refusal lists, the pathways the finder may choose among
 CONTEXT_FIELDS = ("out_of_hours", "not_picked_up", "how_to_refer")  # fields that hold contact details
 HELD_SHARE = 0.6  # an evidence snippet sharing this share of a field passage's words holds that passage
@@ -73,7 +75,7 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
         near = (directory.by_source(r.source) for r in evidence.related)
         cited = [p for p in near if p is not None][:RELATED_PATHWAYS]
     named = named_pathways(directory, kb, question)
-    pathway = _choose(service, directory, kb, question, named, cited)
+    pathway = _choose(service, directory, kb, question, named, cited, finder_may_lead=not evidence.abstained)
     # The extractive answer stands when it already gives the field: from the pathway the question names, or, when
     # it names none, from any pathway it cites.
     if pathway is None or any(_holds(p, asked, evidence, _happened(question))
@@ -81,7 +83,7 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
         return None
     if evidence.abstained and _names_something_else(service, kb, pathway, question):
         return None
-    if not evidence.abstained and pathway not in cited and "not_picked_up" not in asked:
+    if not evidence.abstained and pathway not in cited and "not_picked_up" not in asked and (named or not cited):
         # The answer was found elsewhere ("who owns action SYV-16?"): the question is about that. A referral the
         # named service has not picked up is always that pathway's chase route, whatever else mentions it.
         return None
@@ -142,9 +144,10 @@ def _cited_pathways(directory: ReferralDirectory, evidence: Answer) -> list[Path
 
 
 def _choose(service: ReferralService, directory: ReferralDirectory, kb: LoadedKB, question: str,
-            names: Sequence[Named], cited: list[Pathway]) -> Pathway | None:
+            names: Sequence[Named], cited: list[Pathway], finder_may_lead: bool = False) -> Pathway | None:
     """The pathway the question names: the one the evidence cites, or else the clear best; when it names none, the
-    finder's best match provided the evidence cites it too."""
+    finder's best match provided the evidence cites it too, or (``finder_may_lead``: the evidence answered) when
+    the finder puts it clearly ahead of the pathways the evidence quotes."""
     if names:
         # The most strongly named pathway that the evidence cites too.
         agreed = next((n.pathway for n in names if n.pathway in cited), None)
@@ -154,9 +157,20 @@ def _choose(service: ReferralService, directory: ReferralDirectory, kb: LoadedKB
         return close[0] if len(close) == 1 else None
     if not cited:
         return None
-    found = service.finder.find(directory, kb, question, limit=1)
-    best = found.pathways[0].source if found.pathways else None
-    return next((p for p in cited if p.source == best), None)
+    ranked = service.finder.find(directory, kb, question, limit=len(directory.pathways)).pathways
+    if not ranked:
+        return None
+    agreed = next((p for p in cited if p.source == ranked[0].source), None)
+    if agreed is not None:
+        return agreed
+    # The evidence quotes one pathway while the finder puts another clearly first, ahead of it and of the rest
+    # ("17yo sharing videos praising a terrorist group": consent passages of two other pathways were quoted).
+    cited_score = max((m.score for m in ranked if any(p.source == m.source for p in cited)), default=0.0)
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    lead = ranked[0].score
+    if finder_may_lead and lead - cited_score >= FINDER_LEAD and lead - runner_up >= FINDER_MARGIN:
+        return directory.by_source(ranked[0].source)
+    return None
 
 
 def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer, happened: set[str] | None = None) -> bool:

@@ -202,3 +202,14 @@ def test_a_scene_whose_nearest_document_is_another_pathway_is_answered_from_the_
                                 "says its fine and doesnt want any fuss. can i still report it and what form do i use?")
     assert not answer.abstained and answer.question_type == "referral"
     assert answer.citations[0].source.endswith("adults-at-risk-safeguarding.html")
+
+
+def test_a_pathway_the_finder_puts_clearly_first_answers_over_others_the_passages_quote(
+        real_assistant: Assistant) -> None:
+    # The passages quoted are consent lines of two other pathways; the scene is radicalisation.
+    answer = real_assistant.ask("sixth form teacher - a 17yo student has been sharing videos praising a terrorist "
+                                "group and talking about attacks. do i need his or his parents permission before i "
+                                "refer and where does it go?")
+    assert not answer.abstained and answer.question_type == "referral"
+    assert answer.citations[0].source.endswith("prevent-channel-referral-pathway.pdf")
+    assert re.search(r"[\w.]+@[\w.-]+", answer.answer)  # where it goes
