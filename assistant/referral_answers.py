@@ -43,6 +43,7 @@ BUDGET_CHARS = 480  # the passages of an answer; with the pathway name and marke
 MAX_PER_FIELD = 3
 FINDER_LEAD = 0.07  # the finder's best over the best pathway the evidence quotes, to answer from it instead
 FINDER_MARGIN = 0.05  # ... and over its runner-up
+FINDER_TIE = 0.02  # a quoted pathway this close behind the finder's best is as good a match
 RELATED_PATHWAYS = 3  # of the nearest documents a refusal lists, the pathways the finder may choose among
 CONTEXT_FIELDS = ("out_of_hours", "not_picked_up", "how_to_refer")  # fields that hold contact details
 HELD_SHARE = 0.6  # an evidence snippet sharing this share of a field passage's words holds that passage
@@ -170,6 +171,9 @@ def _choose(service: ReferralService, directory: ReferralDirectory, kb: LoadedKB
     lead = ranked[0].score
     if finder_may_lead and lead - cited_score >= FINDER_LEAD and lead - runner_up >= FINDER_MARGIN:
         return directory.by_source(ranked[0].source)
+    if lead - cited_score <= FINDER_TIE:  # the finder all but ties the pathway the evidence quotes: that one
+        best_cited = max(ranked, key=lambda m: (any(p.source == m.source for p in cited), m.score))
+        return next((p for p in cited if p.source == best_cited.source), None)
     return None
 
 

@@ -97,6 +97,7 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("can the gizmo scheme take a 9 yr old?", {"criteria"}),
     ("girl told her tutor. do we just send the form??", {"how_to_refer"}),
     ("lad back after 2 nights missing - how fast does the gizmo chat have to happen", {"timescales"}),
+    ("client being followed for months. how do i get her to the gizmo service", {"how_to_refer"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
@@ -480,3 +481,23 @@ def test_a_question_giving_an_age_is_answered_by_who_the_pathway_is_for() -> Non
     p = extract(blocks, DocumentInfo(source="g.md", title=title, doc_type="referral pathway", date="2026-01-01"),
                 FieldMatcher(FakeEmbedder()))
     assert who_qualifies(p, "can the gizmo route take a 9 yr old?", ("criteria",)) == ("criteria",)
+
+
+def test_the_finder_leads_when_clearly_ahead_and_the_quoted_pathway_stands_when_all_but_tied() -> None:
+    from types import SimpleNamespace
+
+    from assistant.referral_answers import _choose
+
+    quoted, other, third = (_pathway(f"pathways/{n}.md", f"{n} route", n) for n in ("quoted", "other", "third"))
+    directory = ReferralDirectory(1, [quoted, other, third])
+
+    def service(scores: dict[str, float]) -> Any:
+        ranked = sorted((SimpleNamespace(source=f"pathways/{n}.md", score=v) for n, v in scores.items()),
+                        key=lambda m: -m.score)
+        return SimpleNamespace(finder=SimpleNamespace(find=lambda *a, **k: SimpleNamespace(pathways=ranked)))
+
+    clear = service({"other": 0.36, "quoted": 0.28, "third": 0.27})
+    assert _choose(clear, directory, _KB([]), "q", [], [quoted], finder_may_lead=True) is other  # type: ignore[arg-type]
+    assert _choose(clear, directory, _KB([]), "q", [], [quoted], finder_may_lead=False) is None  # type: ignore[arg-type]
+    tied = service({"other": 0.271, "quoted": 0.257, "third": 0.2})
+    assert _choose(tied, directory, _KB([]), "q", [], [quoted], finder_may_lead=True) is quoted  # type: ignore[arg-type]
