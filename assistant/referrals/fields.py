@@ -27,7 +27,8 @@ FIELDS: tuple[FieldSpec, ...] = (
         "what the service or programme is and does", "who the service is for and who it is not for")),
     FieldSpec("criteria", "Criteria and thresholds", (
         "when to refer", "the criteria and threshold", "eligibility: who qualifies",
-        "signs, warning signs and indicators to look out for", "what counts")),
+        "signs, warning signs and indicators to look out for", "what counts",
+        "deciding the level, tier or grade of a case")),
     FieldSpec("who_can_refer", "Who can refer", (
         "who can refer", "who can use the pathway",
         "which professionals, agencies, volunteers or members of the public can refer",

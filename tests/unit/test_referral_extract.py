@@ -209,3 +209,11 @@ def test_slack_shows_the_result_as_text() -> None:
     assert text.index("999") < text.index("1. Test")
     assert "Send the form. [pathways/test.md, 3. How to refer]" in text
     assert "Handoff: not stated in the document" in text
+
+
+def test_a_section_deciding_a_cases_tier_is_the_threshold(matcher: FieldMatcher) -> None:
+    p = extract(_doc([("Three tiers: deciding the level", ["Tier A – Advice. No money lost.",
+                                                           "Tier B – Visit. Money has been lost."]),
+                      ("How to refer", ["Complete form SP1."])]), _info(), matcher)
+    assert p.fields["criteria"].stated
+    assert p.fields["criteria"].citation.section == "Three tiers: deciding the level"  # type: ignore[union-attr]
