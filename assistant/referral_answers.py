@@ -79,7 +79,7 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     pathway = _choose(service, directory, kb, question, named, cited, finder_may_lead=not evidence.abstained)
     # The extractive answer stands when it already gives the field: from the pathway the question names, or, when
     # it names none, from any pathway it cites.
-    if pathway is None or any(_holds(p, asked, evidence, _happened(question))
+    if pathway is None or any(_holds(p, asked, evidence, _happened(question), _looked_past(question))
                               for p in ([pathway] if named else cited)):
         return None
     if evidence.abstained and _names_something_else(service, kb, pathway, question):
@@ -120,6 +120,13 @@ def _ages_in(p: Pathway, key: str) -> bool:
 def _happened(question: str) -> set[str]:
     """What the scene says has happened already ("case got accepted at panel - who holds it now")."""
     return set() if _NOT_YET.search(question) else {stem(w) for w in words(question) if _DONE.fullmatch(w)}
+
+
+def _looked_past(question: str) -> set[str]:
+    """What has happened, and the events the question looks past ("once lantern allocates it, who owns it")."""
+    if _NOT_YET.search(question):
+        return set()
+    return _happened(question) | {t for m in _ONCE.finditer(question) for t in terms(m.group(1))}
 
 
 def _unseen_words(kb: LoadedKB, question: str) -> bool:
@@ -177,15 +184,18 @@ def _choose(service: ReferralService, directory: ReferralDirectory, kb: LoadedKB
     return None
 
 
-def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer, happened: set[str] | None = None) -> bool:
+def _holds(p: Pathway, asked: tuple[str, ...], evidence: Answer, happened: set[str] | None = None,
+           past: set[str] | None = None) -> bool:
     """The extractive answer already gives what is asked from this pathway's document: every asked contact detail
     in its text, and a passage of one of the asked fields among its citations. Not when it leads with another
-    document, or with who owns the case "until" an event the question says has happened."""
+    document, or with who owns the case "until" (or "not yet") an event the question says has happened."""
     first = _UNIT.match(evidence.answer.strip())
     if evidence.abstained or first is None:
         return False
     until, lead = UNTIL.search(first.group(1)), int(first.group(2))
+    before = _NOT_YET_DONE.search(first.group(1))  # "Received, not yet allocated": the owner before an event
     if (until and (happened or set()) & set(terms(until.group(1) or until.group(2)))) or (
+            before and stem(before.group(1).lower()) in (past or happened or set())) or (
             1 <= lead <= len(evidence.citations) and evidence.citations[lead - 1].source != p.source):
         return False
     for key in details(asked):
@@ -332,6 +342,8 @@ def _later_decision(p: Pathway, evidence: Answer) -> tuple[str, Citation] | None
 
 
 _DONE = re.compile(r"[a-z]{3,}ed")
+_NOT_YET_DONE = re.compile(r"\bnot yet (\w+)", re.I)
+_ONCE = re.compile(r"\b(?:once|after)\b([^,.;?!]{1,60})", re.I)
 _NOT_YET = re.compile(r"\b(?:not|hasn'?t|haven'?t|hasnt|havent|yet|before|waiting|until)\b", re.I)
 
 

@@ -28,6 +28,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                 r"(?:over|off)\b|\bhandoff\b|\btakes? (?:it |the case |them )?(?:off|over)\b|\bstill (?:on|with|down "
                 r"to) (?:me|them|us|you|him|her)\b|\bstill me\b|\blead professional\b|\bcase (?:worker|owner)\b|"
                 r"\bwho (?:actually |then |now )?(?:submits|makes|sends|completes|does) (?:it|this|the)\b|"
+                r"\bwho (?:deals with|handles|looks after|takes care of)\b|"
                 r"\b(?:me|us) or (?:on |with )?(?:the|them)\b|"
                 r"\bin charge of (?:the |this |that )?(?:case|it|them|him|her)\b|"
                 r"\b(?:comes?|go(?:es)?|passed) back to (?:me|us)\b|"

@@ -98,6 +98,7 @@ def _questions(kinds: set[str]) -> list[dict[str, Any]]:
     ("girl told her tutor. do we just send the form??", {"how_to_refer"}),
     ("lad back after 2 nights missing - how fast does the gizmo chat have to happen", {"timescales"}),
     ("client being followed for months. how do i get her to the gizmo service", {"how_to_refer"}),
+    ("once gizmo allocates it who deals with the court side", {"handoff"}),
 ])
 def test_generic_wording_asks_for_fields(question: str, expected: set[str]) -> None:
     assert set(asked_fields(question)) == expected
@@ -501,3 +502,11 @@ def test_the_finder_leads_when_clearly_ahead_and_the_quoted_pathway_stands_when_
     assert _choose(clear, directory, _KB([]), "q", [], [quoted], finder_may_lead=False) is None  # type: ignore[arg-type]
     tied = service({"other": 0.271, "quoted": 0.257, "third": 0.2})
     assert _choose(tied, directory, _KB([]), "q", [], [quoted], finder_may_lead=True) is quoted  # type: ignore[arg-type]
+
+
+def test_the_events_a_question_looks_past_count_as_happened_for_a_not_yet_owner() -> None:
+    from assistant.referral_answers import _looked_past
+
+    assert {"alloc", "case"} <= _looked_past("once gizmo allocates a case who's the owner?")
+    assert _looked_past("it is not yet allocated - who owns it?") == set()
+    assert not _happened("once gizmo allocates a case who's the owner?")  # (the owner *until* then is not past)
