@@ -193,23 +193,21 @@ def test_a_scene_heavy_out_of_hours_question_is_answered_from_the_nearest_pathwa
     assert real_assistant.ask("whats the timescale for removing offensive graffiti").abstained
 
 
-def test_a_scene_whose_nearest_document_is_another_pathway_is_answered_from_the_one_the_finder_ranks_first(
-        real_assistant: Assistant) -> None:
+
+@pytest.mark.parametrize(("question", "pathway"), [
     # The refusal's nearest document is the domestic abuse pathway (a housing officer is named there); the finder
     # ranks the adults-at-risk pathway first, and it is among the nearest documents too.
-    answer = real_assistant.ask("housing officer here - one of my tenants, older guy w learning disability, has 'new "
-                                "mates' in and out of his flat at all hours, think they're dealing from there. he "
-                                "says its fine and doesnt want any fuss. can i still report it and what form do i use?")
+    ("housing officer here - one of my tenants, older guy w learning disability, has 'new mates' in and out of his "
+     "flat at all hours, think they're dealing from there. he says its fine and doesnt want any fuss. can i still "
+     "report it and what form do i use?", "adults-at-risk-safeguarding.html"),
+    # The passages quoted are consent lines of two other pathways; the finder puts the radicalisation one first.
+    ("sixth form teacher - a 17yo student has been sharing videos praising a terrorist group and talking about "
+     "attacks. do i need his or his parents permission before i refer and where does it go?",
+     "prevent-channel-referral-pathway.pdf"),
+], ids=["nearest-documents", "finder-clearly-first"])
+def test_a_scene_is_answered_from_the_pathway_the_finder_ranks_first(real_assistant: Assistant, question: str,
+                                                                      pathway: str) -> None:
+    answer = real_assistant.ask(question)
     assert not answer.abstained and answer.question_type == "referral"
-    assert answer.citations[0].source.endswith("adults-at-risk-safeguarding.html")
-
-
-def test_a_pathway_the_finder_puts_clearly_first_answers_over_others_the_passages_quote(
-        real_assistant: Assistant) -> None:
-    # The passages quoted are consent lines of two other pathways; the scene is radicalisation.
-    answer = real_assistant.ask("sixth form teacher - a 17yo student has been sharing videos praising a terrorist "
-                                "group and talking about attacks. do i need his or his parents permission before i "
-                                "refer and where does it go?")
-    assert not answer.abstained and answer.question_type == "referral"
-    assert answer.citations[0].source.endswith("prevent-channel-referral-pathway.pdf")
-    assert re.search(r"[\w.]+@[\w.-]+", answer.answer)  # where it goes
+    assert answer.citations[0].source.endswith(pathway)
+    assert re.search(r"[\w.]+@[\w.-]+", answer.answer)  # where the referral goes
