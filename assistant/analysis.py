@@ -84,7 +84,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("timescale", re.compile(r"\b(how long|how quickly|how soon|how fast|timescale|time ?frame|within|response time|"
                              r"how many (?:working )?(?:days|hours|weeks|months))\b", re.I)),
     ("frequency", re.compile(r"\b(how often|how frequently|how regularly|frequency|"
-                             r"(?:what|which) (?:months?|days?) (?:does|do|is|are)\b[^?]{0,40}\bmeet|"
+                             r"(?:what|which) (?:months?|days?)(?: of the (?:month|week))? (?:does|do|is|are)\b"
+                             r"[^?]{0,40}\b(?:meet|held|sit)|"
                              r"when (?:does|do) (?!.*\bnext\b)(?:[\w-]+ ){1,4}meet)\b", re.I)),
     ("role", re.compile(r"\b(who|whom|whose|owner|owns|chair|chairs|lead|responsible|contact|escalate to)\b", re.I)),
     ("ownership", re.compile(r"\b(owns?|owner|responsib\w*|take (?:it )?over|take it off|hand(?:s|ed)? (?:it )?over|"
@@ -342,7 +343,7 @@ def _relation(question: str) -> str:
 
 def analyse(question: str) -> Analysis:
     types = tuple(name for name, pat in _TYPES if pat.search(question))
-    if "frequency" in types and re.search(r"\bmeet", question, re.I):
+    if "frequency" in types and re.search(r"\bmeet|\b(?:sits?|sitting|held|convenes?)\b", question, re.I):
         types = tuple("meeting_frequency" if t == "frequency" else t for t in types)
     if "retention" in types:
         types = tuple(t for t in types if t != "timescale")  # "how long do we keep X": a retention period only

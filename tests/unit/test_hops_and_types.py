@@ -195,6 +195,11 @@ def test_how_often_a_body_meets_wants_a_frequency_of_its_meetings() -> None:
     assert type_match(("meeting_frequency",), "Board: Widget Board; Meets: March, June, September, December") == 1.0
     assert type_match(("meeting_frequency",), "Partners use the widget pathway every day.") == 0.0
     assert type_match(("meeting_frequency",), "4.2 Frequency: monthly, on the first Wednesday.") == 1.0
+    # a panel "sits" or is "held" as a board meets; "when does it sit" asks a date, not how often
+    assert "meeting_frequency" in analyse("how often does the gizmo panel sit these days").answer_types
+    assert "meeting_frequency" in analyse("which day of the month is the widget clinic held?").answer_types
+    assert "meeting_frequency" not in analyse("s17 panel - whos on it and when does it sit?").answer_types
+    assert type_match(("meeting_frequency",), "Running monthly since July 2025; 38 cases reviewed.") == 0.0
 
 
 def test_where_a_body_meets_wants_a_place_said_of_its_meetings() -> None:
