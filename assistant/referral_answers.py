@@ -173,14 +173,14 @@ def _choose(service: ReferralService, directory: ReferralDirectory, kb: LoadedKB
         return agreed
     # The evidence quotes one pathway while the finder puts another clearly first, ahead of it and of the rest
     # ("17yo sharing videos praising a terrorist group": consent passages of two other pathways were quoted).
-    cited_score = max((m.score for m in ranked if any(p.source == m.source for p in cited)), default=0.0)
+    quoted = next((m for m in ranked if any(p.source == m.source for p in cited)), None)  # best first
+    cited_score = quoted.score if quoted is not None else 0.0
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     lead = ranked[0].score
     if finder_may_lead and lead - cited_score >= FINDER_LEAD and lead - runner_up >= FINDER_MARGIN:
         return directory.by_source(ranked[0].source)
-    if lead - cited_score <= FINDER_TIE:  # the finder all but ties the pathway the evidence quotes: that one
-        best_cited = max(ranked, key=lambda m: (any(p.source == m.source for p in cited), m.score))
-        return next((p for p in cited if p.source == best_cited.source), None)
+    if quoted is not None and lead - cited_score <= FINDER_TIE:  # all but tied with the finder's best: that one
+        return directory.by_source(quoted.source)
     return None
 
 

@@ -162,7 +162,7 @@ class Assistant:
             raise BadRequestError(f"'{source}' is not quarantined.")
         self.store.release(entry.sha256, source, released_by)
         log.info("quarantined file released (sha256 %s…)", entry.sha256[:12])
-        return self.reload_and_warm(Path(current.root), progress, [])
+        return self.reload_and_warm(Path(current.root), progress)
 
     # -- questions ----------------------------------------------------------------------------------------
     def ask(self, question: str) -> Answer:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.glossary import learn_acronyms
@@ -68,8 +69,9 @@ def named_pathways(directory: ReferralDirectory, kb: LoadedKB, question: str,
             df[t] = df.get(t, 0) + 1
     full = RARE_SHARE * max(kb.idf.values(), default=1.0)
     # A name word most pathway documents use ("community" of "ASB Case Review (community trigger)", read in "got a
-    # community resolution") names none of them on its own: it counts for half.
-    used = {t: sum(1 for p in directory.pathways if _uses(kb, p, t)) for t in df}
+    # community resolution") names none of them on its own: its weight fades with how many use it.
+    held: list[Mapping[str, int]] = [kb.document_df.get(p.source, {}) for p in directory.pathways]
+    used = {t: sum(1 for counts in held if counts.get(t, 0) > 0) for t in df}
     out = []
     for p, ids in zip(directory.pathways, known, strict=True):
         score = sum(ids[t] * math.log((n + 1) / df[t]) * min(1.0, (kb.idf_of(t) or full) / full)
@@ -77,10 +79,6 @@ def named_pathways(directory: ReferralDirectory, kb: LoadedKB, question: str,
         if score >= NAMED_MIN:
             out.append(Named(p, round(score, 3)))
     return sorted(out, key=lambda x: -x.score)
-
-
-def _uses(kb: LoadedKB, p: Pathway, term: str) -> bool:
-    return any(term in kb.chunk_terms[i] for i in kb.by_source.get(p.source, []))
 
 
 def _spread_weight(used: int, n: int) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,10 +179,9 @@ class _KB:
     idf: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.chunk_terms = [terms(c.text) for c in self.chunks]
-        self.by_source: dict[str, list[int]] = {}
-        for i, c in enumerate(self.chunks):
-            self.by_source.setdefault(c.source, []).append(i)
+        self.document_df: dict[str, Counter[str]] = {}
+        for c in self.chunks:
+            self.document_df.setdefault(c.source, Counter()).update(set(terms(c.text)))
             for t in terms(c.text):
                 self.idf[t] = 3.0
 
