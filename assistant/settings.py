@@ -39,7 +39,8 @@ class Settings(BaseSettings):
     chunk_min_chars: int = 40
     max_file_bytes: int = 20_000_000
     ingest_ignore: list[str] = Field(
-        default_factory=lambda: ["README.md", "README.txt", "readme.md", "*.jsonl", "rules/*", "*.yaml", "*.yml"],
+        default_factory=lambda: ["README.md", "README.txt", "readme.md", "*.jsonl", "*.yaml", "*.yml"],
+        # The routing rules are YAML; a partnership folder that happens to be called rules/ holds documents.
         description="Glob patterns (relative path or file name) that are not partnership documents.")
     reload_lock_timeout: float = Field(default=0.0, description="Seconds a reload waits for another to finish.")
 

@@ -84,6 +84,16 @@ OTHER_KBS = (
      "definition list with cookie banner and nav, a Markdown pathway made of four tables, a DOCX escalation 'ladder' "
      "of Rungs with per-topic Rung 4 owners, a PDF ISA with '1(1)' clauses and lettered schedules, an A-Z HTML "
      "glossary of cards. Its first score, before any change for it, was 52% (21/40)."),
+    ("kb13", "Thirteenth knowledge base, written blind in session 15",
+     "Harrowgate Vale & Linton Safer Communities Board (a rural and market-town district): 'Para 3.2' numbering and "
+     "a ruled table of outcome targets OT1-OT10 in a hand-made PDF, an archived plan with a status box and a "
+     "'SUPERSEDED' header on every page, PDF minutes ('SCB/25/041') with a ruled action table reversed by landscape "
+     "DOCX minutes, a DOCX ISA with Heading styles and 'Clause 9(b)', a DOCX pathway with plain numbered headings "
+     "and Bands 1-3, an intranet HTML pathway of 'Box A-I' with Levels A-C, a small-grants FAQ as <details> "
+     "accordions, a Markdown 'Unblocking Protocol' in a folder named rules/, a glossary grouped by type of term, a "
+     "scorecard rated On course / Some slippage / Off course, a tracker rated In hand / Held up / Done / Dropped. "
+     "Its first score, before any change for it, was 60% (24/40): two of its documents were skipped because the "
+     "default ignore list left out any folder named rules/ (fixed first: 65%)."),
 )
 KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
          "unanswerable"]
@@ -212,6 +222,9 @@ def main() -> None:
             ("Nineteenth blind batch, written in session 14 from randomly drawn places in the documents "
              "(tests/eval/eastbrook-fresh19.jsonl; first score 68% (27/40); a sixth clean held-out set: kept aside, "
              "no change made for any of its questions)", EVAL / "eastbrook-fresh19.jsonl"),
+            ("Twentieth blind batch, written in session 15, weighted to near-miss unanswerable questions: 12 of 40 "
+             "(tests/eval/eastbrook-fresh20.jsonl; first score 50% (20/40), tuned on since)",
+             EVAL / "eastbrook-fresh20.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
