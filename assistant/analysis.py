@@ -83,6 +83,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                         re.I)),
     ("timescale", re.compile(r"\b(how long|how quickly|how soon|how fast|timescale|time ?frame|within|response time|"
                              r"how many (?:working )?(?:days|hours|weeks|months))\b", re.I)),
+    # "what day of the month is MARM on", "which days is the hub open": a day of the week or month, which "meets
+    # monthly" does not give.
+    ("weekday", re.compile(r"\b(?:what|which) day of the (?:month|week)\b|\b(?:what|which) (?:week)?days? "
+                           r"(?:does|do|is|are)\b[^?]{0,40}\b(?:meet\w*|held|sit\w*|on|run\w*|open)\b", re.I)),
     ("frequency", re.compile(r"\b(how often|how frequently|how regularly|frequency|"
                              r"(?:what|which) (?:months?|days?)(?: of the (?:month|week))? (?:does|do|is|are)\b"
                              r"[^?]{0,40}\b(?:meet|held|sit)|"
@@ -345,11 +349,14 @@ def analyse(question: str) -> Analysis:
     types = tuple(name for name, pat in _TYPES if pat.search(question))
     if "frequency" in types and re.search(r"\bmeet|\b(?:sits?|sitting|held|convenes?)\b", question, re.I):
         types = tuple("meeting_frequency" if t == "frequency" else t for t in types)
+    if "weekday" in types:
+        types = tuple(t for t in types if t not in ("frequency", "meeting_frequency"))
     if "retention" in types:
         types = tuple(t for t in types if t != "timescale")  # "how long do we keep X": a retention period only
     if "percent" in types and not _ASKS_TIME.search(question):
         types = tuple(t for t in types if t != "timescale")  # "what % were contacted within 5 days": a share
-    entities = tuple(stem(w.lower()) for w in re.findall(r"\b[A-Za-z][A-Za-z'-]+\b", question)
+    # ("NFA'd", "MASH's": the name is the part before the apostrophe)
+    entities = tuple(stem(w.lower()) for w in re.findall(r"\b[A-Za-z][A-Za-z-]+(?=(?:'[a-z]{1,2})?\b)", question)
                      if w[0].isupper() and (w.isupper() or question.find(w) > 0) and w.lower() not in STOPWORDS)
     reference = _document_reference(question) if _OLD.search(question) else set()
     asked = tuple(t for t in terms(_without_remark(question)) if t not in reference)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from assistant.analysis import analyse
 from assistant.models import Answer
 from assistant.referrals.contacts import emails, phones
-from assistant.text import STOPWORDS, holds_name, name_terms, stem, terms, words
+from assistant.text import SENTENCE_BREAK, STOPWORDS, holds_name, name_terms, stem, terms, words
 
 _DETAIL = (r"(?:(?:phone|tel(?:ephone)?|mobile|contact|direct|office)\s+)?(?:numbers?|no\.?|num|line|"
            r"e-?mail(?:\s+address)?|mailbox|contact\s+details)")
@@ -69,7 +69,9 @@ def names_subject(subject: list[str], text: str, alts: dict[str, list[str]], key
 
 
 _PASSAGE = re.compile(r"(.+?)\s*\[(\d+)\]", re.S)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
+# A contact list joined into one line: "… 020 7946 0900 Partnership Inspector, EH BCU: eh-partners@…". A new
+# labelled entry ("Name, Org:") starts after a number or an address, so each entry is judged on its own.
+_ENTRY = re.compile(r"(?<=[\w)])\s+(?=[A-Z][\w&'’,() -]{2,60}:\s)")
 _FINDERS: dict[str, Callable[[str], list[str]]] = {"phone": phones, "email": emails}
 
 
@@ -86,7 +88,7 @@ def gives_subjects_contact(question: str, answer: Answer, alts: dict[str, list[s
     for passage in _PASSAGE.finditer(answer.answer):
         n = int(passage.group(2))
         cited = answer.citations[n - 1] if 1 <= n <= len(answer.citations) else None
-        sentences = _SENTENCE.split(passage.group(1))
+        sentences = [e for s in SENTENCE_BREAK.split(passage.group(1)) for e in _ENTRY.split(s)]
         for i, sentence in enumerate(sentences):
             if not _FINDERS[kind](sentence):
                 continue

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant.index import IndexedChunk
-from assistant.text import NUMBER_WORDS, terms
+from assistant.text import NUMBER_WORDS, SENTENCE_BREAK, terms
 from ingestion.screening import strip_instructions
 
 PHONE = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b999\b|\b111\b|\b101\b")
@@ -27,6 +27,10 @@ FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quart
                        r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)"
                        r",\s*){2,}(?:and\s+)?(?:january|february|march|april|may|june|july|august|september|october|"
                        r"november|december))\b", re.I)
+# The day something happens on: "every Thursday", "the 3rd of each month", "the first working day" (one
+# meeting's date, "28 February", is not its usual day).
+WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b\d{1,2}(?:st|nd|rd|th)\b|"
+                     r"\b(?:first|second|third|fourth|last|final)\s+(?:working\s+)?(?:day|week)\b", re.I)
 # "How often does the board meet": a frequency said of its meetings, not of something else ("used every day").
 # "Why were they against it" is answered by what was said for or against it, and why.
 REASON = re.compile(r"\b(?:because|due to|owing to|as a result|reasons?|said that|felt|concerns?|so that|in order to|"
@@ -98,11 +102,10 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "ownership": OWNERSHIP, "consent": CONSENT, "eligibility": ELIGIBLE,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
     "percent": PERCENT, "clock": CLOCK, "timescale": TIMESCALE, "frequency": FREQUENCY,
-    "meeting_frequency": MEETING_FREQUENCY, "venue": VENUE, "organisation": NAMED_ORG,
+    "meeting_frequency": MEETING_FREQUENCY, "weekday": WEEKDAY, "venue": VENUE, "organisation": NAMED_ORG,
     "role": ROLE,
     "status": STATUS, "governance": GOVERNANCE,
 }
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ def units_of(chunk: IndexedChunk, max_chars: int = 320) -> list[Unit]:
         line = line.strip()
         if not line:
             continue
-        pieces = [line] if len(line) <= max_chars or chunk.kind == "table_row" else _SENTENCE.split(line)
+        pieces = [line] if len(line) <= max_chars or chunk.kind == "table_row" else SENTENCE_BREAK.split(line)
         for piece in pieces:
             piece = piece.strip()
             if len(piece) >= 3:

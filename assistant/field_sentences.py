@@ -14,7 +14,7 @@ from assistant.evidence import OWNERSHIP
 from assistant.models import Citation
 from assistant.referrals.contacts import emails, forms, hours, phones
 from assistant.referrals.models import Cited, Pathway
-from assistant.text import terms
+from assistant.text import SENTENCE_BREAK, terms
 
 MAX_ITEMS = 4  # list items shown under a picked lead-in line
 DETAIL_BONUS = 0.3  # a sentence holding the asked contact detail ranks above one that only reads alike
@@ -22,7 +22,6 @@ WORD_BONUS = 0.2  # ... and one sharing the question's words above one that does
 DETAILS: dict[str, Callable[[str], list[str]]] = {"form": forms, "email": emails, "phone": phones, "hours": hours}
 # "… owns it until the Panel accepts the case"; a handoff table's "Hands over when: the plan ends, or he is charged"
 UNTIL = re.compile(r"\buntil\b([^,;]+)|\bhands? (?:it )?over when:?([^;]+)", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'“])")
 
 
 @dataclass(frozen=True)
@@ -124,7 +123,7 @@ def sentences_of(passages: list[Cited], key: str) -> list[Sentence]:
                 lead = len(out)
                 out.append(Sentence(line, cited.citation.model_copy(update={"snippet": line}), key, None))
                 continue
-            for sentence in (s.strip() for s in _SENTENCE.split(line)):
+            for sentence in (s.strip() for s in SENTENCE_BREAK.split(line)):
                 if sentence:
                     out.append(Sentence(sentence, cited.citation.model_copy(update={"snippet": sentence}), key, lead))
     return out

@@ -9,6 +9,8 @@ import snowballstemmer
 
 from assistant.months import MONTH_NAMES
 
+# Where one sentence ends and the next begins (a capital, bracket or quote follows the stop).
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'“])")
 _CONTRACTION = re.compile(r"'(?:re|ve|ll|d|m)\b")
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,6})s\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*|£[0-9][0-9,.]*")

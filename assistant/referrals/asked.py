@@ -53,7 +53,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                 # "cant get hold of mum. can i send it anyway": whether it can go without the family's agreement
                 r"\b(?:can'?t|cannot|couldn'?t|unable to) (?:get hold of|reach|contact|get through to) "
                 r"(?:the |his |her |their )?(?:mum|dad|parents?|carers?|family|guardian)\b|"
-                r"\banonym\w*|\btell (?:them|the (?:person|family|parents?))\b"),
+                r"\banonym\w*|\btell (?:them|the (?:person|family|parents?))\b|"
+                # "do we need the parents ok first", "need mum's say-so": someone's agreement
+                r"\b(?:need|needs|get|got|have|without) (?:the |his |her |their )?(?:mum|dad|parents?|carers?|"
+                r"family|guardian|patient|client|tenant|person)(?:'?s|s')? (?:ok|okay|go-?ahead|say-?so|agreement|"
+                r"sign-?off|blessing)\b"),
     ("timescales", r"\bhow (?:long|quick(?:ly)?|soon|fast)\b|\btime ?scales?\b|\bdeadlines?\b|\bresponse times?\b|"
                    r"\bwithin how\b|\bhow many (?:working )?(?:days|hours|weeks)\b|\bwhen will (?:they|i|we) hear\b|"
                    r"\b(?:needs?|has|have) to (?:go in|be (?:made|sent|submitted|done|in))\b|\bby when\b"),

@@ -48,6 +48,13 @@ def test_a_number_beside_the_subject_but_in_another_sentence_is_not_its_own() ->
     assert not gives_subjects_contact("oakfield refuge phone no?", answer, {}, _rare)
 
 
+def test_a_joined_contact_list_gives_each_entry_its_own_number() -> None:
+    joined = _answer("Gadget Tasking Manager: tasking@gadget.example, 01632 960900 Willowbrook Inspector, GX BCU: "
+                     "gx-partners@gadget.example [1]", section="10. Contacts")
+    assert not gives_subjects_contact("got a phone number for the willowbrook inspector?", joined, {}, _rare)
+    assert gives_subjects_contact("whats the gadget tasking manager's phone number", joined, {}, _rare)
+
+
 def test_an_email_is_not_a_phone_number() -> None:
     answer = _answer("The Data Protection Officer: dpo@example.org. [1]")
     assert not gives_subjects_contact("data breach - whats the DPO's phone number", answer,

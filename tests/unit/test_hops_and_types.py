@@ -48,6 +48,20 @@ def test_how_often_wants_a_frequency_and_a_bare_date_is_not_one() -> None:
     assert type_match(("frequency",), "The group was set up on 3 March 2025.") == 0.0
 
 
+def test_what_day_of_the_month_wants_a_day_and_a_frequency_is_not_one() -> None:
+    for question in ("what day of the month is the gadget panel on?", "which day of the week does GPX meet"):
+        types = analyse(question).answer_types
+        assert "weekday" in types and not {"frequency", "meeting_frequency"} & set(types), question
+    for text in ("It meets on the first Tuesday of each month.", "every Thursday", "held on the 3rd"):
+        assert type_match(("weekday",), text) == 1.0, text
+    for text in ("The panel meets monthly.", "Progress at 28 February 2026: running monthly."):
+        assert type_match(("weekday",), text) == 0.0, text
+
+
+def test_a_name_before_an_apostrophe_is_the_name() -> None:
+    assert analyse("14yo got NFA'd last week, the WDGT's form?").entities[:2] == ("nfa", "wdgt")
+
+
 def test_table_titles_are_not_answers() -> None:
     assert is_caption("Table 2: Top five wards for gadget offences, 2024-25")
     assert not is_caption("Five wards account for 43.6% of offences (Table 2).")
@@ -197,7 +211,7 @@ def test_how_often_a_body_meets_wants_a_frequency_of_its_meetings() -> None:
     assert type_match(("meeting_frequency",), "4.2 Frequency: monthly, on the first Wednesday.") == 1.0
     # a panel "sits" or is "held" as a board meets; "when does it sit" asks a date, not how often
     assert "meeting_frequency" in analyse("how often does the gizmo panel sit these days").answer_types
-    assert "meeting_frequency" in analyse("which day of the month is the widget clinic held?").answer_types
+    assert "meeting_frequency" in analyse("how often is the widget clinic held?").answer_types
     assert "meeting_frequency" not in analyse("s17 panel - whos on it and when does it sit?").answer_types
     assert type_match(("meeting_frequency",), "Running monthly since July 2025; 38 cases reviewed.") == 0.0
 
@@ -380,6 +394,8 @@ def test_a_score_in_the_scene_is_the_cases_detail_not_a_threshold_question() -> 
     assert set(asked_fields(question)) == {"how_to_refer", "email", "criteria"}
     assert scene_fields(question) == ("criteria",)  # shown only where the pathway states a threshold
     assert "criteria" in asked_fields("risk score 11 - does that meet the threshold?")
+    assert "consent" in asked_fields("how do we refer and do we need the parents ok first?")
+    assert "consent" in asked_fields("can i send it without his mum's say-so")
     assert not scene_fields("risk score 11 - does that meet the threshold?")
 
 
