@@ -81,7 +81,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("clock", re.compile(r"\bwhat time(?:'?s)?\b(?!\s*(?:scale|frame|limit))|\bwhat times\b|\bstart time\b", re.I)),
     ("date", re.compile(r"\b(when|what date|which date|deadline|by when|due|start(?:ed)?|since when|what year)\b",
                         re.I)),
-    ("timescale", re.compile(r"\b(how long|how quickly|how soon|how fast|timescale|time ?frame|within|response time|"
+    # ("seen within 3 days - latest figure": a timescale the question states is part of a measure's name)
+    ("timescale", re.compile(r"\b(how long|how quickly|how soon|how fast|timescale|time ?frame|within(?!\s+\d)|"
+                             r"response time|"
                              r"how many (?:working )?(?:days|hours|weeks|months))\b", re.I)),
     # "what day of the month is MARM on", "which days is the hub open": a day of the week or month, which "meets
     # monthly" does not give.
@@ -154,12 +156,18 @@ class Analysis:
     wants_old: bool = False  # "the old 2021-24 strategy": a superseded document is what is asked about
     relation: str = ""  # "chair" for "who chairs …": the evidence should say who holds that role
     claimed: tuple[str, ...] = ()  # "still 120 a yr?", "i thought there were 3": a value the asker holds, maybe old
+    given: tuple[str, ...] = ()  # "triaged within 3 days - latest figure?": figures that name what is asked
 
 
 # "is it still 40 cases", "still taking up to 120", "i thought there were 3", "i had 29 from the feb mins",
 # "i've got 302k written down": the asker's own figure, which the question doubts.
 _CLAIM = re.compile(r"\b(?:still(?: \w+)?|i thought(?: (?:there|it) (?:were|was|is|are))?|i had|i(?:'?ve| have) got|"
                     r"i was told|thought it was)\s+(?:up to |about |around |only |at )?(\d[\d,.]*k?)\b", re.I)
+
+
+def given_numbers(question: str) -> tuple[str, ...]:
+    """The figures a question states itself, as part of naming what it asks about."""
+    return tuple(sorted(set(re.findall(r"(?<![\w.,£])\d+(?:\.\d+)?(?![\w.,%])", question))))
 
 
 def claimed_values(question: str) -> tuple[str, ...]:
@@ -364,4 +372,4 @@ def analyse(question: str) -> Analysis:
                     ids=tuple(dict.fromkeys(identifiers(question))), parts=tuple(split_parts(question)),
                     wants_current=bool(_CURRENT.search(question)), entities=entities,
                     wants_old=bool(_OLD.search(question)), relation=_relation(question),
-                    claimed=claimed_values(question))
+                    claimed=claimed_values(question), given=given_numbers(question))

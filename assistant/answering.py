@@ -139,12 +139,13 @@ class Answerer:
                               for t, w in weights.items())
                 coverage = covered / total
                 chunk_norm = fscore / best
-                score = 0.45 * chunk_norm + 0.4 * coverage + 0.15 * type_match(analysis.answer_types, text)
+                typed = type_match(analysis.answer_types, text, analysis.given)  # (not a figure the question gives)
+                score = 0.45 * chunk_norm + 0.4 * coverage + 0.15 * typed
                 score += PERIOD_BONUS * period_share(text, period)  # "cases apr 25 to feb 26": that period's line
                 score += PAIR_BONUS * pair_share(asked_pairs, text)
                 if soft and type_match(soft, text) == 1.0:
                     score += SOUGHT_BONUS  # "is it adults only": the line saying who the service is for
-                if strict and type_match(strict, text) == 0.0:
+                if strict and type_match(strict, text, analysis.given) == 0.0:
                     score *= STRICT_MISS  # a phone question is not answered by a sentence without a number
                 if analysis.wants_current and "status" in analysis.answer_types and CHANGED.search(text):
                     score += CHANGE_BONUS  # "still happening?": the decision that stopped or reversed it

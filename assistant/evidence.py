@@ -156,12 +156,16 @@ _LABEL = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|\(\d+\))\s|\b(?:level|tier
 _COUNTING = ("count", "number", "money")
 
 
-def type_match(answer_types: tuple[str, ...], text: str) -> float:
-    """1.0 when the text holds the kind of answer asked for (a phone number for 'what number do I call')."""
+def type_match(answer_types: tuple[str, ...], text: str, given: tuple[str, ...] = ()) -> float:
+    """1.0 when the text holds the kind of answer asked for (a phone number for 'what number do I call'). A figure
+    the question ``given`` states itself is not one asked for."""
     wanted = [t for t in answer_types if t in TYPE_PATTERNS]
     if not wanted:
         return 0.5
-    unlabelled = _LABEL.sub(" ", text) if any(t in _COUNTING for t in wanted) else text
+    counting = any(t in _COUNTING for t in wanted)
+    unlabelled = _LABEL.sub(" ", text) if counting else text
+    if given and counting:
+        unlabelled = re.sub(r"(?<![\d.,£])(?:" + "|".join(map(re.escape, given)) + r")(?![\d.,%])", " ", unlabelled)
     return 1.0 if any(TYPE_PATTERNS[t].search(unlabelled if t in _COUNTING else text) for t in wanted) else 0.0
 
 

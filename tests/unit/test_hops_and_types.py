@@ -920,3 +920,14 @@ def test_two_letter_chat_initials_are_the_one_name_the_documents_use_with_them()
     # initials no name of the documents has, or an everyday word, are left alone
     assert LoadedKB.expand(kb, "gf referrals", lambda w: False)[0] == "gf referrals"  # type: ignore[arg-type]
     assert LoadedKB.expand(kb, "yf referrals", lambda w: True)[0] == "yf referrals"  # type: ignore[arg-type]
+
+
+def test_a_figure_the_question_states_names_the_measure_and_is_not_the_answer() -> None:
+    analysis = analyse("gadget triage within 3 days - latest number?")
+    assert analysis.given == ("3",) and "timescale" not in analysis.answer_types
+    timescale = "Triage is completed within 3 working days of receipt."
+    assert type_match(analysis.answer_types, timescale, analysis.given) == 0.0
+    assert type_match(analysis.answer_types, timescale) == 1.0
+    row = "What we measure: gadgets triaged within 3 working days; Latest: 72%"
+    assert type_match(analysis.answer_types, row, analysis.given) == 1.0
+    assert "timescale" in analyse("within how many days must the hub reply").answer_types
