@@ -8,6 +8,7 @@ the unit that carries the fact, or by the passage around it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from wordfreq import zipf_frequency
@@ -16,7 +17,7 @@ from assistant.analysis import Analysis, statement_scene
 from assistant.counting import counted_subject
 from assistant.evidence import Unit, states_relation, type_match
 from assistant.index import LoadedKB
-from assistant.text import holds_name, stem, terms, words
+from assistant.text import STOPWORDS, holds_name, stem, terms, words
 from assistant.weighting import KEY_IDF
 
 # Words that ask for a kind of answer rather than name a subject.
@@ -62,10 +63,32 @@ def focus_coverage(kb: LoadedKB, weights: dict[str, float], unit: Unit, alts: di
     return held / total
 
 
+# "what did the board decide about the stalking clinic at the march meeting": what was decided on a subject
+_DECIDED_ABOUT = re.compile(r"\bwhat (?:did|was|were|has|have|had) [^?]{0,40}?\b(?:decide|decided|decision|agree|"
+                            r"agreed|say|said|discuss\w*|resolve\w*|conclude\w*) (?:about|on|re|regarding|over) "
+                            r"(?P<x>[^?,.;]+)", re.I)
+_DECISION = re.compile(r"\b(?:agreed|agrees|decided|decision|approved|resolved|endorsed|rescinded|deferred|"
+                       r"noted|signed off|supported|rejected|declined)\b", re.I)
+_WHEN_WHERE = re.compile(r"\s(?:at|in|during|last|this|from|when|for|on|by|back|after|before|since|once|now)\s.*$",
+                         re.I)
+
+
+def decided_subject(question: str) -> list[str]:
+    """The words naming what a decision was about ("stalking clinic"), without when or where it was taken."""
+    found = _DECIDED_ABOUT.search(question)
+    if not found:
+        return []
+    return [t for t in terms(_WHEN_WHERE.sub("", " " + found.group("x"))) if t not in STOPWORDS]
+
+
 def off_focus(kb: LoadedKB, weights: dict[str, float], analysis: Analysis, strict: tuple[str, ...],
               units: list[Unit], alts: dict[str, list[str]]) -> bool:
     """Every unit of the answer that holds the fact asked for ("Chair: …", a phone number) is about another
-    subject."""
+    subject, or no passage of it names what a decision was asked about."""
+    subject = decided_subject(analysis.text)
+    if subject and not any(sum(holds_name(t, kb.chunk_terms[kb.by_id[u.chunk.id]], alts) for t in subject)
+                           >= KEY_SHARE * len(subject) and _DECISION.search(u.chunk.text) for u in units):
+        return True  # no passage records a decision on it
     facts = [u for u in units if (strict and type_match(strict, u.text) == 1.0)
              or (analysis.relation and states_relation(analysis.relation, u.text))]
     # Words of everyday English ("turn up"), as against a subject's name ("mediation"), by their frequency.

@@ -931,3 +931,11 @@ def test_a_figure_the_question_states_names_the_measure_and_is_not_the_answer() 
     row = "What we measure: gadgets triaged within 3 working days; Latest: 72%"
     assert type_match(analysis.answer_types, row, analysis.given) == 1.0
     assert "timescale" in analyse("within how many days must the hub reply").answer_types
+
+
+def test_what_a_decision_was_asked_about() -> None:
+    from assistant.focus import decided_subject
+    assert decided_subject("what did the gadget board decide about the widget clinic at the march meeting?") == [
+        "widget", "clinic"]
+    assert decided_subject("what was agreed on gizmo funding after the grant ended") == ["gizmo", "fund"]
+    assert decided_subject("who chairs the gadget board") == []
