@@ -85,9 +85,9 @@ def off_focus(kb: LoadedKB, weights: dict[str, float], analysis: Analysis, stric
               units: list[Unit], alts: dict[str, list[str]]) -> bool:
     """Every unit of the answer that holds the fact asked for ("Chair: …", a phone number) is about another
     subject, or no passage of it names what a decision was asked about."""
-    subject = decided_subject(analysis.text)
-    if subject and not any(sum(holds_name(t, kb.chunk_terms[kb.by_id[u.chunk.id]], alts) for t in subject)
-                           >= KEY_SHARE * len(subject) and _DECISION.search(u.chunk.text) for u in units):
+    decided = decided_subject(analysis.text)
+    if decided and not any(sum(holds_name(t, kb.chunk_terms[kb.by_id[u.chunk.id]], alts) for t in decided)
+                           >= KEY_SHARE * len(decided) and _DECISION.search(u.chunk.text) for u in units):
         return True  # no passage records a decision on it
     facts = [u for u in units if (strict and type_match(strict, u.text) == 1.0)
              or (analysis.relation and states_relation(analysis.relation, u.text))]
