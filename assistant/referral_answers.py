@@ -28,7 +28,7 @@ from assistant.index import LoadedKB
 from assistant.models import Answer, Citation
 from assistant.priors import MEETING_TYPE
 from assistant.prompts import Prompts
-from assistant.referrals.asked import asked_fields, asks_for_route, details, narrative, scene_fields
+from assistant.referrals.asked import asked_fields, asks_count, asks_for_route, details, narrative, scene_fields
 from assistant.referrals.contacts import emails, forms
 from assistant.referrals.directory import ReferralDirectory
 from assistant.referrals.models import Pathway
@@ -66,6 +66,8 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     escalation = is_escalation_question(question) and "not_picked_up" not in asked
     if not asked or escalation or not all(asked_fields(p) or asks_for_route(p) for p in split_parts(question)):
         return None  # "who chairs the panel and what's their number": a part the directory does not answer
+    if asks_count(question):
+        return None  # "how many applications met the threshold last year": a figure, not the pathway's criteria
     directory = service.directory(kb)
     if not directory.pathways:
         return None

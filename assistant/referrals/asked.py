@@ -185,3 +185,13 @@ def narrative(keys: tuple[str, ...]) -> tuple[str, ...]:
 
 def details(keys: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(k for k in keys if k in DETAIL_KEYS)
+
+
+# "how many apps met the threshold", not "how many days do i have to refer" (a timescale)
+_COUNTED = re.compile(r"\bhow many\b(?!\s+(?:working\s+|calendar\s+)?(?:days?|hours?|weeks?|months?|times?)\b)",
+                      re.I)
+
+
+def asks_count(question: str) -> bool:
+    """The question asks how many of something there were: a figure from the records, not a pathway's field."""
+    return bool(_COUNTED.search(question))

@@ -510,3 +510,11 @@ def test_the_events_a_question_looks_past_count_as_happened_for_a_not_yet_owner(
     assert {"alloc", "case"} <= _looked_past("once gizmo allocates a case who's the owner?")
     assert _looked_past("it is not yet allocated - who owns it?") == set()
     assert not _happened("once gizmo allocates a case who's the owner?")  # (the owner *until* then is not past)
+
+
+def test_how_many_met_the_threshold_asks_a_figure_not_the_criteria() -> None:
+    from assistant.referrals.asked import asks_count
+
+    assert asks_count("gizmo review - how many apps met the threshold in 24/25?")
+    assert not asks_count("how many working days do i have to refer to the gizmo panel")
+    assert not asks_count("does he meet the gizmo threshold?")
