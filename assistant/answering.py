@@ -16,8 +16,7 @@ from assistant.corroboration import corroborating
 from assistant.counting import counted_noun, counts
 from assistant.embedding import Embedder
 from assistant.evidence import CHANGED, Unit, compact_row, readable_units, states_any, states_value, type_match
-from assistant.focus import off_focus
-from assistant.glossary import defines_term
+from assistant.focus import explains_only, off_focus
 from assistant.hops import carried_context, leads_with
 from assistant.index import IndexedChunk, LoadedKB, row_key
 from assistant.models import Answer
@@ -156,9 +155,8 @@ class Answerer:
                     score *= CLAIM_WEIGHT  # "still 120 a yr?": the line giving the asker's figure is likely the old one
                 if avoid and chunk.id in avoid:
                     score *= AVOID_WEIGHT
-                if "definition" not in analysis.answer_types and (is_definition(kb, chunk)
-                                                                  or defines_term(text, kb.acronyms)):
-                    score *= GLOSSARY_WEIGHT  # a glossary line explains a term; it rarely answers the question
+                if explains_only(kb, analysis, chunk, text):
+                    score *= GLOSSARY_WEIGHT
                 out.append(Scored(Unit(chunk, text, unit.terms), score, coverage, chunk_norm))
         if qvec is not None and out:
             out.sort(key=lambda s: -s.score)
@@ -304,7 +302,7 @@ class Answerer:
                 lead_passage = [c for c in chosen if c.unit.chunk.id == lead.unit.chunk.id
                                 and c.coverage >= 0.5 * lead.coverage]
                 if ((not strict or any(type_match(strict, c.unit.text) == 1.0 for c in lead_passage))
-                        and (not noun or any(counts(c.unit, noun) for c in lead_passage))
+                        and (not noun or any(counts(c.unit, noun, analysis.text) for c in lead_passage))
                         and states_any(analysis.relation, [c.unit.text for c in chosen])
                         and names_body(kb, analysis.text, analysis.relation, lead, alts)
                         and not off_focus(kb, weights, analysis, strict, [c.unit for c in chosen], alts)):

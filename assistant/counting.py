@@ -12,7 +12,9 @@ from assistant.text import STOPWORDS, stem, words
 _STOP = (r"have|has|had|did|do|does|are|is|were|was|will|would|can|could|in|on|at|for|since|this|last|so|per|we|"
          r"they|there|got|been|went|from|by|with|under|over|between|across|a|an|the|each|of|it|i|you|done|completed?|"
          r"sent|received|made|trained|reached|heard|used|run|ran|seen|issued|opened|closed|left|came|referred|"
-         r"recorded|reported|taken|given|attended|delivered|so|still|now|altogether|overall|total|currently|atm")
+         r"recorded|reported|taken|given|attended|delivered|so|still|now|altogether|overall|total|currently|atm|"
+         r"live|lives|living|lived|work|works|working|worked|actually|really|roughly|approximately|exactly|just|"
+         r"even|already|ever")
 # Only a short phrase followed by a function word or a stop is read ("how many dispersal orders have …"); without a
 # parser, "how many directorates sent theirs back" names no noun safely, and is left alone.
 _WORD = r"(?!(?:" + _STOP + r")\b)"
@@ -56,12 +58,41 @@ def counted_noun(question: str, alts: dict[str, list[str]] | None = None) -> tup
     return tuple(dict.fromkeys(out))
 
 
-def counts(unit: Unit, nouns: tuple[str, ...]) -> bool:
+# "how many kids completed the programme": what the counted things did, which a count of them engaging is not
+_DONE = re.compile(r"(?:(?:actually|really|have|has|had|were|was|been|successfully|fully|got)\s+)*"
+                   r"(?:completed?|finished|graduated|attended|trained|referred|convicted|charged|housed|"
+                   r"rehoused|evicted|excluded|closed|resolved|upheld|prosecuted|sanctioned|arrested)\b", re.I)
+
+
+_YEARS = re.compile(r"\b(?:19|20)\d\d\s*[-–/]\s*\d{2,4}\b")
+
+
+def _done_near(text: str, verb: str) -> bool:
+    """A sentence (or table cell) gives a count within a few words of what was done ("engaged 131 children … of
+    those who completed it" counts no completers; "Complete. 131 children engaged" neither)."""
+    for sentence in (s for cell in text.split("; ") for s in _SENTENCE.split(cell)):
+        tokens = _TOKEN.findall(_YEARS.sub(" ", sentence.lower()))
+        if any(t[0].isdigit() and COUNT.fullmatch(t)  # (digits: "within six months" is no count)
+               and any(stem(w) == verb for w in tokens[max(0, i - NEAR):i + NEAR + 1]) for i, t in enumerate(tokens)):
+            return True
+    return False
+
+
+def counted_verb(question: str) -> str:
+    """The stem of what the counted things did, when the question says so right after naming them."""
+    match = _HOW_MANY.search(question)
+    done = _DONE.match(question[match.end():].lstrip()) if match else None
+    return stem(done.group(0).split()[-1].lower()) if done else ""
+
+
+def counts(unit: Unit, nouns: tuple[str, ...], question: str = "") -> bool:
     """The unit gives a number within a few words of the counted noun (a table row that names the noun counts,
-    its figure being in another cell)."""
+    its figure being in another cell), and says what they did when the ``question`` asks that ("completed")."""
     if not nouns:
         return True
-    if not set(nouns) & {stem(t) for t in words(unit.text)}:
+    held = {stem(t) for t in words(unit.text)}
+    verb = counted_verb(question)
+    if not set(nouns) & held or (verb and not _done_near(unit.text, verb)):
         return False
     if unit.chunk.kind == "table_row":
         # A row's figure counts the head of its name ("reports through third-party reporting centres" counts

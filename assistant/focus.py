@@ -16,9 +16,10 @@ from wordfreq import zipf_frequency
 from assistant.analysis import Analysis, statement_scene
 from assistant.counting import counted_subject
 from assistant.evidence import Unit, states_relation, type_match
-from assistant.index import LoadedKB
+from assistant.glossary import defines_term
+from assistant.index import IndexedChunk, LoadedKB
 from assistant.text import STOPWORDS, holds_name, stem, terms, words
-from assistant.weighting import KEY_IDF
+from assistant.weighting import KEY_IDF, is_definition
 
 # Words that ask for a kind of answer rather than name a subject.
 CUE_TERMS = frozenset(terms(
@@ -98,3 +99,14 @@ def off_focus(kb: LoadedKB, weights: dict[str, float], analysis: Analysis, stric
     if facts and subject and not any(all(holds_name(t, terms(u.text), alts) for t in subject) for u in facts):
         return True  # "how many escalations were about hate crime": 27 escalations, none said to be about it
     return bool(facts) and max(focus_coverage(kb, weights, u, alts, everyday, scene) for u in facts) < FOCUS_MIN
+
+
+FIGURES = ("count", "money", "percent")
+
+
+def explains_only(kb: LoadedKB, analysis: Analysis, chunk: IndexedChunk, text: str) -> bool:
+    """A glossary line says what a term means, which rarely answers the question; unless that is what is asked,
+    or it gives the figure asked for ("47 of the 61 parishes have a PCR")."""
+    figures = tuple(t for t in analysis.answer_types if t in FIGURES)
+    return ("definition" not in analysis.answer_types and (is_definition(kb, chunk) or defines_term(text, kb.acronyms))
+            and not (figures and type_match(figures, text) == 1.0))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.counting import counted_noun, counts
+from assistant.counting import counted_noun, counted_verb, counts
 from assistant.evidence import Unit
 from assistant.index import IndexedChunk
 
@@ -75,3 +75,19 @@ def test_a_count_of_all_the_things_is_no_count_of_those_on_the_subject_asked() -
     unit = _unit("There were 27 gizmo escalations; the most common topics were housing (5) and ASB (3).")
     kb = SimpleNamespace(chunk_terms={}, by_id={}, documents={}, document_df={}, acronyms={})
     assert off_focus(kb, {}, question, ("count",), [unit], {})  # type: ignore[arg-type]
+
+
+def test_an_adverb_or_a_verb_after_the_noun_is_not_what_is_counted() -> None:
+    assert counted_noun("how many parishes actually have a gadget rep?") == ("parish",)
+    assert counted_noun("roughly how many people live in the district?") == ()
+
+
+def test_what_the_counted_things_did_must_be_counted_too() -> None:
+    question = "widget scheme 25/26 - how many kids actually completed the programme, not just engaged?"
+    assert counted_verb(question) == "complet"
+    noun = ("kid",)
+    assert not counts(_unit("The scheme engaged 131 kids in 2025-26, and only 9% of those who completed it "
+                            "reoffended within six months."), noun, question)
+    assert not counts(_unit("Update: Complete. 131 kids engaged; RAG: Blue", kind="table_row"), noun, question)
+    assert counts(_unit("Of the 131 kids engaged, 97 completed the programme."), noun, question)
+    assert counts(_unit("The scheme engaged 131 kids in 2025-26."), noun, "how many kids did the scheme engage")
