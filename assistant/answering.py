@@ -302,7 +302,7 @@ class Answerer:
                 lead_passage = [c for c in chosen if c.unit.chunk.id == lead.unit.chunk.id
                                 and c.coverage >= 0.5 * lead.coverage]
                 if ((not strict or any(type_match(strict, c.unit.text) == 1.0 for c in lead_passage))
-                        and (not noun or any(counts(c.unit, noun, analysis.text) for c in lead_passage))
+                        and (not noun or any(counts(c.unit, noun, analysis.text, alts) for c in lead_passage))
                         and states_any(analysis.relation, [c.unit.text for c in chosen])
                         and names_body(kb, analysis.text, analysis.relation, lead, alts)
                         and not off_focus(kb, weights, analysis, strict, [c.unit for c in chosen], alts)):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.evidence import COUNT, Unit
-from assistant.text import STOPWORDS, stem, words
+from assistant.text import STOPWORDS, holds_name, stem, words
 
 # "how many <noun phrase> <verb or preposition …>": the last word of the phrase is what is counted.
 _STOP = (r"have|has|had|did|do|does|are|is|were|was|will|would|can|could|in|on|at|for|since|this|last|so|per|we|"
@@ -85,21 +85,50 @@ def counted_verb(question: str) -> str:
     return stem(done.group(0).split()[-1].lower()) if done else ""
 
 
-def counts(unit: Unit, nouns: tuple[str, ...], question: str = "") -> bool:
+# Words of a counted phrase that say nothing about which kind is counted ("how many new referrals").
+_VAGUE = frozenset({"new", "total", "more", "other", "different", "separate", "individual", "unique", "extra",
+                    "additional", "actual", "overall"})
+
+
+def counted_kind(question: str) -> tuple[str, ...]:
+    """The stems of the words before the counted noun ("disability hate" of "how many disability hate crimes")."""
+    match = _HOW_MANY.search(question)
+    if not match:
+        return ()
+    return tuple(stem(w.lower()) for w in match.group(1).split()[:-1]
+                 if w.lower() not in STOPWORDS and w.lower() not in _VAGUE and w.lower() not in _GENERIC
+                 and not any(ch.isdigit() for ch in w))
+
+
+def counts(unit: Unit, nouns: tuple[str, ...], question: str = "", alts: dict[str, list[str]] | None = None) -> bool:
     """The unit gives a number within a few words of the counted noun (a table row that names the noun counts,
-    its figure being in another cell), and says what they did when the ``question`` asks that ("completed")."""
+    its figure being in another cell), in a sentence naming its kind ("disability hate crimes"), and says what
+    they did when the ``question`` asks that ("completed")."""
     if not nouns:
         return True
     held = {stem(t) for t in words(unit.text)}
     verb = counted_verb(question)
     if not set(nouns) & held or (verb and not _done_near(unit.text, verb)):
         return False
+    # The kind's words the passage uses must be in the count's own sentence ("612 hate crimes … particularly
+    # disabled residents" counts no disability hate crimes); words it never uses may be put another way.
+    heading = [stem(t) for t in words(unit.chunk.section or "")]
+    passage = [stem(t) for t in words(unit.chunk.text)] + heading
+    kind = [t for t in counted_kind(question) if holds_name(t, passage, alts or {})]
+
+    def of_kind(text: str) -> bool:
+        seq = [stem(t) for t in words(text)] + heading
+        return all(holds_name(t, seq, alts or {}) for t in kind)
+
     if unit.chunk.kind == "table_row":
         # A row's figure counts the head of its name ("reports through third-party reporting centres" counts
         # reports, not centres).
-        return any(not _qualifies_other(_TOKEN.findall(cell.lower()), nouns) for cell in unit.text.split("; ")
-                   if set(nouns) & {stem(t) for t in words(cell)})
+        return of_kind(unit.text) and any(not _qualifies_other(_TOKEN.findall(cell.lower()), nouns)
+                                          for cell in unit.text.split("; ")
+                                          if set(nouns) & {stem(t) for t in words(cell)})
     for sentence in _SENTENCE.split(unit.text):
+        if not of_kind(sentence):
+            continue
         tokens = _TOKEN.findall(sentence.lower())
         # A number followed by another plural noun counts that ("four incidents" is not a number of cameras).
         numbers = [i for i, t in enumerate(tokens) if COUNT.fullmatch(t) and not _counts_other(tokens, i, nouns)]

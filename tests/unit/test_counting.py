@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.counting import counted_noun, counted_verb, counts
+from assistant.counting import counted_kind, counted_noun, counted_verb, counts
 from assistant.evidence import Unit
 from assistant.index import IndexedChunk
 
@@ -91,3 +91,15 @@ def test_what_the_counted_things_did_must_be_counted_too() -> None:
     assert not counts(_unit("Update: Complete. 131 kids engaged; RAG: Blue", kind="table_row"), noun, question)
     assert counts(_unit("Of the 131 kids engaged, 97 completed the programme."), noun, question)
     assert counts(_unit("The scheme engaged 131 kids in 2025-26."), noun, "how many kids did the scheme engage")
+
+
+def test_the_kind_counted_must_be_said_of_the_count_when_the_passage_names_it() -> None:
+    question = "how many disability hate crimes did police record last yr?"
+    assert counted_kind(question) == ("disabl", "hate")
+    noun = counted_noun(question)
+    near_miss = _unit("612 hate crimes were recorded by police in 2024-25. Only 96 reports came through reporting "
+                      "centres, which suggests many victims, particularly disabled residents, still do not report.")
+    assert not counts(near_miss, noun, question)
+    assert counts(_unit("Police recorded 41 disability hate crimes in 2024-25."), noun, question)
+    # a passage that never uses the kind's words may name it another way
+    assert counts(_unit("Police recorded 41 crimes against people with a learning difficulty."), noun, question)
