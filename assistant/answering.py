@@ -23,6 +23,7 @@ from assistant.models import Answer
 from assistant.months import asked_period, meeting_not_held, period_share
 from assistant.names import names_all, names_body, names_missing
 from assistant.periods import other_period
+from assistant.person_names import asks_person_name, names_a_person
 from assistant.priors import KPI_TYPE, MEETING_TYPE, apply_priors
 from assistant.prompts import Prompts
 from assistant.row_mentions import reversal, row_mention
@@ -317,8 +318,9 @@ class Answerer:
         answer = compose(kb, analysis, chosen, self.settings.answer_max_chars)
         answer.citations.extend(corroborating(kb, [c.unit for c in chosen], fused,
                                               lambda chunk: self.support(kb, analysis, chunk, alts, weights)))
-        if not gives_subjects_contact(question, answer, alts, lambda t: kb.idf_of(t) >= KEY_IDF):
-            return self._abstain(kb, analysis, fused)  # a number, but another service's
+        if not gives_subjects_contact(question, answer, alts, lambda t: kb.idf_of(t) >= KEY_IDF) or (
+                asks_person_name(question) and not names_a_person(answer.answer, kb.lower_words)):
+            return self._abstain(kb, analysis, fused)  # a number, but another service's; a post, but no one's name
         return answer
 
     def _backed(self, kb: LoadedKB, analysis: Analysis, candidates: list[Scored], pick: Scored, lead: float,

@@ -68,6 +68,9 @@ def row_key(row_id: str) -> str:
     return re.sub(r"[\s-]", "", row_id).upper()
 
 
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
+
+
 class LoadedKB:
     """Everything a question needs from one generation, loaded once and shared by all requests."""
 
@@ -114,6 +117,8 @@ class LoadedKB:
         self._repaired: dict[str, str] = {}
         # Words as written: a typo is closer to the word it misspells ("waitng", "waiting") than to its stem ("wait").
         self.written = sorted({w for c in chunks for w in words(c.text) if len(w) >= 5 and w not in STOPWORDS})
+        # Words written in lower case somewhere: a capitalised word never written so is a name ("Hallam").
+        self.lower_words = frozenset(w for c in chunks for w in _LOWER_WORD.findall(c.text))
         self._attendees: dict[str, dict[str, str]] = {}
         entries = [headed_entry(c.kind, c.section, c.text) for c in chunks]  # "### HSC" over its meaning
         self.acronyms = learn_acronyms((c.kind, e) for c, e in zip(chunks, entries, strict=True))
