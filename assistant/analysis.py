@@ -25,6 +25,11 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                                   r"(?:it|that|this|they|the [\w-]+) (?:being )?(?:funded|paid for)|funded (?:by|from)|"
                                   r"source of (?:the )?(?:funding|money))", re.I)),
     ("reason", re.compile(r"\b(?:why|how come|what (?:was|were|is|are) the reasons?|reasons? (?:for|why))\b", re.I)),
+    # "whats the CEST score cut off for high risk": the score that marks a level, which "indicates high risk" is not.
+    ("cutoff", re.compile(r"\b(?:scor\w* (?:[\w-]+ )?cut[- ]?offs?|cut[- ]?offs? (?:score|point|mark)s?|"
+                          r"threshold scores?|what score|scores? (?:needed|required|threshold)|"
+                          r"(?:how|what) high (?:does|do|must|should) (?:the |a |their |his |her )?(?:[\w-]+ )?"
+                          r"score)\b", re.I)),
     ("quorum", re.compile(r"\bquor(?:um|ate|acy)\b", re.I)),
     # ("call blockers", "call handlers": a thing named with "call", not a call to make)
     # ("whats the out of hours noise number": a service's number to ring, not "the latest number")
@@ -32,7 +37,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                          r"(?:what'?s|whats|what is) the (?!latest|total|current|overall|same)"
                          r"(?:[\w-]+ ){1,4}number(?! of)|"
                          r"call(?!-)(?!\s+(?:blockers?|handl\w*|cent(?:re|er)s?|volumes?|logs?|data)\b)|ring(?!-)|telephone|tel|helpline|"
-                         r"24 ?h(?:ou)?r|(?:their|his|her|its|contact|referral|direct|duty|office) number(?! of)|"
+                         r"24 ?h(?:ou)?r|(?:their|his|her|its|contact|referral|direct|duty|office|hours|ooh|emergency|"
+                         r"main|switchboard|mobile|landline) number(?! of)|"
                          # "need the csep coordinator - what number?", not "what number are we aiming for"
                          r"what number(?=\s*(?:\?|$|,|\band\b|for (?:the|a|an)\b)))\b", re.I)),
     ("email", re.compile(r"\b(e-?mail|mailbox|address (?:to|do i) send)\b", re.I)),

@@ -97,12 +97,18 @@ RETAINED = re.compile(r"(?is)^(?=.*\b(?:retain\w*|retention|kept|keep for|destro
 # A target stated with its figure: "Target for 2028/29: 50 or fewer", "a year-one milestone of 66%".
 TARGET = re.compile(r"\b(?:target|goal|ambition|aim|milestone|trajectory)\w*\b[^.;]{0,60}?\d", re.I)
 
+# A score that marks a level: "a DASH score of 14 or more", "22+ on the matrix", "scores above 10".
+CUTOFF = re.compile(r"(?<![\w/.£])\d{1,3}(?:\.\d+)?\s*(?:\+|or (?:more|above|over|higher|less|below|fewer)|points?\b|"
+                    r"out of\b|/\s*\d{1,3}(?![\d/]))|"
+                    r"\b(?:scor\w*|threshold|cut[- ]?off|above|over|below|under|at least)\b[^.;]{0,30}?"
+                    r"(?<![\w/.£])\d{1,3}\b(?![/:.]\d)", re.I)
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "target": TARGET, "retention": RETAINED, "quorum": QUORUM, "reason": REASON, "funding_source": FUNDED,
     "ownership": OWNERSHIP, "consent": CONSENT, "eligibility": ELIGIBLE,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
     "percent": PERCENT, "clock": CLOCK, "timescale": TIMESCALE, "frequency": FREQUENCY,
-    "meeting_frequency": MEETING_FREQUENCY, "weekday": WEEKDAY, "venue": VENUE, "organisation": NAMED_ORG,
+    "meeting_frequency": MEETING_FREQUENCY, "weekday": WEEKDAY, "cutoff": CUTOFF, "venue": VENUE,
+    "organisation": NAMED_ORG,
     "role": ROLE,
     "status": STATUS, "governance": GOVERNANCE,
 }

@@ -23,6 +23,7 @@ from wordfreq import zipf_frequency
 from assistant.analysis import analyse, scene_statement_and_ask, split_parts
 from assistant.contact_subject import gives_subjects_contact
 from assistant.escalation_answers import is_escalation_question
+from assistant.evidence import type_match
 from assistant.field_sentences import DETAILS, UNTIL, Sentence, marked, pick, sentences_of
 from assistant.index import LoadedKB
 from assistant.models import Answer, Citation
@@ -98,6 +99,8 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     if unstated:
         return _not_stated(pathway, unstated, evidence, prompts)
     answer = compose(service, kb, pathway, question, asked, evidence, prompts)
+    if "cutoff" in analyse(question).answer_types and type_match(("cutoff",), answer.answer) < 1.0:
+        return None  # "the score cut-off for high risk": the pathway's threshold gives no score
     # "the number for the Rainbow Hub": the pathway's own number is another service's
     _, alts = kb.expand(question)
     return answer if gives_subjects_contact(question, answer, alts, lambda t: kb.idf_of(t) >= KEY_IDF,

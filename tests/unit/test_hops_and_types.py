@@ -939,3 +939,21 @@ def test_what_a_decision_was_asked_about() -> None:
         "widget", "clinic"]
     assert decided_subject("what was agreed on gizmo funding after the grant ended") == ["gizmo", "fund"]
     assert decided_subject("who chairs the gadget board") == []
+
+
+def test_a_score_cut_off_wants_a_score_that_marks_a_level() -> None:
+    from assistant.settings import REPO_ROOT
+    from assistant.shorthand import Shorthand
+
+    short = Shorthand.load(REPO_ROOT / "knowledge/rules/chat-shorthand.yaml")
+    question = short.expand("whats the GADGET score cut off for high risk??")
+    assert "cutoff" in analyse(question).answer_types
+    assert "cutoff" not in analyse(short.expand("need to know the cut off to get a case on")).answer_types
+    for text in ("a risk score of 14 or more", "scores 22+ on the matrix", "rated 7/10 or above"):
+        assert type_match(("cutoff",), text) == 1.0, text
+    for text in ("referrals where the tool indicates high risk go to the panel", "Deadline: 30/11/2025"):
+        assert type_match(("cutoff",), text) == 0.0, text
+
+
+def test_an_out_of_hours_number_asks_for_a_phone() -> None:
+    assert "phone" in analyse("is there an out of hours number for the gadget team?").answer_types
