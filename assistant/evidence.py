@@ -20,8 +20,8 @@ TIMESCALE = re.compile(r"\b(?:within|\d+\s+(?:working\s+)?(?:days?|hours?|weeks?
                        r"weekly|fortnightly|monthly|quarterly|annually|every)\b", re.I)
 # How often something happens: "weekly", "every Thursday", "six times a year", "on the second Tuesday of each month".
 FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|yearly|"
-                       r"every\s+(?:\w+\s+)?(?:day|week|month|year|quarter|monday|tuesday|wednesday|thursday|friday|"
-                       r"\d+\s+\w+)|(?:once|twice|\w+\s+times)\s+(?:a|per|each)\s+(?:day|week|month|year|quarter)|"
+                       r"every\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?|quarters?|monday|tuesday|wednesday|thursday|"
+                       r"friday|\d+\s+\w+)|(?:once|twice|\w+\s+times)\s+(?:a|per|each)\s+(?:day|week|month|year|quarter)|"
                        r"(?:each|per)\s+(?:week|month|quarter|year)|"
                        r"(?:first|second|third|fourth|last)\s+(?:monday|tuesday|wednesday|thursday|friday)s?|"
                        r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)"

@@ -179,6 +179,8 @@ class LoadedKB:
                 extra.append(meaning)
                 if not key[-1].isdigit():  # a passage naming the tasking group does not hold the form "PTG1"
                     alternatives[stem(key)] = name_terms(meaning)
+                    if key.endswith("s"):  # ("KCPOs" is read as the term "kcpo" too)
+                        alternatives.setdefault(stem(key[:-1]), alternatives[stem(key)])
         return (question + (" (" + "; ".join(extra) + ")" if extra else "")), alternatives
 
     def _phrase_in_context(self, key: str, question: str) -> str | None:
