@@ -77,3 +77,16 @@ def test_a_phone_number_listed_for_someone_else_in_a_contact_list_is_refused(rea
 def test_a_decision_on_a_subject_the_meeting_never_discussed_is_refused(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("what did the dasv board decide about the stalking clinic at the march meeting?")
     assert answer.abstained and not answer.citations
+
+
+def test_a_plural_acronym_is_spelt_out_for_its_singular_term(real_assistant: Assistant) -> None:
+    kb = real_assistant.knowledge_base()
+    expanded, alts = kb.expand("enforcement like KCPOs", real_assistant.embedder.is_common_word)
+    assert "Knife Crime Prevention Order" in expanded
+    assert {"kcpo", "kcpos"} <= set(alts) and alts["kcpo"] == alts["kcpos"]
+
+
+def test_how_often_is_answered_by_every_few_months(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("how often does the VEB get disproportionality data on enforcement stuff like KCPOs "
+                                "and stop and search?")
+    assert not answer.abstained and re.search(r"\bevery \w+ months\b", answer.answer)
