@@ -365,6 +365,8 @@ def analyse(question: str) -> Analysis:
         types = tuple("meeting_frequency" if t == "frequency" else t for t in types)
     if "weekday" in types:
         types = tuple(t for t in types if t not in ("frequency", "meeting_frequency"))
+    if "quorum" in types:  # "how many need to be there for it to be quorate": the quorum, which gives the number
+        types = tuple(t for t in types if t not in ("count", "number"))
     if "retention" in types:
         types = tuple(t for t in types if t != "timescale")  # "how long do we keep X": a retention period only
     if "percent" in types and not _ASKS_TIME.search(question):

@@ -957,3 +957,10 @@ def test_a_score_cut_off_wants_a_score_that_marks_a_level() -> None:
 
 def test_an_out_of_hours_number_asks_for_a_phone() -> None:
     assert "phone" in analyse("is there an out of hours number for the gadget team?").answer_types
+
+
+def test_how_many_for_a_quorum_wants_the_quorum_not_any_count() -> None:
+    types = analyse("how many agencies need to be at a gadget review meeting for it to be quorate?").answer_types
+    assert "quorum" in types and not {"count", "number"} & set(types)
+    assert type_match(types, "two or more agencies disagree about a threshold") == 0.0
+    assert type_match(types, "The meeting is quorate when three agencies are present.") == 1.0
