@@ -42,7 +42,8 @@ FUNDED = re.compile(r"\b(?:funded|funding|funds?|grant|allocation|paid (?:for )?
 _HOW_MANY = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|half|a third|two.thirds)"
 QUORUM = re.compile(rf"\bquor(?:um|ate|acy)\b[^.;]{{0,60}}\b{_HOW_MANY}\b|"
                     rf"\b{_HOW_MANY}\b[^.;]{{0,60}}\bquor(?:um|ate)\b", re.I)
-MEETING_FREQUENCY = re.compile(r"(?is)^(?=.*\b(?:meet|frequency\b))(?=.*(?:" + FREQUENCY.pattern + "))")
+# ("an average of 31 cases per fortnightly meeting" is a statistic about meetings, not how often they are held)
+MEETING_FREQUENCY = re.compile(r"(?is)^(?=.*\b(?:meet|frequency\b))(?=.*(?<!per )(?:" + FREQUENCY.pattern + "))")
 # A count: a number that is not a percentage, an amount of money, a year, a date, a time or part of an id.
 COUNT = re.compile(r"(?<![\w£$.,/:-])(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.\d+)?"
                    r"(?!(?:\s*(?:and|or|to|-|–)\s*\d+)?\s+(?:working\s+)?(?:days?|hours?|weeks?|months?|years?|minutes?)\b)"

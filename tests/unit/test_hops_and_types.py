@@ -214,6 +214,9 @@ def test_how_often_a_body_meets_wants_a_frequency_of_its_meetings() -> None:
     assert "meeting_frequency" in analyse("how often is the widget clinic held?").answer_types
     assert "meeting_frequency" not in analyse("s17 panel - whos on it and when does it sit?").answer_types
     assert type_match(("meeting_frequency",), "Running monthly since July 2025; 38 cases reviewed.") == 0.0
+    # a statistic about meetings is not how often they are held
+    assert type_match(("meeting_frequency",), "It heard 748 cases, an average of 31 per fortnightly meeting.") == 0.0
+    assert type_match(("meeting_frequency",), "From 7 May the gadget panel meets weekly, every Thursday.") == 1.0
 
 
 def test_where_a_body_meets_wants_a_place_said_of_its_meetings() -> None:
