@@ -101,12 +101,17 @@ def off_focus(kb: LoadedKB, weights: dict[str, float], analysis: Analysis, stric
     return bool(facts) and max(focus_coverage(kb, weights, u, alts, everyday, scene) for u in facts) < FOCUS_MIN
 
 
-FIGURES = ("count", "money", "percent")
+_FIGURES = ("count", "money", "percent")
+
+
+def gives_asked_figure(analysis: Analysis, text: str) -> bool:
+    """The text gives the kind of figure asked for ("47 of the 61 parishes have a PCR" for "how many parishes")."""
+    figures = tuple(t for t in analysis.answer_types if t in _FIGURES)
+    return bool(figures) and type_match(figures, text) == 1.0
 
 
 def explains_only(kb: LoadedKB, analysis: Analysis, chunk: IndexedChunk, text: str) -> bool:
     """A glossary line says what a term means, which rarely answers the question; unless that is what is asked,
-    or it gives the figure asked for ("47 of the 61 parishes have a PCR")."""
-    figures = tuple(t for t in analysis.answer_types if t in FIGURES)
+    or it gives the figure asked for."""
     return ("definition" not in analysis.answer_types and (is_definition(kb, chunk) or defines_term(text, kb.acronyms))
-            and not (figures and type_match(figures, text) == 1.0))
+            and not gives_asked_figure(analysis, text))

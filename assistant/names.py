@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from assistant.analysis import Analysis, situation_terms
 from assistant.answer_text import Scored
-from assistant.evidence import type_match
-from assistant.focus import CUE_TERMS, FIGURES
+from assistant.focus import CUE_TERMS, gives_asked_figure
 from assistant.index import LoadedKB
 from assistant.text import STOPWORDS, holds_name, names_together, stem
 from assistant.weighting import KEY_IDF, is_definition, topic_unknown
@@ -28,11 +27,10 @@ def names_missing(kb: LoadedKB, analysis: Analysis, scored: Sequence[Scored], pa
     # A glossary entry that names the thing only says what it is: it is not evidence about it (unless that is
     # what is asked). For a two-part question, the evidence each part chose is in the pool too.
     # A glossary line giving the figure asked for ("47 of the 61 parishes have a PCR") is evidence, though.
-    figures = tuple(t for t in analysis.answer_types if t in FIGURES)
     pool = [kb.chunk_terms[kb.by_id[s.unit.chunk.id]]
             for s in [*[s for s in scored if "definition" in analysis.answer_types
                         or not is_definition(kb, s.unit.chunk)
-                        or (figures and type_match(figures, s.unit.text) == 1.0)][:NAME_POOL], *parts]]
+                        or gives_asked_figure(analysis, s.unit.text)][:NAME_POOL], *parts]]
     # The evidence's own document naming an acronym counts ("the MRF" is the form of the pathway whose row
     # answers); a place the document mentions elsewhere is no evidence about that place.
     documents: list[Mapping[str, int]] = [kb.document_df.get(s.unit.chunk.source, {})
