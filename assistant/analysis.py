@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from assistant.text import STOPWORDS, stem, terms
 
 _ID = re.compile(r"\b([A-Za-z]{1,5})[- ]?(\d{1,3}[a-z]?)\b")
+# Identifiers in parts joined by a slash: "DP/D/02", "SP/R2", "AC-A-26/01", "D25/19".
+_SLASHED_ID = re.compile(r"(?<![\w/-])[A-Za-z]{1,5}\d{0,3}(?:[-/][A-Za-z]{0,3}\d{0,3}[a-z]?){1,3}(?![\w/-])")
 # "how long do we keep EMP records", "retention period for case files": how long records are kept.
 RETENTION = re.compile(r"\b(?:keep|kept|retain\w*|retention|hold on to|hang on to|stor(?:e|ed|ing)|delet\w*|"
                        r"destroy\w*|dispos\w*)\b[^?]*\b(?:records?|files?|data|information|notes|minutes|logs?|"
@@ -87,6 +89,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("clock", re.compile(r"\bwhat time(?:'?s)?\b(?!\s*(?:scale|frame|limit))|\bwhat times\b|\bstart time\b", re.I)),
     ("date", re.compile(r"\b(when|what date|which date|deadline|by when|due|start(?:ed)?|since when|what year)\b",
                         re.I)),
+    # "what date in september …", "which date is the session": a day, which "each September" does not give.
+    ("day_date", re.compile(r"\b(?:what|which) (?:exact |actual )?dates?\b(?! range)|"
+                            r"\bwhen in (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)),
     # ("seen within 3 days - latest figure": a timescale the question states is part of a measure's name)
     ("timescale", re.compile(r"\b(how long|how quickly|how soon|how fast|timescale|time ?frame|within(?!\s+\d)|"
                              r"response time|"
@@ -135,6 +140,9 @@ _CURRENT = re.compile(r"\b(now|current(?:ly)?|still|latest|so far|atm|at the mom
 # "the old strategy", "previous plan", "last version": the question is about the superseded document on purpose.
 _OLD = re.compile(r"\b(?:old|previous|former|earlier|superseded|outgoing|last)\s+(?:\d{2,4}\s*[-–/]\s*\d{2,4}\s+)?"
                   r"(?:strategy|plan|version|policy|protocol|pathway|document|one)\b", re.I)
+# "old strategy says send it to the CSM": the asker quotes the old document to ask what holds now.
+_OLD_SAYS = re.compile(_OLD.pattern + r"\s+(?:says?|said|had|has|gave|gives|stated?|states|listed|lists|used to)\b",
+                       re.I)
 _YEARS = re.compile(r"\b(?:20)?(\d\d)\s*[-–/]\s*(?:20)?(\d\d)\b")
 
 
@@ -199,6 +207,10 @@ def identifiers(text: str) -> list[str]:
             continue
         if letters.isupper() or "-" in match.group(0) or len(letters) <= 4:  # not "is it still 40"
             out.append(f"{letters.upper()}{digits.upper()}")
+    for match in _SLASHED_ID.finditer(text):
+        found = match.group(0)
+        if "/" in found and any(ch.isdigit() for ch in found) and "" not in re.split(r"[-/]", found):
+            out.append(re.sub(r"[-/]", "", found).upper())
     return out
 
 
@@ -379,5 +391,5 @@ def analyse(question: str) -> Analysis:
     return Analysis(text=question, terms=asked, answer_types=types,
                     ids=tuple(dict.fromkeys(identifiers(question))), parts=tuple(split_parts(question)),
                     wants_current=bool(_CURRENT.search(question)), entities=entities,
-                    wants_old=bool(_OLD.search(question)), relation=_relation(question),
+                    wants_old=bool(_OLD.search(_OLD_SAYS.sub(" ", question))), relation=_relation(question),
                     claimed=claimed_values(question), given=given_numbers(question))

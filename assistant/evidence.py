@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.index import IndexedChunk
 from assistant.text import NUMBER_WORDS, SENTENCE_BREAK, terms
@@ -16,6 +17,11 @@ NUMBER = re.compile(r"£?\d[\d,.]*%?|\b(?:one|two|three|four|five|six|seven|eigh
 DATE = re.compile(r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
                   r"December)\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
                   r"December)\s+20\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b20\d\d\b", re.I)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A day, not only a month or a term: "14 September", "Sept 14th", "14/09/2026" (not "each September", "summer 2026").
+DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])|"
+                      rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+                      r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b20\d\d-\d\d-\d\d\b", re.I)
 TIMESCALE = re.compile(r"\b(?:within|\d+\s+(?:working\s+)?(?:days?|hours?|weeks?|months?)|same day|next working day|"
                        r"weekly|fortnightly|monthly|quarterly|annually|every)\b", re.I)
 # How often something happens: "weekly", "every Thursday", "six times a year", "on the second Tuesday of each month".
@@ -107,6 +113,7 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "target": TARGET, "retention": RETAINED, "quorum": QUORUM, "reason": REASON, "funding_source": FUNDED,
     "ownership": OWNERSHIP, "consent": CONSENT, "eligibility": ELIGIBLE,
     "phone": PHONE, "email": EMAIL, "form": FORM, "number": NUMBER, "count": COUNT, "money": MONEY, "date": DATE,
+    "day_date": DAY_DATE,
     "percent": PERCENT, "clock": CLOCK, "timescale": TIMESCALE, "frequency": FREQUENCY,
     "meeting_frequency": MEETING_FREQUENCY, "weekday": WEEKDAY, "cutoff": CUTOFF, "venue": VENUE,
     "organisation": NAMED_ORG,
@@ -163,6 +170,7 @@ _LABEL = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|\(\d+\))\s|\b(?:level|tier
 _COUNTING = ("count", "number", "money")
 
 
+@lru_cache(maxsize=8192)  # the same unit texts are tested again for each part of a question and each stage
 def type_match(answer_types: tuple[str, ...], text: str, given: tuple[str, ...] = ()) -> float:
     """1.0 when the text holds the kind of answer asked for (a phone number for 'what number do I call'). A figure
     the question ``given`` states itself is not one asked for."""

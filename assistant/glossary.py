@@ -128,7 +128,10 @@ def learn_initialisms(texts: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, names in counts.items():
         ranked = sorted(names.items(), key=lambda kv: -kv[1])
-        if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+        # (a name written once counts when no other name shares its three or more initials: "ICO" is the
+        # "Information Commissioner's Office" the agreement mentions once)
+        if (ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1])) or (
+                len(ranked) == 1 and len(key) >= 3):
             out[key] = ranked[0][0]
     return out
 

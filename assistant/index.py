@@ -64,8 +64,9 @@ RARE_SHORTENING_IDF = 5.0  # a shortening in this few passages (one or two in a 
 
 
 def row_key(row_id: str) -> str:
-    """A table row's identifier as questions' identifiers are written: "Tier 4" and "SYV-16" as TIER4, SYV16."""
-    return re.sub(r"[\s-]", "", row_id).upper()
+    """A table row's identifier as questions' identifiers are written: "Tier 4", "SYV-16" and "D1/26" as TIER4,
+    SYV16, D126."""
+    return re.sub(r"[\s/-]", "", row_id).upper()
 
 
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")

@@ -87,6 +87,12 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
         return None
     if evidence.abstained and _names_something_else(service, kb, pathway, question):
         return None
+    lead = directory.by_source(evidence.citations[0].source) if evidence.citations else None
+    if (not evidence.abstained and lead is None and evidence.citations
+            and _names_something_else(service, kb, pathway, question)):
+        # The answer leads with another kind of document, and the question names what only such documents do
+        # ("how long to tell the DPO and the ICO" about MARAC information: the information sharing agreement).
+        return None
     if not evidence.abstained and pathway not in cited and "not_picked_up" not in asked and (named or not cited):
         # The answer was found elsewhere ("who owns action SYV-16?"): the question is about that. A referral the
         # named service has not picked up is always that pathway's chase route, whatever else mentions it.
@@ -144,7 +150,10 @@ def _unseen_words(kb: LoadedKB, question: str) -> bool:
 
 # When the asker needs it ("who do we ring today"): no document need use the word for the question to be theirs.
 _WHEN_WORDS = frozenset(("today", "tonight", "tomorrow", "yesterday", "morning", "afternoon", "evening", "right",
-                         "quickly", "urgently"))
+                         "quickly", "urgently",
+                         # (words that stand in for what is asked: "anywhere she can go")
+                         "anywhere", "somewhere", "anyone", "someone", "anybody", "somebody", "anything",
+                         "something"))
 
 
 def _cited_pathways(directory: ReferralDirectory, evidence: Answer) -> list[Pathway]:

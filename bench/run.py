@@ -94,6 +94,15 @@ OTHER_KBS = (
      "scorecard rated On course / Some slippage / Off course, a tracker rated In hand / Held up / Done / Dropped. "
      "Its first score, before any change for it, was 60% (24/40): two of its documents were skipped because the "
      "default ignore list left out any folder named rules/ (fixed first: 65%)."),
+    ("kb14", "Fourteenth knowledge base, written blind in session 16",
+     "Brackenmoor & Tilsey Safer Streets Alliance (a Midlands metropolitan district): unusual folder names "
+     "('zz_archive-DO-NOT-USE/', 'meetings.2025-26/', 'how-to-refer/', 'when-its-stuck/', '_lookups/'), 'Clause 4/2' "
+     "numbering and 'Table 4/A' in a hand-made PDF strategy, a withdrawn plain-text plan with '[para n]', DOCX "
+     "documents whose Title is the partnership's name (the document's own name is the first heading), DOCX minutes "
+     "reversed by PDF minutes, slash identifiers ('DP/D/02', 'AC-A-26/01', form 'SP/R2'), a scorecard rated Holding / "
+     "Slipping / Failing / Landed, pathways titled 'Spiking Response Route' and 'referring to the AECP', an "
+     "escalation 'Ladder' of Rungs, a glossary as 'LABEL -> meaning {kind}'. Its first score, before any change "
+     "for it, was 57% (23/40)."),
 )
 KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
          "unanswerable"]
@@ -225,6 +234,9 @@ def main() -> None:
             ("Twentieth blind batch, written in session 15, weighted to near-miss unanswerable questions: 12 of 40 "
              "(tests/eval/eastbrook-fresh20.jsonl; first score 50% (20/40), tuned on since)",
              EVAL / "eastbrook-fresh20.jsonl"),
+            ("Twenty-first blind batch, written in session 16 from randomly drawn places in the documents, in the dev "
+             "file's proportions (tests/eval/eastbrook-fresh21.jsonl; first score 52% (21/40), tuned on since)",
+             EVAL / "eastbrook-fresh21.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]

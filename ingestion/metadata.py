@@ -36,6 +36,7 @@ _SUPERSEDED_SELF = re.compile(
     r"\b(?:was|has been|is|is now)\s+(?:replaced|superseded|withdrawn)\b",
     re.IGNORECASE | re.MULTILINE)
 # A folder the policy officer keeps old documents in ("strategy/superseded/", "archive/").
+SAME_FILE_SERIES = 50  # file names at least this alike (years and versions aside) may be versions of one document
 _ARCHIVE_FOLDER = re.compile(r"^(?:superseded|archived?|withdrawn)$", re.IGNORECASE)
 _SUPERSEDES = re.compile(r"\b(?:supersedes|replaces)[:\s]+(?:the\s+)?([^\n.;]{8,120})", re.IGNORECASE)
 _SERIES_NOISE = re.compile(rf"\b(?:20\d{{2}}(?:[–-]\d{{2,4}})?|v\d+(?:\.\d+)*|version \S+|{_MONTH_RE}|\d{{1,2}})\b",
@@ -178,6 +179,9 @@ def resolve_versions(infos: list[DocumentInfo]) -> list[DocumentInfo]:
             continue
         newest = max(members, key=lambda m: (m.date, m.version))
         for m in members:
-            if m.source != newest.source:
+            # Two files with the same generic title ("Safer Streets Alliance") but unrelated names ("delivery-plan",
+            # "isa-v2") are two documents, not two versions of one.
+            if m.source != newest.source and fuzz.token_set_ratio(
+                    series_key(Path(m.source).stem), series_key(Path(newest.source).stem)) >= SAME_FILE_SERIES:
                 out[m.source] = replace(out[m.source], status="superseded")
     return [out[i.source] for i in infos]

@@ -14,14 +14,19 @@ from assistant.analysis import RETENTION, scene_and_ask
 DETAIL_KEYS = frozenset(("form", "email", "phone", "hours"))
 
 _PATTERNS: tuple[tuple[str, str], ...] = (
-    ("out_of_hours", r"\bout[- ]of[- ]hours?\b|\bafter hours\b|\bovernight\b|\bweekends?\b|\bbank holidays?\b|"
+    ("out_of_hours", r"\bout[- ]of[- ]hours?\b|\bafter hours\b|\bovernight\b|\bbank holidays?\b|"
+                     # ("stays there most weekends" is how often, not when help is needed)
+                     r"(?<!most )(?<!some )(?<!every )(?<!alternate )(?<!other )\bweekends?\b|"
                      # ("a 24h line", not "followed up within 24h")
-                     # ("2 nights missing" is how long, not when)
-                     r"(?<!\d )(?<!two )(?<!three )(?<!few )\b(?:evenings?|nights?|tonight)\b|"
+                     # ("2 nights missing" is how long, not when;
+                     #  "it happened last night" tells when, not that it is out of hours now)
+                     r"(?<!\d )(?<!two )(?<!three )(?<!few )(?<!last )(?<!other )\b(?:evenings?|nights?|tonight)\b|"
                      r"(?<!within )(?<!in )(?<!under )(?<!over )\b24 ?(?:/ ?7|hrs?|hours?|h)\b|"
                      r"\boutside (?:office|working|opening) hours\b|\bwhen (?:they(?:'re| are)|it(?:'s| is)) closed\b|"
                      r"\b(?:is|are|'s|'re|s) (?:shut|closed)\b|\b(?:ring|call|phone|contact) (?:\w+ )?after\b|"
-                     r"\bafter (?:that|they|it) (?:shut|close)s?\b|\bgetting late\b"),
+                     r"\bafter (?:that|they|it) (?:shut|close)s?\b|\bgetting late\b|"
+                     # "9pm friday … who do i ring at this time?", "its like 1am"
+                     r"\bat this (?:time|hour)\b(?! of (?:the )?year)|\b(?:[6-9]|1[01]) ?pm\b|\b(?:12|[1-6]) ?am\b"),
     ("handoff", r"\bwho(?:'?s|se|m)? (?:owns?|got|has(?! to (?:agree|consent|sign))|holds|holding|leads|"
                 r"is (?:responsible|leading|the lead)|responsible|in charge)\b|\bown(?:s|er|ership)?\b|\bresponsib\w+|"
                 r"\bhand(?:s|ed)?[- ]?(?:it |them |the case )?"
@@ -48,6 +53,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                       r"got back to|contacted) (?:\w+ ){0,2}back\b"),
     ("consent", r"\bconsent\w*|\bpermission\b|\bsa(?:ys|id|ying) no\b|"
                 r"\b(?:won'?t|will not|doesn'?t|does not|don'?t|do not|not) (?:agree|engage|want)\b|\brefus\w*|"
+                # "tenant won't let us share her info"
+                r"\b(?:won'?t|will not|doesn'?t|does not|don'?t|do not) (?:let|allow) (?:us|me|them|you) (?:to )?"
+                r"(?:share|pass|refer|tell)\b|"
                 r"\b(?:mental )?capacity\b|\bwho (?:has|needs|got|gets) to (?:agree|consent|sign)\b|"
                 r"\b(?:has|have|need|needs) to agree to (?:it|this|that|the)\b|"
                 # "cant get hold of mum. can i send it anyway": whether it can go without the family's agreement
@@ -88,7 +96,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                      # "school wants to refer … - how do they do it?"
                      r"\brefer\w*\b[^?]{0,80}\bhow (?:do|does|can|should|would) (?:i|we|you|they|he|she) "
                      r"(?:do|go about) (?:it|that|this)\b|\brefer\w*\b[^?]{0,80}\?\s*(?:and |but )?how\b|"
-                     r"\bwhere (?:does|do|should|will) (?:it|this|that|the form) go\b|"
+                     r"\bwhere (?:does|do|should|will) (?:it|this|that|the form|(?:the |an? )?(?:[\w-]+ ){0,3}"
+                     r"(?:applications?|referrals?|forms?|concerns?)) go\b|"
                      r"\bwhat are (?:her|his|their|my|our|the|your) options\b|"
                      # "do we just send the form??"
                      r"\b(?:do|should|can) (?:i|we) (?:just )?(?:send|fill in|complete|submit|do) (?:the|a|an) "
@@ -100,11 +109,14 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                      # "is there another way he can report it?"
                      r"\b(?:another|other|any|a) ways? (?:to|of|for|(?:he|she|they|i|we|you) (?:can|could)) "
                      r"(?:report|refer|apply|raise)\b|\bwhere (?:do|should|can) (?:i|we|you) "
-                     r"(?:send|submit|email|refer|report|apply)\b|\bsend (?:it|this|the \w+) to\b"),
+                     r"(?:send|submit|email|refer|report|apply)\b|\bsend (?:it|this|the \w+) to\b|"
+                     # "what do we actually send and to who?"
+                     r"\bwhat (?:do|should|can) (?:i|we) (?:\w+ )?send\b|\bsend\w*\b[^?]{0,30}\bto whom?\b"),
     ("form", r"\b(?:which|what) (?:\w+ )?forms?\b|\bwhat (?:do|should|would) (?:i|we|they) fill (?:in|out)\b|"
              r"\b(?:which|what(?:'?s| is)(?: the)?) paperwork\b|"
              r"\b(?:what(?:'?s| is)|whats) the (?:\w+ )?forms? called\b|"
              r"\bforms? (?:do|should|to|for|name)\b|\bname of the form\b|"
+             r"\b(?:what|how) about (?:the |a |an )?(?:[\w-]+ ){0,2}(?:forms?|paperwork)\b|"
              r"\b(?:is|do) (?:there|they have|you need) (?:a|an) (?:\w+ )?form\b(?! of\b)"),
     ("email", r"\be-?mail\b|\bemail address\b|\bwhere (?:do|should|can) (?:i|we|you) (?:send|submit)\b|"
               r"\bsend (?:it|this|the \w+) to\b"),
@@ -119,6 +131,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
 )
 _COMPILED = tuple((key, re.compile(pattern, re.IGNORECASE)) for key, pattern in _PATTERNS)
 _COMPILED_BY_KEY = dict(_COMPILED)
+_DONE_BY = re.compile(r"\bwhat time\b[^?]{0,60}\b(?:done|finished|completed|submitted|sent|in|back|ready)\s+by\b",
+                      re.IGNORECASE)
 _SCENE_FIELDS = ("criteria", "consent")  # fields a scene mentions as facts of the case
 # "how many referrals…", "latest number for the year": a count, not a phone number.
 _COUNT = re.compile(r"\b(?:how many|number of|total|figures?|per cent|percentage|rate|latest|so far)\b", re.IGNORECASE)
@@ -150,7 +164,8 @@ def scene_fields(question: str) -> tuple[str, ...]:
     """Fields that only the scene before the question mentions ("dash score 11, no car. where do i send it?"), when
     the question itself asks for another: facts of the case rather than what is asked."""
     ask = scene_and_ask(question)[1]
-    if not any(pattern.search(ask) for _key, pattern in _COMPILED):
+    # ("… refuses help, has capacity. is there some panel for this?": the ask is which route, not consent)
+    if not any(pattern.search(ask) for _key, pattern in _COMPILED) and not asks_for_route(ask):
         return ()
     return tuple(k for k in _SCENE_FIELDS
                  if _COMPILED_BY_KEY[k].search(question) and not _COMPILED_BY_KEY[k].search(ask))
@@ -162,6 +177,8 @@ def asked_fields(question: str) -> tuple[str, ...]:
     found = [key for key, pattern in _COMPILED if pattern.search(question)]
     if "phone" in found and _COUNT.search(question):
         found.remove("phone")
+    if "hours" in found and _DONE_BY.search(question):
+        found.remove("hours")  # "what time does it have to be done by": a deadline, not when a service is open
     if "timescales" in found and RETENTION.search(question):
         found.remove("timescales")  # how long records are kept is information governance, not a referral's pace
     # "sent it with her consent. who do i take it to now?": the scene states the consent; the question asks something

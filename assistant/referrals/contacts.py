@@ -12,7 +12,9 @@ _TIME_RANGE = r"\d{1,2}[:.]\d{2}\s*(?:–|—|-|to)\s*\d{1,2}[:.]\d{2}"
 _HOURS = re.compile(rf"\b{_DAY}\b[^()\n;:]{{0,40}}?{_TIME_RANGE}(?:,?\s*{_DAY}[^()\n;:]{{0,30}}?{_TIME_RANGE})*",
                     re.IGNORECASE)
 _FORM = re.compile(r"\b(?:(?:[A-Z][\w'’&-]*\s+){1,8}(?:[a-z]+\s+)?)?[Ff]orm\b(?:\s*\([A-Z][A-Za-z0-9]{1,8}"
-                   r"(?:\s+v\d+)?\)|\s+[A-Z]{2,}\d+[A-Za-z]?\b)?")
+                   r"(?:\s+v\d+)?\)|\s+[A-Z]{2,}\d+[A-Za-z]?\b|"
+                   # "Form SP/R2", "form SCN/1", "Form FFE-2"
+                   r"\s+[A-Z]{1,5}(?:[-/][A-Z]{1,3})?[-/]\d{1,3}[A-Za-z]?(?![\w/])|\s+[A-Z]{1,5}/[A-Z]{1,3}\d{1,3}\b)?")
 _GENERIC_FORM = frozenset(("referral", "form", "concern", "application", "report", "reporting", "online", "paper"))
 _FORM_LEAD = re.compile(r"^(?:Complete|Send|Use|Fill|Download|Attach|Email|Submit|Print|Then|Also|The|A|An|Our|"
                         r"Your|Both|Each|Any|This|That)\s+", re.IGNORECASE)

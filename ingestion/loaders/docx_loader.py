@@ -17,6 +17,9 @@ from ingestion.models import LoadedDocument
 
 _HEADING = re.compile(r"^(?:Heading|Title)\s*(\d*)$", re.IGNORECASE)
 BOLD_HEADING_CHARS = 90
+# A section's own heading ("Clause 1 – Purpose", "Part A", "2. Scope") is not a document's name.
+_SECTION_LABEL = re.compile(r"^\s*(?:\d|[A-Z][.)]?\s|(?:part|section|clause|chapter|article|schedule|annex|appendix|"
+                            r"rule|step|stage|item|paragraph)\b)", re.IGNORECASE)
 BOLD_HEADING_WORDS = 12
 
 
@@ -54,6 +57,10 @@ def load(raw: bytes, source: str) -> LoadedDocument:
                 title = title or text.strip()
                 outline.add_heading(1, text)
             else:
+                if level == 1 and len(outline.blocks) == 1 and title and not _SECTION_LABEL.match(text):
+                    # Title "Brackenmoor & Tilsey Safer Streets Alliance", then "Workstream Delivery Plan 2025/26":
+                    # the organisation, then the document's own name.
+                    title = f"{title}: {text.strip()}"
                 outline.add_heading(level + 1, text)
         elif not styled and _bold_heading(item):
             if not title and not outline.blocks:

@@ -217,7 +217,11 @@ class _PageParser:
             self.flush_para()
             self.table = [line]
             return
-        if NUMBERED_PARA.match(text) or _BULLET.match(text):
+        number = NUMBERED_PARA.match(text)
+        if number and number.end() >= len(text) and self.para and not _ENDS_SENTENCE.search(self.para[-1]):
+            self.para.append(text)  # "… reissue the Ladder as version" / "1.1.": the sentence runs on
+            return
+        if number or _BULLET.match(text):
             self.flush_para()
             self.para_kind = "list_item" if _BULLET.match(text) else "paragraph"
             text = _BULLET.sub("", text, count=1) if self.para_kind == "list_item" else text

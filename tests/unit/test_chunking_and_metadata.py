@@ -97,3 +97,30 @@ def test_an_archive_banner_or_an_archive_folder_marks_a_document_superseded(tmp_
     for name, (text, expected) in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         assert describe(load_file(tmp_path / name, tmp_path), RULES).status == expected, name
+
+
+def test_two_documents_sharing_a_generic_title_are_not_versions_of_each_other() -> None:
+    from ingestion.models import DocumentInfo
+
+    generic = "Brackenmoor Safer Streets Alliance"
+    infos = [DocumentInfo("delivery/workstream-delivery-plan-2025-26.docx", generic, "guidance", "2026-01-31"),
+             DocumentInfo("governance/isa-v2.0-information-sharing-agreement.docx", generic, "guidance", "2026-02-11"),
+             DocumentInfo("pathways/hate-crime-pathway-v1.md", "Hate Crime Pathway", "referral pathway", "2025-01-01"),
+             DocumentInfo("pathways/hate-crime-pathway-v2.md", "Hate Crime Pathway", "referral pathway", "2026-01-01")]
+    status = {i.source: i.status for i in resolve_versions(infos)}
+    assert status["delivery/workstream-delivery-plan-2025-26.docx"] == "current"
+    assert status["pathways/hate-crime-pathway-v1.md"] == "superseded"
+    assert status["pathways/hate-crime-pathway-v2.md"] == "current"
+
+
+def test_routes_ladders_plans_and_logs_are_typed_by_their_titles(tmp_path: Path) -> None:
+    for name, title, kind in (("how-to-refer/spiking.md", "Spiking Response Route", "referral pathway"),
+                              ("a/cuckooing.md", "Cuckooing: referring to the panel", "referral pathway"),
+                              ("when-stuck/ladder.md", "The Escalation Ladder — stuck cases", "protocol"),
+                              ("old/plan.md", "Calderholm Community Safety Plan 2023–2026", "strategy"),
+                              ("log.md", "Safer Communities Delivery Action Log 2025-26", "action plan"),
+                              ("reference/terms.md", "Words we use", "guidance")):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# {title}\n\nSome text about it.\n", encoding="utf-8")
+        assert describe(load_file(path, tmp_path), RULES).doc_type == kind, name

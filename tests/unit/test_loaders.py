@@ -190,3 +190,33 @@ def test_html_inline_pieces_side_by_side_are_one_line() -> None:
             "</main></body></html>")
     texts = [b.text for b in load_html(page, "g.html").blocks if b.kind != "heading"]
     assert texts == ["BCL — Blocked Case Ladder", "The escalation protocol."]
+
+
+def test_docx_title_naming_the_organisation_takes_the_document_name_beneath_it() -> None:
+    import io
+
+    from docx import Document
+
+    from ingestion.loaders.docx_loader import load as load_docx
+
+    def title_of(first_heading: str) -> str:
+        doc = Document()
+        doc.add_heading("Widget Safer Streets Alliance", level=0)
+        doc.add_heading(first_heading, level=1)
+        doc.add_paragraph("Some text.")
+        buf = io.BytesIO()
+        doc.save(buf)
+        return load_docx(buf.getvalue(), "w.docx").title
+
+    assert title_of("Workstream Delivery Plan 2025/26") == "Widget Safer Streets Alliance: Workstream Delivery Plan " \
+                                                          "2025/26"
+    assert title_of("Part A – About this agreement") == "Widget Safer Streets Alliance"
+    assert title_of("1. Purpose") == "Widget Safer Streets Alliance"
+
+
+def test_pdf_number_ending_a_wrapped_sentence_is_not_a_new_paragraph() -> None:
+    kb14 = Path(__file__).resolve().parents[1] / "eval" / "kb14"
+    doc = load_file(kb14 / "meetings.2025-26" / "AC-2026-02-11-minutes.pdf", kb14)
+    texts = [b.text for b in doc.blocks]
+    assert "1.1." not in texts
+    assert any(t.endswith("reissue the Escalation Ladder as version 1.1.") for t in texts)

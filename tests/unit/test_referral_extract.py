@@ -217,3 +217,11 @@ def test_a_section_deciding_a_cases_tier_is_the_threshold(matcher: FieldMatcher)
                       ("How to refer", ["Complete form SP1."])]), _info(), matcher)
     assert p.fields["criteria"].stated
     assert p.fields["criteria"].citation.section == "Three tiers: deciding the level"  # type: ignore[union-attr]
+
+
+def test_form_codes_with_slashes_and_dashes_are_form_names() -> None:
+    from assistant.referrals.contacts import forms
+
+    assert forms("1. Form SP/R2 (Spiking Report) – complete it within 24 hours") == ["Form SP/R2"]
+    assert forms("send form FFE-2 marked Level B") == ["form FFE-2"]
+    assert forms("Use the form and send it.") == []
