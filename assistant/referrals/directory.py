@@ -18,6 +18,7 @@ import numpy as np
 
 from assistant.embedding import Embedder
 from assistant.errors import FileRejected
+from assistant.field_sentences import sentences_of
 from assistant.index import IndexedChunk, LoadedKB
 from assistant.models import Citation
 from assistant.referrals.extract import FieldMatcher, extract
@@ -96,6 +97,11 @@ class DirectoryCache:
                 if self._matcher is None:
                     self._matcher = FieldMatcher(self.embedder)
                 self._directory = build_directory(kb, root, self._matcher, self.embedder, self._extracted)
+                # A question asking for a field reads its sentences with vectors: they are embedded here, with the
+                # directory (at start-up and after a reload), so no question waits for them.
+                self.embedder.embed(list(dict.fromkeys(
+                    s.text for p in self._directory.pathways for key, passages in p.evidence.items()
+                    for s in sentences_of(passages, key))))
             return self._directory
 
 
