@@ -39,9 +39,8 @@ SIM_FLOOR, SIM_CEIL = 0.25, 0.7
 SAME_PASSAGE = 0.12
 GLOSSARY_WEIGHT = 0.8
 # Kinds of answer whose absence from the evidence means "not answered" ("when" often asks for a condition instead).
-STRICT_TYPES = ("phone", "email", "form", "timescale", "frequency", "meeting_frequency", "weekday", "day_date",
-                "count", "money", "percent", "clock", "governance", "retention", "quorum", "venue", "organisation",
-                "cutoff")
+STRICT_TYPES = ("phone", "email", "form", "timescale", "frequency", "meeting_frequency", "weekday", "day_date", "count",
+                "money", "percent", "clock", "governance", "retention", "quorum", "venue", "organisation", "cutoff")
 STRICT_MISS = 0.85
 # Kinds of answer worth looking further down the ranking for, though their absence does not mean "not answered".
 SOUGHT_TYPES = ("eligibility", "funding_source", "target")

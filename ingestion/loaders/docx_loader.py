@@ -17,10 +17,10 @@ from ingestion.models import LoadedDocument
 
 _HEADING = re.compile(r"^(?:Heading|Title)\s*(\d*)$", re.IGNORECASE)
 BOLD_HEADING_CHARS = 90
+BOLD_HEADING_WORDS = 12
 # A section's own heading ("Clause 1 – Purpose", "Part A", "2. Scope") is not a document's name.
 _SECTION_LABEL = re.compile(r"^\s*(?:\d|[A-Z][.)]?\s|(?:part|section|clause|chapter|article|schedule|annex|appendix|"
                             r"rule|step|stage|item|paragraph)\b)", re.IGNORECASE)
-BOLD_HEADING_WORDS = 12
 
 
 def load(raw: bytes, source: str) -> LoadedDocument:
