@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.months import MONTH_WORD
 from assistant.text import STOPWORDS, stem, terms
 
 _ID = re.compile(r"\b([A-Za-z]{1,5})[- ]?(\d{1,3}[a-z]?)\b")
@@ -91,7 +92,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                         re.I)),
     # "what date in september …", "which date is the session": a day, which "each September" does not give.
     ("day_date", re.compile(r"\b(?:what|which) (?:exact |actual )?dates?\b(?! range)|"
-                            r"\bwhen in (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)),
+                            rf"\bwhen in {MONTH_WORD}\b", re.I)),
     # ("seen within 3 days - latest figure": a timescale the question states is part of a measure's name)
     ("timescale", re.compile(r"\b(how long|how quickly|how soon|how fast|timescale|time ?frame|within(?!\s+\d)|"
                              r"response time|"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.index import IndexedChunk
+from assistant.months import MONTH_WORD
 from assistant.text import NUMBER_WORDS, SENTENCE_BREAK, terms
 from ingestion.screening import strip_instructions
 
@@ -17,10 +18,9 @@ NUMBER = re.compile(r"£?\d[\d,.]*%?|\b(?:one|two|three|four|five|six|seven|eigh
 DATE = re.compile(r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
                   r"December)\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
                   r"December)\s+20\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b20\d\d\b", re.I)
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # A day, not only a month or a term: "14 September", "Sept 14th", "14/09/2026" (not "each September", "summer 2026").
-DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])|"
-                      rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_WORD}\b|"
+                      rf"\b{MONTH_WORD}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
                       r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b20\d\d-\d\d-\d\d\b", re.I)
 TIMESCALE = re.compile(r"\b(?:within|\d+\s+(?:working\s+)?(?:days?|hours?|weeks?|months?)|same day|next working day|"
                        r"weekly|fortnightly|monthly|quarterly|annually|every)\b", re.I)

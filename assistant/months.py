@@ -15,8 +15,10 @@ def month_name(word: str) -> str:
     """'apr', 'Sept', 'april' → 'April'."""
     return MONTH_NAMES[_MONTHS.index(word[:3].lower())]
 # "may" and "march" are ordinary words too: they count as months only beside a date word or a year.
-_MONTH = re.compile(r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-                    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b(?:\s+'?(?:20)?(\d\d)\b)?", re.I)
+# A month written in full or short ("sept", "Apr"), for other patterns to build on.
+MONTH_WORD = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+              r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MONTH = re.compile(rf"\b({MONTH_WORD})\b(?:\s+'?(?:20)?(\d\d)\b)?", re.I)
 _AMBIGUOUS = {"may", "mar", "march"}
 _DATE_CONTEXT = re.compile(r"(?:\b(?:in|since|from|by|of|last|this|next|the|until|before|after|early|late|mid)\s+)$",
                            re.I)

@@ -85,13 +85,10 @@ def answer_referral(service: ReferralService, kb: LoadedKB, question: str, evide
     if pathway is None or any(_holds(p, asked, evidence, _happened(question), _looked_past(question))
                               for p in ([pathway] if named else cited)):
         return None
-    if evidence.abstained and _names_something_else(service, kb, pathway, question):
-        return None
-    lead = directory.by_source(evidence.citations[0].source) if evidence.citations else None
-    if (not evidence.abstained and lead is None and evidence.citations
-            and _names_something_else(service, kb, pathway, question)):
-        # The answer leads with another kind of document, and the question names what only such documents do
-        # ("how long to tell the DPO and the ICO" about MARAC information: the information sharing agreement).
+    # The extractive refusal, or an answer led by another kind of document, stands when the question names what the
+    # pathway never does ("how long to tell the DPO and the ICO" about MARAC information: the sharing agreement).
+    other_lead = bool(evidence.citations) and directory.by_source(evidence.citations[0].source) is None
+    if (evidence.abstained or other_lead) and _names_something_else(service, kb, pathway, question):
         return None
     if not evidence.abstained and pathway not in cited and "not_picked_up" not in asked and (named or not cited):
         # The answer was found elsewhere ("who owns action SYV-16?"): the question is about that. A referral the
