@@ -16,10 +16,16 @@ RETENTION = re.compile(r"\b(?:keep|kept|retain\w*|retention|hold on to|hang on t
                        r"destroy\w*|dispos\w*)\b[^?]*\b(?:records?|files?|data|information|notes|minutes|logs?|"
                        r"footage|video|forms|images|paperwork)\b|"
                        r"\b(?:records?|files?|data|information|notes)\b[^?]*\b(?:kept|retained|stored|deleted|"
-                       r"destroyed)\b", re.IGNORECASE)
+                       r"destroyed)\b|"
+                       # "scam referral … how long do we keep it once the case is closed" (not "keep them on the
+                       # programme")
+                       r"\bhow long\b[^?]{0,30}\b(?:keep|retain|store|hold on to|hang on to)\s+(?:it|them|these|"
+                       r"those)\b(?!\s+(?:on|in|at|for|safe|open|going|informed|updated)\b)", re.IGNORECASE)
 # ("are the night marshals being axed", "is it going ahead": the position now, after any later decision)
 _FATE = (r"(?:being|getting|been) (?:axed|cut|scrapped|stopped|dropped|closed|merged|folded|ended|withdrawn|"
-         r"reversed|decommissioned|cancelled|canceled)|going ahead|(?:actually|really) happening")
+         r"reversed|decommissioned|cancelled|canceled)|going ahead|(?:actually|really) happening|"
+         # "did the annual report ever actually get published"
+         r"ever (?:actually |really )?(?:get|got|gets|go|went|been|happen(?:ed)?)")
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("retention", RETENTION),
     # "where's the money for that post coming from": how a thing is paid for, not an amount.

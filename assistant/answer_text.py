@@ -54,6 +54,25 @@ def with_items(chosen: list[Scored], max_chars: int) -> list[Scored]:
     return out
 
 
+def with_gaps(chosen: list[Scored], max_chars: int) -> list[Scored]:
+    """Two sentences of one passage with a single sentence between them read as that passage cut: the sentence
+    between comes too when it fits ("… is closed. The Board preferred hospital-based youth work. The Panel will …")."""
+    out = list(chosen)
+    i = 0
+    while i + 1 < len(out):
+        a, b = out[i], out[i + 1]
+        if a.unit.chunk.id == b.unit.chunk.id:
+            units = [u.text for u in units_of(a.unit.chunk)]
+            at, to = (units.index(x.unit.text) if x.unit.text in units else -9 for x in (a, b))
+            gap = units[at + 1] if to - at == 2 and at >= 0 else ""
+            if gap and gap not in (x.unit.text for x in out) and (
+                    sum(len(x.unit.text) for x in out) + len(gap) <= max_chars):
+                between = units_of(a.unit.chunk)[at + 1]
+                out.insert(i + 1, Scored(between, b.score, b.coverage, b.chunk_score))
+        i += 1
+    return out
+
+
 def compose(kb: LoadedKB, analysis: Analysis, chosen: list[Scored], max_chars: int) -> Answer:
     """The chosen units as a short answer, each run of units from one passage followed by its citation marker."""
     citations: list[Citation] = []

@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.adjacency import pair_share, word_pairs
 from assistant.analysis import Analysis, analyse, asks_status, scene_statement_and_ask, year_spans
-from assistant.answer_text import Scored, abstention, compose, with_items
+from assistant.answer_text import Scored, abstention, compose, with_gaps, with_items
 from assistant.contact_subject import gives_subjects_contact
 from assistant.corroboration import corroborating
 from assistant.counting import counted_noun, counts
@@ -184,7 +184,11 @@ class Answerer:
     def _rare(self, analysis: Analysis) -> set[str]:
         """Question terms that name something specific: a word the model's vocabulary doesn't hold whole
         ("charge/summons" names two things, each judged on its own)."""
-        return {stem(w) for w in words(analysis.text.replace("/", " ")) if w not in STOPWORDS and not w.isdigit()
+        found = words(analysis.text.replace("/", " "))
+        # ("year-end": a word joined from two everyday ones names nothing, in either spelling)
+        joined = {w.replace("-", "") for w in found if "-" in w
+                  and all(self.embedder.is_common_word(p) for p in w.split("-") if p)}
+        return {stem(w) for w in found if w not in STOPWORDS and not w.isdigit() and w.replace("-", "") not in joined
                 and len(w) >= 3 and not self.embedder.is_common_word(w)} | set(analysis.entities)
 
     def _names_missing(self, kb: LoadedKB, analysis: Analysis, scored: list[Scored], alts: dict[str, list[str]],
@@ -376,7 +380,7 @@ class Answerer:
             if sum(len(c.unit.text) for c in chosen) + len(s.unit.text) > self.settings.answer_max_chars:
                 continue
             chosen.append(s)
-        chosen = with_items(chosen, self.settings.answer_max_chars)
+        chosen = with_gaps(with_items(chosen, self.settings.answer_max_chars), self.settings.answer_max_chars)
         mention = row_mention(kb, weights, lead.unit, set().union(*(c.unit.terms for c in chosen)),
                               {c.unit.text for c in chosen}, analysis.text)
         if mention is not None:

@@ -85,6 +85,13 @@ def gives_subjects_contact(question: str, answer: Answer, alts: dict[str, list[s
     kind, subject = contact_subject(question)
     if not subject:
         return True
+    # An acronym of three or more capitals names one body ("the MARAC coordinator"), however often the
+    # documents use it: another coordinator's number is not its.
+    acronyms = {stem(w.lower()) for w in re.findall(r"\b[A-Z]{3,}s?\b", question)}
+
+    def named(t: str) -> bool:
+        return t in acronyms or key(t)
+
     for passage in _PASSAGE.finditer(answer.answer):
         n = int(passage.group(2))
         cited = answer.citations[n - 1] if 1 <= n <= len(answer.citations) else None
@@ -94,6 +101,6 @@ def gives_subjects_contact(question: str, answer: Answer, alts: dict[str, list[s
                 continue
             headings = [cited.section, cited.title] if cited else []
             context = " ".join([*sentences[max(0, i - 1):i + 1], also, *headings])
-            if names_subject(subject, context, alts, key):
+            if names_subject(subject, context, alts, named):
                 return True
     return False

@@ -164,8 +164,9 @@ def is_caption(text: str) -> bool:
 # Numbers that label rather than count: a clause number leading the text ("7.3 Once the panel…"), a level, stage,
 # schedule or table number, and the digits of phone numbers, e-mail addresses, dates and times.
 _LABEL = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|\(\d+\))\s|\b(?:level|tier|stage|schedule|section|"
-                    r"para(?:graph)?|table|part|priority|step|item|clause|appendix|annex|version|v|phase|year|q|quarter|ward|page|room|floor)"
-                    r"\s*\d+[a-z]?\b|" + PHONE.pattern + "|" + EMAIL.pattern + "|" + DATE.pattern
+                    r"para(?:graph)?|table|part|priority|step|item|clause|appendix|annex|version|v|phase|year|q|quarter|ward|page|room|floor|"
+                    r"aim|objective|outcome|theme|band|grade|rung|box|gate|standard|article|rule|reg|min(?:ute)?)"
+                    r"\s*:?\s*\d+(?:\.\d+)*[a-z]?\b|" + PHONE.pattern + "|" + EMAIL.pattern + "|" + DATE.pattern
                     + r"|\b\d{1,2}[:.]\d{2}\b", re.I)
 _COUNTING = ("count", "number", "money")
 

@@ -70,8 +70,10 @@ def carried_context(previous_part: str, previous_answer: str, part: str) -> str:
         names = [n for n in _NAME.findall(previous_answer) if n.lower() not in previous_part.lower()]
         # "who chairs the panel and what's THEIR number" and "which board owns it and who chairs IT" point at what
         # the first part found; "who holds the case and which schedule covers IT" points at its subject.
-        found = bool(names) and (((_PERSON.search(part) or _OF_FOUND.search(part)) and _ASKS_WHO.search(previous_part))
-                                  or which is not None)
+        # ("who owns THEM and how long do we keep THEM": the same pronoun twice is the same subject, not the owner.)
+        again = {w.lower() for w in _PRONOUN.findall(part)} & {w.lower() for w in _PRONOUN.findall(previous_part)}
+        found = bool(names) and not again and (
+            ((_PERSON.search(part) or _OF_FOUND.search(part)) and _ASKS_WHO.search(previous_part)) or which is not None)
         if found:
             # "which board … and who chairs that board": the names the answer gave that are boards come first.
             asked = [n for n in names if which is not None and _asked_noun(which) in n.lower()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from collections import Counter
@@ -60,6 +61,8 @@ class Hit:
 
 READ_PAGE = 5000
 TRANSPOSED_MIN = 6
+SHORTENED_MIN = 6  # a cut-short word this long ("enviro") may stand for the one term it begins...
+SHORTENED_CHOICES = 3  # ... among at most this many
 RARE_SHORTENING_IDF = 5.0  # a shortening in this few passages (one or two in a few hundred) may still be spelt out
 
 
@@ -206,7 +209,10 @@ class LoadedKB:
                 out.append(t)
                 continue
             if t not in self._repaired:  # the same chat words come back in question after question
-                match = process.extractOne(t, self.vocab, scorer=fuzz.ratio, score_cutoff=84)
+                # A word cut short ("enviro") is the term it begins rather than the one it most resembles.
+                shortened = self._lengthened(t)
+                match = (shortened, 100.0) if shortened else process.extractOne(t, self.vocab, scorer=fuzz.ratio,
+                                                                                 score_cutoff=84)
                 written = None if match else process.extractOne(t, self.written, scorer=fuzz.ratio, score_cutoff=84)
                 if not match and not written and len(t) >= TRANSPOSED_MIN:
                     # Two letters swapped in a longer word ("reveiw"): one edit apart when a swap is one edit.
@@ -216,6 +222,15 @@ class LoadedKB:
                 self._repaired[t] = match[0] if match else stem(written[0]) if written else t
             out.append(self._repaired[t])
         return out
+
+    def _lengthened(self, t: str) -> str | None:
+        """The term a chat shortening cuts short ('enviro' crime → 'environment'): of the few known terms it begins,
+        the most used."""
+        if len(t) < SHORTENED_MIN:
+            return None
+        i = bisect.bisect_left(self.vocab, t)
+        found = list(itertools.takewhile(lambda v: v.startswith(t), self.vocab[i:i + SHORTENED_CHOICES + 1]))
+        return min(found, key=self.idf_of) if 0 < len(found) <= SHORTENED_CHOICES else None
 
     def keyword_search(self, qterms: list[str], k: int) -> list[tuple[int, float]]:
         known = [t for t in qterms if t in self.idf]

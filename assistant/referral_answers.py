@@ -25,6 +25,7 @@ from assistant.contact_subject import gives_subjects_contact
 from assistant.escalation_answers import is_escalation_question
 from assistant.evidence import type_match
 from assistant.field_sentences import DETAILS, UNTIL, Sentence, marked, pick, sentences_of
+from assistant.focus import EVERYDAY_ZIPF
 from assistant.index import LoadedKB
 from assistant.models import Answer, Citation
 from assistant.priors import MEETING_TYPE
@@ -142,7 +143,8 @@ def _unseen_words(kb: LoadedKB, question: str) -> bool:
     documents are not about it, so the nearest pathway is no answer."""
     ask = scene_statement_and_ask(question)[1]
     return any(kb.idf_of(kb.repair([stem(w)])[0]) == 0.0 and not kb.has_prefix(w)
-               for w in re.findall(r"[a-z]{5,}", ask.lower()) if w not in STOPWORDS and w not in _WHEN_WORDS)
+               for w in re.findall(r"[a-z]{5,}", ask.lower()) if w not in STOPWORDS and w not in _WHEN_WORDS
+               and zipf_frequency(w, "en") < EVERYDAY_ZIPF)  # ("not high enough": everyday words name no topic)
 
 
 # When the asker needs it ("who do we ring today"): no document need use the word for the question to be theirs.
@@ -284,6 +286,8 @@ def _names_something_else(service: ReferralService, kb: LoadedKB, p: Pathway, qu
              *(stem(w) for w in re.findall(r"[a-z]+", question.lower()) if len(w) >= NAME_MIN_CHARS
                and w not in STOPWORDS and not service.embedder.is_common_word(w)
                and zipf_frequency(w, "en") < CHAT_ZIPF)}
+    # (Two capitals no document uses, "a different HA", are chat shorthand for something they spell out.)
+    names = {n for n in names if len(n) > 2 or kb.idf_of(n) > 0}
     return bool({kb.repair([n])[0] for n in names} - own)  # ("reveiw" is the word it misspells)
 
 

@@ -73,9 +73,15 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS]
 
 
+# "refusing to give us tenancy info", "won't pass on the records": sharing information, however it is said.
+_SHARING = re.compile(r"\b(?:giv(?:e|es|ing|en)|gave|pass(?:es|ed|ing)? (?:on|over)|hand(?:s|ed|ing)? over|"
+                      r"disclos\w*|releas(?:e|es|ed|ing))\b(?=(?:\s+[\w'-]+){0,3}?\s+(?:info|information|data|"
+                      r"records?|details|notes)\b)", re.IGNORECASE)
+
+
 def query(text: str) -> tuple[list[str], set[str]]:
     """Stemmed content words in order (for phrase proximity) and the raw words (for initials)."""
-    raw = [w for w in words(text) if w not in STOPWORDS]
+    raw = [w for w in words(_SHARING.sub("share", text)) if w not in STOPWORDS]
     return [stem(w) for w in raw], set(raw)
 
 

@@ -15,8 +15,9 @@ DETAIL_KEYS = frozenset(("form", "email", "phone", "hours"))
 
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("out_of_hours", r"\bout[- ]of[- ]hours?\b|\bafter hours\b|\bovernight\b|\bbank holidays?\b|"
-                     # ("stays there most weekends" is how often, not when help is needed)
-                     r"(?<!most )(?<!some )(?<!every )(?<!alternate )(?<!other )\bweekends?\b|"
+                     # ("stays there most weekends" is how often, "choked her last weekend" when, not when help is
+                     #  needed)
+                     r"(?<!most )(?<!some )(?<!every )(?<!alternate )(?<!other )(?<!last )(?<!past )\bweekends?\b|"
                      # ("a 24h line", not "followed up within 24h")
                      # ("2 nights missing" is how long, not when;
                      #  "it happened last night" tells when, not that it is out of hours now)
@@ -41,6 +42,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                 r"\bwho (?:takes|will take|picks) (?:him|her|them|it|the case) (?:on|up)\b|"
                 # "once they've picked it up is it still my case or theirs?"
                 r"\bstill (?:my|our|your) case\b|\b(?:my|our) case or (?:theirs|yours|his|hers)\b|\bwhose case\b|"
+                # "tenant moving to another landlord - does the case move over to them?"
+                r"\bthe case (?:move|moves|transfer|transfers|pass|passes|go|goes) (?:over |across )?to\b|"
                 # "does the key worker keep him?", not "keep him safe"
                 r"\b(?:keeps?|stays? with|holds? on to|hangs? on to) (?:him|her|them|the case|the young person|"
                 r"the child|the client)\b(?! (?:safe|informed|updated|in the loop|off|away|out)\b)"),
@@ -84,6 +87,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                  r"(?:get|go (?:to|on)|have|access|be (?:referred|seen|eligible))\b|"
                  r"\b(?:does|do|would|will) (?:it|this|that|they|he|she) (?:count|meet|qualify)\b|\bscore\b|"
                  r"\bwhen (?:should|do|can) (?:i|we) refer\b|\bwhat counts\b|"
+                 # "she's not high enough for the big meeting, right?"
+                 r"\b(?:high|serious|bad|risky|severe) enough\b|"
                  # "can reset take a 9 yr old?", "will they accept someone who …" (not "does it take a while")
                  r"\b(?:can|will|would|do|does) (?!it |this |that )(?:[\w-]+ ){1,3}(?:take|accept) (?:a|an|him|her|"
                  r"them|someone|somebody|anyone|kids?|children|adults?|(?:under|over)[- ]?\d+s?)\b"
@@ -152,6 +157,10 @@ _STILL_REFER = re.compile(r"\b(?:do|should|can|could) (?:i|we|they) still (?:ref
                           r"\b(?:refer|send|put)(?: (?:him|her|them|it|this))?(?: (?:in|through|forward))? anyway\b|"
                           r"\b(?:go ahead|proceed|carry on)(?: with (?:it|this|the \w+))? anyway\b",
                           re.IGNORECASE)
+# "do we still send scam referrals to trading standards on the SR1?": whether the old route still holds, which the
+# pathway's current route answers (not "can i still refer her", which asks whether a refusal can be overridden).
+_STILL_ROUTE = re.compile(r"\b(?:do|does) (?:we|you|they|it|staff|everyone) still (?:send|go|refer|use|put)\b",
+                          re.IGNORECASE)
 # "they say the kid isn't eligible": the screening's outcome is reported, so what happens then is asked, not the
 # criteria.
 _RULED_OUT = re.compile(r"\b(?:says?|said|decided|found|told (?:me|us)|screened (?:\w+ ){0,4}and say)\b(?: that)?"
@@ -179,13 +188,18 @@ def asked_fields(question: str) -> tuple[str, ...]:
         found.remove("phone")
     if "hours" in found and _DONE_BY.search(question):
         found.remove("hours")  # "what time does it have to be done by": a deadline, not when a service is open
-    if "timescales" in found and RETENTION.search(question):
-        found.remove("timescales")  # how long records are kept is information governance, not a referral's pace
+    if RETENTION.search(question):
+        # How long records are kept is information governance, not a referral's pace, nor who keeps the case.
+        kept = RETENTION.sub(" ", question)
+        found = [k for k in found if k not in ("timescales", "handoff") or (
+            k == "handoff" and _COMPILED_BY_KEY["handoff"].search(kept))]
     # "sent it with her consent. who do i take it to now?": the scene states the consent; the question asks something
     # else.
     found = [k for k in found if k != "consent" or "consent" not in scene_fields(question)]
     if "criteria" in found and _RULED_OUT.search(question):
         found = [k for k in found if k != "criteria"] + (["handoff"] if "handoff" not in found else [])
+    if _STILL_ROUTE.search(question):
+        return tuple(dict.fromkeys(["how_to_refer", *(k for k in found if k in DETAIL_KEYS)]))
     if _STILL_REFER.search(scene_and_ask(question)[1]):
         # "… can i still refer him?" asks whether the refusal the question tells of can be overridden, or else
         # whether the case it describes meets the threshold.

@@ -24,9 +24,16 @@ def emails(text: str) -> list[str]:
     return list(_EMAIL.findall(text))
 
 
+# "Complete FSR-2 (Fraud & Scams Referral)": a form named by its code, with what it is in brackets.
+_CODED = re.compile(r"\b(?:[Cc]omplete|[Ff]ill in|[Ss]ubmit|[Uu]se|[Ss]end)\s+(?:an?\s+|the\s+)?"
+                    r"([A-Z]{1,5}-?\d{1,3}[A-Za-z]?)\s*\((?=[^)]*\b(?:[Rr]eferral|[Ff]orm|[Rr]eport)\b)[^)]*\)")
+
+
 def forms(text: str) -> list[str]:
-    out = []
+    out = [m.group(1) for m in _CODED.finditer(text)]
     for m in _FORM.finditer(text):
+        if text[max(0, m.start() - 7):m.start()].lower() == "in the ":
+            continue  # "a reference in the form GW-26-nnnn" is a format, not a form
         name = _FORM_LEAD.sub("", m.group(0).strip())
         name = _FORM_LEAD.sub("", name)
         if re.search(r"\d", name) or any(w.lower() not in _GENERIC_FORM for w in re.findall(r"[A-Za-z]+", name)):

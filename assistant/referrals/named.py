@@ -23,8 +23,12 @@ ALIAS_WEIGHT = 0.75  # a form or acronym the document uses names it a little les
 EXPANSION_SHARE = 0.66  # an acronym's meaning names a pathway when most of its words are the pathway's
 RARE_SHARE = 0.4  # a word at least this share of the knowledge base's rarest idf counts fully; commoner ones less
 COMMON_NAME_WEIGHT = 0.5  # a name word in most pathway documents' text
-# "(TPRC)", "(YCPS)", "(MRF v6)": a short capitalised name the document introduces in brackets.
-_BRACKETED = re.compile(r"\(([A-Z][A-Za-z0-9]{1,7})(?:\s+v\d+)?\)")
+# "(TPRC)", "(YCPS)", "(MRF v6)": a short capitalised name the document introduces in brackets, after the last word
+# of what it stands for.
+_BRACKETED = re.compile(r"([A-Za-z]+)\s+\(([A-Z][A-Za-z0-9]{1,7})(?:\s+v\d+)?\)")
+# A job title ("Designated Safeguarding Leads (DSLs)") is who uses a pathway, often many pathways, not its name.
+_ROLE = frozenset(("lead", "leads", "officer", "officers", "worker", "workers", "manager", "managers", "coordinator",
+                   "coordinators", "champion", "champions", "practitioner", "practitioners", "nurse", "nurses"))
 
 
 @dataclass(frozen=True)
@@ -36,15 +40,26 @@ class Named:
 def identities(directory: ReferralDirectory, kb: LoadedKB) -> list[dict[str, float]]:
     """Per pathway, the terms it is known by and how strongly: its name and title, then its form names and the
     acronyms its document defines."""
-    out = []
+    out: list[dict[str, float]] = []
+    spelled: list[set[str]] = []
     for p in directory.pathways:
         texts = [c.text for c in kb.chunks if c.source == p.source]
-        aliases = [*learn_acronyms((c.kind, c.text) for c in kb.chunks if c.source == p.source),
-                   *(m for t in texts for m in _BRACKETED.findall(t) if sum(ch.isupper() for ch in m) >= 2),
-                   p.fields["form"].value if "form" in p.fields else ""]
-        known = dict.fromkeys(terms(" ".join(aliases)), ALIAS_WEIGHT)
+        learned = learn_acronyms((c.kind, c.text) for c in kb.chunks if c.source == p.source)
+        acronyms = [*(a for a, meaning in learned.items() if meaning.split()[-1].lower() not in _ROLE),
+                    *(m for t in texts for before, m in _BRACKETED.findall(t)
+                      if sum(ch.isupper() for ch in m) >= 2 and before.lower() not in _ROLE)]
+        known = dict.fromkeys(terms(p.fields["form"].value if "form" in p.fields else ""), ALIAS_WEIGHT)
+        known.update(dict.fromkeys(terms(" ".join(acronyms)), ALIAS_WEIGHT))
         known.update(dict.fromkeys(terms(f"{p.name} {p.title}"), 1.0))
         out.append(known)
+        spelled.append(set(terms(" ".join(acronyms))) - set(terms(f"{p.name} {p.title}")))
+    # A shared service one pathway spells out ("Multi-Agency Safeguarding Hub (MASH)") names the pathway that
+    # uses it most, not one that mentions it in passing.
+    used: list[Mapping[str, int]] = [kb.document_df.get(p.source, {}) for p in directory.pathways]
+    for known, own, counts in zip(out, spelled, used, strict=True):
+        for t in own:
+            if counts.get(t, 0) < max(u.get(t, 0) for u in used):
+                known.pop(t, None)
     return out
 
 
