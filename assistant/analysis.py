@@ -378,8 +378,14 @@ def _relation(question: str) -> str:
     return re.sub(r"[- ]", "-", match.group(1).lower()) if match else ""
 
 
+# "a tenant who's just told me": "who" after a person is a relative pronoun, not a question about a role.
+_RELATIVE_WHO = re.compile(r"\b((?:tenant|person|man|woman|lad|girl|boy|someone|somebody|client|patient|child|kid|"
+                           r"victim|mum|dad|resident|neighbour|student|pupil|lady|bloke|guy|parent|carer|friend)s?)\s+"
+                           r"who(?:'s|s| is| has| was)?\b", re.I)
+
+
 def analyse(question: str) -> Analysis:
-    types = tuple(name for name, pat in _TYPES if pat.search(question))
+    types = tuple(name for name, pat in _TYPES if pat.search(_RELATIVE_WHO.sub(r"\1", question)))
     if "frequency" in types and re.search(r"\bmeet|\b(?:sits?|sitting|held|convenes?)\b", question, re.I):
         types = tuple("meeting_frequency" if t == "frequency" else t for t in types)
     if "weekday" in types:

@@ -29,9 +29,9 @@ from assistant.prompts import Prompts
 from assistant.row_mentions import reversal, row_mention
 from assistant.settings import Settings
 from assistant.shorthand import Shorthand
-from assistant.text import STOPWORDS, stem, terms, words
+from assistant.text import stem, terms, words
 from assistant.unit_vectors import UnitVectors
-from assistant.weighting import KEY_IDF, diverse, is_definition, present, term_weights, weight
+from assistant.weighting import KEY_IDF, diverse, is_definition, present, rare_terms, term_weights, weight
 
 UNIT_RERANK = 16  # units re-scored with the model at sentence level (cost: one small batch per question)
 UNIT_DENSE_WEIGHT = 0.35
@@ -182,14 +182,8 @@ class Answerer:
         return {stem(w) for w in words(analysis.text) if self.embedder.is_common_word(w)}
 
     def _rare(self, analysis: Analysis) -> set[str]:
-        """Question terms that name something specific: a word the model's vocabulary doesn't hold whole
-        ("charge/summons" names two things, each judged on its own)."""
-        found = words(analysis.text.replace("/", " "))
-        # ("year-end": a word joined from two everyday ones names nothing, in either spelling)
-        joined = {w.replace("-", "") for w in found if "-" in w
-                  and all(self.embedder.is_common_word(p) for p in w.split("-") if p)}
-        return {stem(w) for w in found if w not in STOPWORDS and not w.isdigit() and w.replace("-", "") not in joined
-                and len(w) >= 3 and not self.embedder.is_common_word(w)} | set(analysis.entities)
+        """Question terms that name something specific, and the names and acronyms it writes."""
+        return rare_terms(analysis.text, self.embedder.is_common_word) | set(analysis.entities)
 
     def _names_missing(self, kb: LoadedKB, analysis: Analysis, scored: list[Scored], alts: dict[str, list[str]],
                        parts: list[Scored]) -> bool:
@@ -307,7 +301,8 @@ class Answerer:
                 lead_passage = [c for c in chosen if c.unit.chunk.id == lead.unit.chunk.id
                                 and c.coverage >= 0.5 * lead.coverage]
                 if ((not strict or any(type_match(strict, c.unit.text) == 1.0 for c in lead_passage))
-                        and (not noun or any(counts(c.unit, noun, analysis.text, alts) for c in lead_passage))
+                        and (not noun or any(counts(c.unit, noun, analysis.text, alts, lambda t: kb.idf_of(t)
+                                                   >= KEY_IDF) for c in lead_passage))
                         and states_any(analysis.relation, [c.unit.text for c in chosen])
                         and names_body(kb, analysis.text, analysis.relation, lead, alts)
                         and not off_focus(kb, weights, analysis, strict, [c.unit for c in chosen], alts)):

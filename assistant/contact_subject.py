@@ -27,7 +27,8 @@ _BEFORE = re.compile(r"(?P<x>(?:[\w&-]+\s+){0,3}[\w&-]+?)(?:'s|s')?\s+(?:phone|t
 # "eastbrook mediation service - whats their number?": the subject is named before the dash (not "need to ring
 # the hub - whats their number", which names a kind of service, not one)
 _THEIR = re.compile(r"(?:^|[.?!]\s+)(?P<x>(?!(?:need|want|trying|have|got)\b)(?:(?!\bto\b)[^?,;.!()])+?)"
-                    r"\s+[-–:]\s+(?:what'?s|whats|what is|what are|got|need)?\s*(?:their|its|his|her)\s+" + _DETAIL,
+                    r"\s+[-–:]\s+(?:what'?s|whats|what is|what are|got|need)?\s*(?:their|its|his|her|the)\s+"
+                    r"(?:actual\s+|right\s+|main\s+)?" + _DETAIL,
                     re.I)
 _ROLE_END = re.compile(r"\b(?:chair|vice[- ]chair|co-?chair|lead|manager|mgr|coordinator|head|officer|director|"
                        r"worker|person|owner)s?\s*$", re.I)
@@ -35,7 +36,9 @@ _ROLE_END = re.compile(r"\b(?:chair|vice[- ]chair|co-?chair|lead|manager|mgr|coo
 _GENERIC = frozenset(stem(w) for w in (
     "number", "phone", "line", "email", "address", "contact", "detail", "direct", "referral", "refer", "service",
     "team", "actual", "main", "right", "correct", "best", "general", "person", "someone", "somebody", "people",
-    "them", "local", "new", "urgent", "office", "mailbox", "secure", "whats", "what", "send", "ring", "call"))
+    "them", "local", "new", "urgent", "office", "mailbox", "secure", "whats", "what", "send", "ring", "call",
+    # (where the asker saw it: "prevent doc mentions the hotline")
+    "doc", "document", "mention", "say", "said", "list", "give"))
 MIN_SHARE = 0.5  # the share of the subject's words the passage must hold
 
 

@@ -4,6 +4,7 @@ that mentions dispersal orders beside a count of something else ("9,840 ASB call
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.evidence import COUNT, Unit
 from assistant.text import STOPWORDS, holds_name, stem, words
@@ -100,7 +101,8 @@ def counted_kind(question: str) -> tuple[str, ...]:
                  and not any(ch.isdigit() for ch in w))
 
 
-def counts(unit: Unit, nouns: tuple[str, ...], question: str = "", alts: dict[str, list[str]] | None = None) -> bool:
+def counts(unit: Unit, nouns: tuple[str, ...], question: str = "", alts: dict[str, list[str]] | None = None,
+           known: Callable[[str], bool] | None = None) -> bool:
     """The unit gives a number within a few words of the counted noun (a table row that names the noun counts,
     its figure being in another cell), in a sentence naming its kind ("disability hate crimes"), and says what
     they did when the ``question`` asks that ("completed")."""
@@ -111,10 +113,11 @@ def counts(unit: Unit, nouns: tuple[str, ...], question: str = "", alts: dict[st
     if not set(nouns) & held or (verb and not _done_near(unit.text, verb)):
         return False
     # The kind's words the passage uses must be in the count's own sentence ("612 hate crimes … particularly
-    # disabled residents" counts no disability hate crimes); words it never uses may be put another way.
+    # disabled residents" counts no disability hate crimes); words it never uses may be put another way, unless
+    # the documents use them elsewhere ("how many dispersal orders" is not answered by 14 protection orders).
     heading = [stem(t) for t in words(unit.chunk.section or "")]
     passage = [stem(t) for t in words(unit.chunk.text)] + heading
-    kind = [t for t in counted_kind(question) if holds_name(t, passage, alts or {})]
+    kind = [t for t in counted_kind(question) if holds_name(t, passage, alts or {}) or (known and known(t))]
 
     def of_kind(text: str) -> bool:
         seq = [stem(t) for t in words(text)] + heading

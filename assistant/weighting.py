@@ -47,6 +47,15 @@ def term_weights(kb: LoadedKB, analysis: Analysis, rare: set[str] | None = None,
     return out
 
 
+def rare_terms(text: str, is_common: Callable[[str], bool]) -> set[str]:
+    """Question terms that name something specific: a word the model's vocabulary doesn't hold whole
+    ("charge/summons" names two things, each judged on its own; "year-end", joined from two everyday words, none)."""
+    found = words(text.replace("/", " "))
+    joined = {w.replace("-", "") for w in found if "-" in w and all(is_common(p) for p in w.split("-") if p)}
+    return {stem(w) for w in found if w not in STOPWORDS and not w.isdigit() and w.replace("-", "") not in joined
+            and len(w) >= 3 and not is_common(w)}
+
+
 def is_definition(kb: LoadedKB, chunk: IndexedChunk) -> bool:
     if chunk.kind != "table_row":
         return is_glossary_list(chunk.text)

@@ -103,6 +103,15 @@ OTHER_KBS = (
      "Slipping / Failing / Landed, pathways titled 'Spiking Response Route' and 'referring to the AECP', an "
      "escalation 'Ladder' of Rungs, a glossary as 'LABEL -> meaning {kind}'. Its first score, before any change "
      "for it, was 57% (23/40)."),
+    ("kb15", "Fifteenth knowledge base, written blind in session 17",
+     "Diogel Cwmaran (a Welsh valleys county borough, Welsh terms: IAA front doors, Gwarchod fraud hub): folders "
+     "with spaces and symbols ('02 Strategy & Plans/archive (old)/', 'Protocols + Agreements/', 'zz_reference/'), a "
+     "hand-made PDF strategy with 'S3.2' paragraphs and 'Aim 3 (a)' aims, a superseded DOCX plan, DOCX minutes "
+     "'26/05.2' amended by Markdown minutes, a landscape DOCX delivery plan with 'A1/02' ids and BRAG status, a "
+     "scorecard rated On track / Watch / Off track / Achieved, a fraud pathway whose form is named only by its code "
+     "('Complete FSR-2 (Fraud & Scams Referral)'), a cuckooing pathway in Markdown, an escalation 'Ladder' of Rungs "
+     "in a PDF, a plain-text ISA with Schedules A-F, a glossary grouped by where you meet the term. Its first score, "
+     "before any change for it, was 70% (28/40)."),
 )
 KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
          "unanswerable"]
@@ -237,6 +246,9 @@ def main() -> None:
             ("Twenty-first blind batch, written in session 16 from randomly drawn places in the documents, in the dev "
              "file's proportions (tests/eval/eastbrook-fresh21.jsonl; first score 52% (21/40), tuned on since)",
              EVAL / "eastbrook-fresh21.jsonl"),
+            ("Twenty-second blind batch, written in session 17 from randomly drawn places in the documents (seed "
+             "2222), in the dev file's proportions (tests/eval/eastbrook-fresh22.jsonl; first score 55% (22/40), "
+             "tuned on since)", EVAL / "eastbrook-fresh22.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]

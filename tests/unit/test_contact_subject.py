@@ -73,3 +73,11 @@ def test_questions_naming_no_one_or_not_asking_for_a_contact_are_left_alone() ->
     answer = _answer("The panel meets monthly. [1]")
     assert gives_subjects_contact("when does the willowbrook panel meet", answer, {}, _rare)
     assert gives_subjects_contact("whats their number", answer, {}, _rare)
+
+
+def test_a_subject_before_a_dash_names_whose_number_the_question_wants() -> None:
+    assert contact_subject("prevent doc mentions the national hotline - whats the actual number?") == (
+        "phone", ["prevent", "nation", "hotlin"])
+    answer = _answer("If there is an immediate risk to life, call 999. [1]", section="1.3")
+    assert not gives_subjects_contact("prevent doc mentions the national hotline - whats the actual number?",
+                                      answer, {}, _rare)

@@ -103,3 +103,12 @@ def test_the_kind_counted_must_be_said_of_the_count_when_the_passage_names_it() 
     assert counts(_unit("Police recorded 41 disability hate crimes in 2024-25."), noun, question)
     # a passage that never uses the kind's words may name it another way
     assert counts(_unit("Police recorded 41 crimes against people with a learning difficulty."), noun, question)
+
+
+def test_a_kind_the_documents_use_elsewhere_must_be_in_the_count() -> None:
+    noun = counted_noun("how many dispersal orders have police used?")
+    row = _unit("Ref: DA-16; Action: Increase the use of protection orders; Progress: 14 orders in the year.",
+                kind="table_row")
+    question = "how many dispersal orders have police used?"
+    assert counts(row, noun, question)  # the documents never say "dispersal": it may be put another way
+    assert not counts(row, noun, question, known=lambda t: t == "dispers")  # they do, elsewhere: another kind
