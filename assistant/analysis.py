@@ -378,8 +378,9 @@ def _relation(question: str) -> str:
     return re.sub(r"[- ]", "-", match.group(1).lower()) if match else ""
 
 
-# "a tenant who's just told me": "who" after a person is a relative pronoun, not a question about a role.
-_RELATIVE_WHO = re.compile(r"\b((?:tenant|person|man|woman|lad|girl|boy|someone|somebody|client|patient|child|kid|"
+# "a tenant who's just told me": "who" after a person is a relative pronoun, not a question about a role (not
+# after "someone": chat runs "talked about someone who holds the case now?" together).
+_RELATIVE_WHO = re.compile(r"\b((?:tenant|person|man|woman|lad|girl|boy|client|patient|child|kid|"
                            r"victim|mum|dad|resident|neighbour|student|pupil|lady|bloke|guy|parent|carer|friend)s?)\s+"
                            r"who(?:'s|s| is| has| was)?\b", re.I)
 

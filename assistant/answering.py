@@ -222,8 +222,7 @@ class Answerer:
             for i, (part, vec) in enumerate(zip(analysis.parts, vecs[1:], strict=True)):
                 pa, carried = analyse(part), ""
                 if chosen:
-                    # The second hop often leans on the first ("...and what's their phone number"): carry what
-                    # it refers back to into its search.
+                    # The second hop leans on the first ("...and what's their number"): carry what it refers to.
                     carried = carried_context(analysis.parts[i - 1], chosen[-1].unit.text, part)
                     if carried:
                         part_texts[i] = f"{part_texts[i]} ({carried})"

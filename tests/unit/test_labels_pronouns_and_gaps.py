@@ -95,3 +95,4 @@ def test_refusing_to_give_information_reads_as_refusing_to_share() -> None:
 def test_who_after_a_person_is_a_relative_pronoun_not_a_question_about_a_role() -> None:
     assert "role" not in analyse("am i allowed to do one with a tenant who's just told me about DA?").answer_types
     assert "role" in analyse("who owns the case for a tenant who is cuckooed?").answer_types
+
