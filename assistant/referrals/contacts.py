@@ -32,7 +32,7 @@ _CODED = re.compile(r"\b(?:[Cc]omplete|[Ff]ill in|[Ss]ubmit|[Uu]se|[Ss]end)\s+(?
 def forms(text: str) -> list[str]:
     out = [m.group(1) for m in _CODED.finditer(text)]
     for m in _FORM.finditer(text):
-        if text[max(0, m.start() - 7):m.start()].lower() == "in the ":
+        if m.group(0).startswith("form") and text[max(0, m.start() - 7):m.start()].lower() == "in the ":
             continue  # "a reference in the form GW-26-nnnn" is a format, not a form
         name = _FORM_LEAD.sub("", m.group(0).strip())
         name = _FORM_LEAD.sub("", name)

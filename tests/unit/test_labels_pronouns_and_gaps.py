@@ -96,3 +96,7 @@ def test_who_after_a_person_is_a_relative_pronoun_not_a_question_about_a_role() 
     assert "role" not in analyse("am i allowed to do one with a tenant who's just told me about DA?").answer_types
     assert "role" in analyse("who owns the case for a tenant who is cuckooed?").answer_types
 
+
+
+def test_a_named_form_after_fill_in_the_is_still_a_form() -> None:
+    assert forms("Fill in the Care Hub Alert Form (CHA3) from the staff pages") == ["Care Hub Alert Form (CHA3)"]
