@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.months import MONTH_WORD
+from assistant.relative_who import without_relative_who
 from assistant.text import STOPWORDS, stem, terms
 
 _ID = re.compile(r"\b([A-Za-z]{1,5})[- ]?(\d{1,3}[a-z]?)\b")
@@ -17,15 +18,13 @@ RETENTION = re.compile(r"\b(?:keep|kept|retain\w*|retention|hold on to|hang on t
                        r"footage|video|forms|images|paperwork)\b|"
                        r"\b(?:records?|files?|data|information|notes)\b[^?]*\b(?:kept|retained|stored|deleted|"
                        r"destroyed)\b|"
-                       # "scam referral … how long do we keep it once the case is closed" (not "keep them on the
-                       # programme")
+                       # "how long do we keep it once the case is closed" (not "keep them on the programme")
                        r"\bhow long\b[^?]{0,30}\b(?:keep|retain|store|hold on to|hang on to)\s+(?:it|them|these|"
                        r"those)\b(?!\s+(?:on|in|at|for|safe|open|going|informed|updated)\b)", re.IGNORECASE)
 # ("are the night marshals being axed", "is it going ahead": the position now, after any later decision)
 _FATE = (r"(?:being|getting|been) (?:axed|cut|scrapped|stopped|dropped|closed|merged|folded|ended|withdrawn|"
          r"reversed|decommissioned|cancelled|canceled)|going ahead|(?:actually|really) happening|"
-         # "did the annual report ever actually get published"
-         r"ever (?:actually |really )?(?:get|got|gets|go|went|been|happen(?:ed)?)")
+         r"ever (?:actually |really )?(?:get|got|gets|go|went|been|happen(?:ed)?)")  # "did it ever get published"
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("retention", RETENTION),
     # "where's the money for that post coming from": how a thing is paid for, not an amount.
@@ -147,7 +146,7 @@ _CURRENT = re.compile(r"\b(now|current(?:ly)?|still|latest|so far|atm|at the mom
 # "the old strategy", "previous plan", "last version": the question is about the superseded document on purpose.
 _OLD = re.compile(r"\b(?:old|previous|former|earlier|superseded|outgoing|last)\s+(?:\d{2,4}\s*[-–/]\s*\d{2,4}\s+)?"
                   r"(?:strategy|plan|version|policy|protocol|pathway|document|one)\b", re.I)
-# "old strategy says send it to the CSM": the asker quotes the old document to ask what holds now.
+# "old strategy says send it to the CSM": quoting the old document to ask what holds now.
 _OLD_SAYS = re.compile(_OLD.pattern + r"\s+(?:says?|said|had|has|gave|gives|stated?|states|listed|lists|used to)\b",
                        re.I)
 _YEARS = re.compile(r"\b(?:20)?(\d\d)\s*[-–/]\s*(?:20)?(\d\d)\b")
@@ -180,8 +179,7 @@ class Analysis:
     given: tuple[str, ...] = ()  # "triaged within 3 days - latest figure?": figures that name what is asked
 
 
-# "is it still 40 cases", "still taking up to 120", "i thought there were 3", "i had 29 from the feb mins",
-# "i've got 302k written down": the asker's own figure, which the question doubts.
+# "is it still 40 cases", "i thought there were 3", "i've got 302k written down": the asker's own figure, doubted.
 _CLAIM = re.compile(r"\b(?:still(?: \w+)?|i thought(?: (?:there|it) (?:were|was|is|are))?|i had|i(?:'?ve| have) got|"
                     r"i was told|thought it was)\s+(?:up to |about |around |only |at )?(\d[\d,.]*k?)\b", re.I)
 
@@ -378,15 +376,8 @@ def _relation(question: str) -> str:
     return re.sub(r"[- ]", "-", match.group(1).lower()) if match else ""
 
 
-# "a tenant who's just told me": "who" after a person is a relative pronoun, not a question about a role (not
-# after "someone": chat runs "talked about someone who holds the case now?" together).
-_RELATIVE_WHO = re.compile(r"\b((?:tenant|person|man|woman|lad|girl|boy|client|patient|child|kid|"
-                           r"victim|mum|dad|resident|neighbour|student|pupil|lady|bloke|guy|parent|carer|friend)s?)\s+"
-                           r"who(?:'s|s| is| has| was)?\b", re.I)
-
-
 def analyse(question: str) -> Analysis:
-    types = tuple(name for name, pat in _TYPES if pat.search(_RELATIVE_WHO.sub(r"\1", question)))
+    types = tuple(name for name, pat in _TYPES if pat.search(without_relative_who(question)))
     if "frequency" in types and re.search(r"\bmeet|\b(?:sits?|sitting|held|convenes?)\b", question, re.I):
         types = tuple("meeting_frequency" if t == "frequency" else t for t in types)
     if "weekday" in types:
