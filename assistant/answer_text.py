@@ -62,12 +62,12 @@ def with_gaps(chosen: list[Scored], max_chars: int) -> list[Scored]:
     while i + 1 < len(out):
         a, b = out[i], out[i + 1]
         if a.unit.chunk.id == b.unit.chunk.id:
-            units = [u.text for u in units_of(a.unit.chunk)]
-            at, to = (units.index(x.unit.text) if x.unit.text in units else -9 for x in (a, b))
-            gap = units[at + 1] if to - at == 2 and at >= 0 else ""
-            if gap and gap not in (x.unit.text for x in out) and (
-                    sum(len(x.unit.text) for x in out) + len(gap) <= max_chars):
-                between = units_of(a.unit.chunk)[at + 1]
+            units = units_of(a.unit.chunk)
+            texts = [u.text for u in units]
+            at, to = (texts.index(x.unit.text) if x.unit.text in texts else -9 for x in (a, b))
+            between = units[at + 1] if to - at == 2 and at >= 0 else None
+            if between is not None and between.text not in (x.unit.text for x in out) and (
+                    sum(len(x.unit.text) for x in out) + len(between.text) <= max_chars):
                 out.insert(i + 1, Scored(between, b.score, b.coverage, b.chunk_score))
         i += 1
     return out

@@ -48,11 +48,12 @@ def identities(directory: ReferralDirectory, kb: LoadedKB) -> list[dict[str, flo
         acronyms = [*(a for a, meaning in learned.items() if meaning.split()[-1].lower() not in _ROLE),
                     *(m for t in texts for before, m in _BRACKETED.findall(t)
                       if sum(ch.isupper() for ch in m) >= 2 and before.lower() not in _ROLE)]
+        acronym_terms, name_terms = terms(" ".join(acronyms)), terms(f"{p.name} {p.title}")
         known = dict.fromkeys(terms(p.fields["form"].value if "form" in p.fields else ""), ALIAS_WEIGHT)
-        known.update(dict.fromkeys(terms(" ".join(acronyms)), ALIAS_WEIGHT))
-        known.update(dict.fromkeys(terms(f"{p.name} {p.title}"), 1.0))
+        known.update(dict.fromkeys(acronym_terms, ALIAS_WEIGHT))
+        known.update(dict.fromkeys(name_terms, 1.0))
         out.append(known)
-        spelled.append(set(terms(" ".join(acronyms))) - set(terms(f"{p.name} {p.title}")))
+        spelled.append(set(acronym_terms) - set(name_terms))
     # A shared service one pathway spells out ("Multi-Agency Safeguarding Hub (MASH)") names the pathway that
     # uses it most, not one that mentions it in passing.
     used: list[Mapping[str, int]] = [kb.document_df.get(p.source, {}) for p in directory.pathways]
