@@ -112,6 +112,15 @@ OTHER_KBS = (
      "('Complete FSR-2 (Fraud & Scams Referral)'), a cuckooing pathway in Markdown, an escalation 'Ladder' of Rungs "
      "in a PDF, a plain-text ISA with Schedules A-F, a glossary grouped by where you meet the term. Its first score, "
      "before any change for it, was 70% (28/40)."),
+    ("kb16", "Sixteenth knowledge base, written blind in session 18",
+     "Wendle Coast (a rural two-tier district with holiday parks and a seasonal population): a plain-text pathway "
+     "with ALL-CAPS headings and an IF/THEN flowchart, an HTML pathway in <details> sections, a DOCX pathway whose "
+     "headings are numbered by Word's list numbering (the numbers are not in the text), minutes as Item | "
+     "Discussion | Decision | Owner tables (DOCX, then Markdown reversing two decisions), PDFs with tables laid out "
+     "as text columns and 'Recommendation n' / 'Annex A' numbering, an HTML delivery plan of nested tables, a "
+     "semicolon-separated scorecard CSV with a two-line header, decimal commas and a byte-order mark, mixed date "
+     "styles ('3rd March 2026', '03/04/26', \"Sept '26\"). Its first score, before any change for it, was 55% "
+     "(22/40)."),
 )
 KINDS = ["fact", "referral", "handoff", "escalation", "minutes", "action-plan", "kpi", "superseded", "multi-hop",
          "unanswerable"]
@@ -249,6 +258,9 @@ def main() -> None:
             ("Twenty-second blind batch, written in session 17 from randomly drawn places in the documents (seed "
              "2222), in the dev file's proportions (tests/eval/eastbrook-fresh22.jsonl; first score 55% (22/40), "
              "tuned on since)", EVAL / "eastbrook-fresh22.jsonl"),
+            ("Twenty-third blind batch, written in session 18 from randomly drawn places in the documents (seed "
+             "2323), in the dev file's proportions (tests/eval/eastbrook-fresh23.jsonl; first score 60% (24/40), "
+             "tuned on since)", EVAL / "eastbrook-fresh23.jsonl"),
         ], Path(tmp) / "eastbrook")
         out += lines
         out += [embedding_reference(assistant), ""]
