@@ -11,7 +11,7 @@ from ingestion.sniff import sniff
 
 # Bumped whenever a loader, the chunker or the metadata rules read the same bytes differently: a reload after an
 # upgrade then parses every file again instead of keeping the old parse of files whose bytes did not change.
-PARSER_VERSION = "2026-11-27.10"
+PARSER_VERSION = "2026-11-27.11"
 
 BinaryLoader = Callable[[bytes, str], LoadedDocument]
 TextLoader = Callable[[str, str], LoadedDocument]

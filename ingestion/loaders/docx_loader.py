@@ -33,6 +33,7 @@ def load(raw: bytes, source: str) -> LoadedDocument:
     # With no heading styles at all, a short paragraph set wholly in bold is a heading ("How to refer").
     styled = any(_HEADING.match(p.style.name if p.style is not None else "") and p.text.strip()
                  for p in doc.paragraphs)
+    numbered = 0  # headings numbered by Word's list numbering: the number is not in the text
     for item in doc.iter_inner_content():
         if isinstance(item, Table):
             rows = []
@@ -70,6 +71,10 @@ def load(raw: bytes, source: str) -> LoadedDocument:
                 if len(outline.blocks) == 1 and title:  # a subtitle under the title ("SAFE PURSE" / "Financial …")
                     title = f"{title}: {text.strip()}"
                 outline.add_heading(2, text)
+        elif "list" in (style or "").lower() and _bold_heading(item):
+            # "3. How to refer" set as a bold item of a numbered list: a section heading, numbered as Word shows it
+            numbered += "number" in style.lower()
+            outline.add_heading(2, f"{numbered}. {text.strip()}" if "number" in style.lower() else text)
         elif "list" in (style or "").lower():
             outline.add_text(text, "list_item")
         else:

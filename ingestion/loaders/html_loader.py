@@ -63,11 +63,7 @@ def _walk(el: Tag, outline: Outline) -> None:
             # An accordion's <details><summary> is a section heading on pages that use no <h2> for it.
             outline.add_heading(SUMMARY_LEVEL, child.get_text(" "))
         elif name == "table":
-            rows = [[c.get_text(" ") for c in tr.find_all(["th", "td"])] for tr in child.find_all("tr")]
-            caption = child.find("caption")
-            if caption:
-                outline.add_text(caption.get_text(" "))
-            outline.add_table(rows)
+            _table(child, outline)
         elif name == "li":
             nested = child.find_all(["ul", "ol"])
             for n in nested:
@@ -83,6 +79,31 @@ def _walk(el: Tag, outline: Outline) -> None:
         else:
             _walk(child, outline)
     flush()
+
+
+def _own_rows(table: Tag) -> list[Tag]:
+    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+
+
+def _table(table: Tag, outline: Outline) -> None:
+    caption = table.find("caption")
+    if caption and caption.find_parent("table") is table:
+        outline.add_text(caption.get_text(" "))
+    rows = [tr.find_all(["th", "td"], recursive=False) for tr in _own_rows(table)]
+    if table.find("table"):
+        # A table of tables (a priority per row, its actions in a table inside): each inner table is a table of
+        # its own, captioned by the outer row's other cells ("P1 Safe Seasons, Lead group: SSG").
+        for cells in rows:
+            label = " ".join(" ".join(c.get_text(" ") for c in cells if not c.find("table")).split())
+            for inner in (t for c in cells for t in c.find_all("table") if t.find_parent("table") is table):
+                outline.caption = label
+                _table(inner, outline)
+        outline.caption = ""
+        return
+    texts = [[c.get_text(" ") for c in cells] for cells in rows]
+    if texts and all(len(cells) == 2 and cells[0].name == "th" and cells[1].name == "td" for cells in rows):
+        texts.insert(0, ["", ""])  # row headers down the side ("Version | 2.1"): no header row across the top
+    outline.add_table(texts)
 
 
 def load(text: str, source: str) -> LoadedDocument:

@@ -12,6 +12,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from assistant.errors import FileRejected
 from ingestion.loaders.common import NUMBERED_PARA, row_id
+from ingestion.loaders.fixed_width import FIXED_RULE, column_starts, fixed_rows
 from ingestion.loaders.structure import CAPTION, Outline
 from ingestion.models import LoadedDocument
 
@@ -146,6 +147,10 @@ class _PageParser:
         self.header: list[str] = []
         self.para_page: int | None = None
         self.pending = False  # a sentence runs on over the page break
+        # A table typed in fixed width: its dash rule gives the columns, and it may run on over the page break.
+        self.rule: str | None = None
+        self.carry: tuple[str, str] | None = None
+        self.last_raw = ""
 
     def flush_para(self) -> None:
         if self.para:
@@ -155,6 +160,12 @@ class _PageParser:
         self.para, self.para_kind, self.pending = [], "paragraph", False
 
     def end_table(self) -> None:
+        if self.rule is not None:
+            content = [x for x in self.table or [] if x.strip()]
+            self.carry, self.rule = (content[0], self.rule), None
+            self.outline.add_table(fixed_rows([content[0], self.carry[1], *content[1:]]))
+            self.table = None
+            return
         rows = _rows(self.table or [])
         if rows:
             # A table that runs on from the previous page often has no header row of its own.
@@ -187,8 +198,43 @@ class _PageParser:
     def _last_row(self) -> str:
         return next((x for x in reversed(self.table or []) if x.strip()), "")
 
+    def ruled(self, line: str) -> bool:
+        """A dash rule under a header line starts a fixed-width table (the header may have read as a paragraph)."""
+        if self.table is not None:
+            if self.rule is None and sum(1 for x in self.table if x.strip()) == 1:
+                self.rule = line
+            elif self.rule is not None and len(self.table) >= 2 and not self.table[-2].strip():
+                header = self.table.pop()  # after a gap, a line over a new rule heads the next table
+                self.end_table()
+                self.table, self.rule = [header], line
+            return True  # a rule inside or closing a table is layout, never text
+        if self.para and self.para[-1] == self.last_raw.strip() and len(_segments(self.last_raw)) >= 2:
+            header = self.last_raw
+            self.para.pop()
+            self.flush_para()
+            self.table, self.rule = [header], line
+            return True
+        return False
+
+    def runs_on(self, line: str) -> bool:
+        """The first line of a page continues the last page's fixed-width table when it sits in its columns."""
+        carry, self.carry = self.carry, None
+        if carry is None or self.table is not None:
+            return False
+        starts = column_starts(carry[1])
+        segs = _segments(line)
+        if len(segs) < 2 or not all(any(abs(at - s) <= 1 for s in starts) for at, _ in segs):
+            return False
+        self.table, self.rule = [carry[0], line], carry[1]
+        return True
+
     def line(self, line: str) -> None:
         text = line.strip()
+        if text and FIXED_RULE.match(line) and self.ruled(line):
+            return
+        if text and self.carry is not None and self.runs_on(line):
+            return
+        self.last_raw = line
         if self.pending:
             if not text:
                 return  # the blank top of the next page

@@ -10,6 +10,15 @@ from ingestion.models import Block
 CAPTION = re.compile(r"^\s*(Table|Figure)\s+\d+[A-Za-z]?\s*[:.–-]", re.IGNORECASE)
 
 
+# "3.0", "v2.1", "9 February 2026": a value, not a column name (a year, "2025-26", names a column)
+_VALUE = re.compile(r"^(?:v(?:ersion)?\s*\d|\d{1,2}(?:\.\d{1,2})+$|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})")
+
+
+def _details_row(header: tuple[str, ...]) -> bool:
+    """A two-column details table ("Version | 3.0" over "Date | 9 February 2026") has no header row."""
+    return len(header) == 2 and bool(header[0]) and bool(_VALUE.match(header[1]))
+
+
 class Outline:
     """Collects blocks in reading order and knows which heading / numbered paragraph each sits under."""
 
@@ -56,8 +65,8 @@ class Outline:
             return
         header = tuple(clean(c) for c in rows[0])
         body = [[clean(c) for c in r] for r in rows[1:] if any(c.strip() for c in r)]
-        if not any(header):
-            header = ()
+        if not any(header) or _details_row(header):
+            body, header = ([list(header)] if any(header) else []) + body, ()
         elif not body:
             body, header = [list(header)], ()
         section = self._table_section()

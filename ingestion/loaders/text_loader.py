@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ingestion.loaders.common import HEADING_NUMBER, clean, heading_like
+from ingestion.loaders.fixed_width import FIXED_RULE, fixed_rows
 from ingestion.loaders.structure import Outline
 from ingestion.models import LoadedDocument
 
@@ -16,10 +17,6 @@ _ITEM = re.compile(r"^\s*(?:\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)|[a-z]\)|[-*•
 _COLUMNS = re.compile(r"\S(?: {2,}|\t)\S")  # fixed-width columns: never joined
 _GRID_RULE = re.compile(r"^\s*\+[-=:+]{3,}\+\s*$")
 _GRID_ROW = re.compile(r"^\s*\|.*\|\s*$")
-# A fixed-width table: a header line over a rule of dash runs, one per column ("Record type   Keep for" over
-# "-----------  --------"), then rows to the next blank line.
-_FIXED_RULE = re.compile(r"^\s*-{3,}(?: +-{3,})+\s*$")
-_CELL = re.compile(r"\S+(?: \S+)*")  # text between runs of two or more spaces
 
 
 def _grid_end(lines: list[str], i: int) -> int:
@@ -51,36 +48,12 @@ def _grid_rows(lines: list[str]) -> list[list[str]]:
 
 def _fixed_end(lines: list[str], i: int) -> int:
     """Where a fixed-width table whose header is line i ends (i when none starts there)."""
-    if not (lines[i].strip() and i + 2 < len(lines) and _FIXED_RULE.match(lines[i + 1]) and lines[i + 2].strip()):
+    if not (lines[i].strip() and i + 2 < len(lines) and FIXED_RULE.match(lines[i + 1]) and lines[i + 2].strip()):
         return i
     j = i + 2
     while j < len(lines) and lines[j].strip() and not _UNDERLINE.match(lines[j]):
         j += 1
     return j
-
-
-def _fixed_rows(lines: list[str]) -> list[list[str]]:
-    """The records of a fixed-width table, header first. Each cell goes to the column its text starts under; a line
-    indented past the first column, or with nothing in it, continues the record above (a cell wrapped in its
-    column: "Return conversation records  Until the child's 25th birthday" / " (Harbourlight Youth Trust)")."""
-    starts = [m.start() for m in re.finditer(r"-{3,}", lines[1])]
-
-    def cells(line: str) -> list[str]:
-        out = [""] * len(starts)
-        for m in _CELL.finditer(line):
-            k = max((j for j, at in enumerate(starts) if at <= m.start() + 1), default=0)
-            out[k] = f"{out[k]} {m.group(0)}".strip()
-        return out
-
-    records = [cells(lines[0])]
-    for line in lines[2:]:
-        row = cells(line)
-        indented = len(line) - len(line.lstrip()) > starts[0]
-        if len(records) > 1 and (indented or not row[0]):
-            records[-1] = [f"{a} {b}".strip() for a, b in zip(records[-1], row, strict=True)]
-        else:
-            records.append(row)
-    return records
 
 
 def _wrap_width(lines: list[str]) -> int:
@@ -154,7 +127,7 @@ def load(text: str, source: str) -> LoadedDocument:
         end, fixed = _grid_end(lines, i), _fixed_end(lines, i)
         if end > i or fixed > i:
             flush()
-            outline.add_table(_grid_rows(lines[i:end]) if end > i else _fixed_rows(lines[i:fixed]))
+            outline.add_table(_grid_rows(lines[i:end]) if end > i else fixed_rows(lines[i:fixed]))
             body_seen = True
             i = max(end, fixed)
             continue

@@ -124,6 +124,30 @@ def test_csv_title_lines_above_the_header_are_the_title_not_the_header() -> None
     assert "Status: In hand" in doc.blocks[0].text
 
 
+def test_csv_with_semicolons_decimal_commas_and_a_group_row_over_its_header() -> None:
+    from ingestion.loaders.csv_loader import load as load_csv
+
+    text = (";;BASELINE;;LATEST;;;\n"
+            "Ref;Indicator;Value;Period;Value;Period;RAG;Comment\n"
+            'W-01;Concerns triaged in 2 days;n/a;2024-25;71,4;Jan–Mar 26;Red;"56 received; 40 triaged"\n'
+            "W-02;Repeat victims;31,0;2024-25;29,6;Jan–Mar 26;Amber;improving\n")
+    doc = load_csv(text, "delivery/scorecard.csv")
+    first = doc.blocks[0]
+    assert first.row_id == "W-01" and len(first.cells) == 8
+    assert "LATEST Value: 71,4" in first.text and "BASELINE Period: 2024-25" in first.text
+    # the last group is as wide as the others: RAG and Comment belong to no group
+    assert "RAG: Red" in first.text and "Comment: 56 received; 40 triaged" in first.text
+    assert doc.title == "scorecard"
+
+
+def test_csv_with_commas_inside_quoted_cells_stays_comma_separated() -> None:
+    from ingestion.loaders.csv_loader import load as load_csv
+
+    text = 'Ref,Action,Update\nA1,"Fit locks; check doors","Done; 54 homes, 3 refused"\nA2,Audit,On track\n'
+    doc = load_csv(text, "plan.csv")
+    assert doc.blocks[0].cells == ("A1", "Fit locks; check doors", "Done; 54 homes, 3 refused")
+
+
 def test_pdf_sentence_running_over_a_page_break_stays_one_paragraph_cited_where_it_starts() -> None:
     kb7 = Path(__file__).resolve().parents[1] / "eval" / "kb7"
     doc = load_file(kb7 / "meetings" / "CSSG-note-2026-05-13.pdf", kb7)
@@ -220,3 +244,51 @@ def test_pdf_number_ending_a_wrapped_sentence_is_not_a_new_paragraph() -> None:
     texts = [b.text for b in doc.blocks]
     assert "1.1." not in texts
     assert any(t.endswith("reissue the Escalation Ladder as version 1.1.") for t in texts)
+
+
+def test_a_two_column_details_table_whose_first_row_is_a_value_has_no_header() -> None:
+    from ingestion.loaders.structure import Outline
+
+    outline = Outline()
+    outline.add_table([["Version", "3.0"], ["Date", "9 February 2026"], ["Owner", "Widget Manager"]])
+    outline.add_table([["Allocated to", "2025-26"], ["Gizmo Group", "£31,500"]])  # a year names a column
+    assert [b.text for b in outline.blocks] == ["Version: 3.0", "Date: 9 February 2026", "Owner: Widget Manager",
+                                                "Allocated to: Gizmo Group; 2025-26: £31,500"]
+
+
+def test_docx_bold_items_of_a_numbered_list_are_numbered_section_headings(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Widget pathway", style="Title")
+    for heading, body in (("About the service", "Widgets are mended here."), ("How to refer", "Use form WP1.")):
+        document.add_paragraph(style="List Number").add_run(heading).bold = True
+        document.add_paragraph(body)
+    document.add_paragraph("Phone the duty line.", style="List Number")  # a numbered step, not a heading
+    document.save(tmp_path / "pathway.docx")
+    doc = load_file(tmp_path / "pathway.docx", tmp_path)
+    by_text = {b.text: b for b in doc.blocks}
+    assert by_text["2. How to refer"].kind == "heading"
+    assert by_text["Use form WP1."].section == "2. How to refer"
+    assert by_text["Phone the duty line."].kind == "list_item"
+
+
+def test_html_table_of_tables_and_row_header_table() -> None:
+    from ingestion.loaders.html_loader import load as load_html
+
+    page = """<html><body><main><h1>Widget plan tracker</h1>
+    <table><tr><th>Owner</th><td>Widget Manager</td></tr><tr><th>Version</th><td>2.1</td></tr></table>
+    <table class="outer"><thead><tr><th>Priority</th><th>Actions</th></tr></thead><tbody>
+      <tr><td>P1 Gizmos<br>Lead group: GG</td><td><table>
+        <tr><th>Ref</th><th>Action</th><th>RAG</th></tr>
+        <tr><td>GZ-1</td><td>Mend gizmos</td><td>Green</td></tr></table></td></tr>
+      <tr><td>P2 Sprockets</td><td><table>
+        <tr><th>Ref</th><th>Action</th><th>RAG</th></tr>
+        <tr><td>SP-1</td><td>Count sprockets</td><td>Red</td></tr></table></td></tr>
+    </tbody></table></main></body></html>"""
+    rows = [b for b in load_html(page, "plan.html").blocks if b.kind == "table_row"]
+    assert [b.text for b in rows] == ["Owner: Widget Manager", "Version: 2.1",
+                                      "Ref: GZ-1; Action: Mend gizmos; RAG: Green",
+                                      "Ref: SP-1; Action: Count sprockets; RAG: Red"]
+    assert rows[2].row_id == "GZ-1" and rows[2].section.startswith("P1 Gizmos")
+    assert rows[3].section == "P2 Sprockets"

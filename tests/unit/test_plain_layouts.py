@@ -240,3 +240,44 @@ def test_pdf_divisions_named_in_words_are_headings_and_sentences_are_not() -> No
     for line in ("Priority 1 – Safer streets and town centres. We will:", "Priority 2023-24 and 2024-25",
                  "Objective 2 was met in full.", "§ 6 of the agreement applies."):
         assert not _is_heading(line), line
+
+
+def test_a_pdf_fixed_width_table_under_a_dash_rule_keeps_its_columns_wrapped_cells_and_page_break() -> None:
+    from ingestion.loaders.pdf_loader import _PageParser
+    from ingestion.loaders.structure import Outline
+
+    page1 = ["Item            Detail",
+             "--------------  ------------------",
+             "Version         2.0",
+             "Owner           Widget Manager",
+             "",
+             "Topic                       Step 2 owner          Step 3",
+             "--------------------------  --------------------  ----------------",
+             "Gizmo thefts, cogs and      Head of Gizmos, WC    Board Chair",
+             "Sprockets (GZ1)",
+             "Widget disputes (Sprocket   Widget Partnership    Board Chair",
+             "Route, MARAC)               Manager, WC",
+             "Children, including child   Service Manager,      Director of",
+             "exploitation                Front Door            Children's Services"]
+    page2 = ["Housing and homelessness    Head of Housing       Board Chair",
+             "",
+             "1.1 After the table comes prose, which is not part of it."]
+    outline = Outline()
+    parser = _PageParser(outline)
+    for page, lines in enumerate((page1, page2), start=1):
+        outline.page = page
+        for line in lines:
+            parser.line(line)
+        parser.finish_page()
+    parser.flush_para()
+    rows = [b.text for b in outline.blocks if b.kind == "table_row"]
+    assert rows == [
+        "Item: Version; Detail: 2.0", "Item: Owner; Detail: Widget Manager",
+        "Topic: Gizmo thefts, cogs and Sprockets (GZ1); Step 2 owner: Head of Gizmos, WC; Step 3: Board Chair",
+        "Topic: Widget disputes (Sprocket Route, MARAC); Step 2 owner: Widget Partnership Manager, WC; "
+        "Step 3: Board Chair",
+        "Topic: Children, including child exploitation; Step 2 owner: Service Manager, Front Door; "
+        "Step 3: Director of Children's Services",
+        "Topic: Housing and homelessness; Step 2 owner: Head of Housing; Step 3: Board Chair"]
+    assert not any(set(b.text) <= set("- ") for b in outline.blocks)  # the rules are layout, not text
+    assert outline.blocks[-1].text.startswith("1.1 After the table") and outline.blocks[-1].page == 2
