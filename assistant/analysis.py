@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.months import MONTH_WORD
+from assistant.question_parts import QUESTION_WORDS, split_parts
 from assistant.relative_who import without_relative_who
 from assistant.text import STOPWORDS, stem, terms
 
@@ -140,9 +141,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 _ASKS_TIME = re.compile(r"\b(?:how long|how quickly|how soon|how fast|timescale|time ?frame|response time)\b", re.I)
 _CURRENT = re.compile(r"\b(now|current(?:ly)?|still|latest|so far|atm|at the moment|today|this year|yet|or not|"
                       r"any more|anymore|are we (?:ok|okay|alright|all right|doing ok|on target|on track)|"
-                      r"up to date|most recent|" + _FATE + r")\b", re.I)
+                      r"up to date|most recent|last (?:quarter|qtr|month)|" + _FATE + r")\b", re.I)
 
 
+_LATEST_PERIOD = re.compile(r"\b(?:last|latest|this|most recent)\s+(?:quarter|qtr|month)\b", re.I)
 # "the old strategy", "previous plan", "last version": the question is about the superseded document on purpose.
 _OLD = re.compile(r"\b(?:old|previous|former|earlier|superseded|outgoing|last)\s+(?:\d{2,4}\s*[-–/]\s*\d{2,4}\s+)?"
                   r"(?:strategy|plan|version|policy|protocol|pathway|document|one)\b", re.I)
@@ -219,74 +221,6 @@ def identifiers(text: str) -> list[str]:
     return out
 
 
-_QUESTION_WORDS = r"(?:what|whats|what's|when|who|whos|who's|where|which|how|is|are|does|do|did|has|have|can)\b"
-
-
-# "how many did we consult for the current strategy compared to the old one": one question about two things.
-_COMPARED = re.compile(r"^(?P<ask>.*?\b(?:for|in|under|from|of)\s+)(?P<one>.+?)\s+"
-                       r"(?:compared (?:to|with)|as against|vs\.?|versus)\s+(?P<other>[^?]+?)\s*\??\s*$", re.I)
-
-
-# "reducing reoffending brd chair - whats their phone no": who holds the role, then how to reach them.
-_ROLE_THEN_CONTACT = re.compile(
-    r"^(?P<role>.{3,80}?\b(?:chair|vice[- ]chair|lead|manager|coordinator|co-ordinator|head|owner|officer|director|"
-    r"commissioner|spoc))s?\s*[-–—:,]\s*(?P<ask>(?:what'?s|whats|what is|got) (?:their|his|her)\b.*)$", re.I)
-
-
-def split_parts(question: str) -> list[str]:
-    """Split 'which schedule covers X, and when does the panel meet?' into its two questions."""
-    role = _ROLE_THEN_CONTACT.match(question.strip())
-    if role:
-        return [f"who is the {role['role'].strip()}", role["ask"].strip(" ?")]
-    compared = _COMPARED.match(question.strip())
-    if compared and len(compared["ask"].split()) >= 3:
-        ask = compared["ask"]
-        return [f"{ask}{compared['one']}", f"{ask}{compared['other']}"]
-    # "how much funding + latest contact rate": chat joins two questions with "+" too ("&" is part of names).
-    # (", and on the latest dashboard what % …": a short lead-in may come before the second question's word)
-    parts = re.split(r"\?\s+(?=\w)|,?\s+and\s+(?=" + _QUESTION_WORDS + r")|\s\+\s|"
-                     r",\s+and\s+(?=(?:on|in|from|under|for|at)\s+(?:[\w'%-]+\s+){1,4}?"
-                     r"(?:what|whats|what's|when|who|whos|who's|where|which|how)\b)", question, flags=re.I)
-    # "sexual health clinic + police each think …": a plus inside the scene joins two names, not two questions.
-    parts = _rejoin_plus(question, parts)
-    # "when does X meet? need to get something on the agenda": a remark after the question is context, not a part.
-    parts = [p for i, p in enumerate(parts) if i == 0 or not _after_question(question, p)
-             or re.match(r"(?:(?:also|and|plus|btw|then|oh)\s+)*" + _QUESTION_WORDS, p.strip(), re.I)
-             or p.rstrip().endswith("?")]
-    # A short tail ("+ how fast?") belongs to the part before it.
-    merged: list[str] = []
-    for p in (p.strip(" ?,") for p in parts if p):
-        if merged and len(p.split()) < 3 and _after_plus(question, p):
-            merged[-1] = f"{merged[-1]}, {p}"
-        else:
-            merged.append(p)
-    parts = [p for p in merged if len(p.split()) >= 3]
-    return parts if len(parts) > 1 else [question]
-
-
-def _rejoin_plus(question: str, parts: list[str]) -> list[str]:
-    """Parts split at a '+' where neither side asks anything (no question word) are joined back."""
-    out: list[str] = []
-    for p in parts:
-        if (out and _after_plus(question, p) and not re.search(r"\b" + _QUESTION_WORDS + r"|\?", out[-1], re.I)
-                and not re.match(_QUESTION_WORDS, p.strip(), re.I)):
-            out[-1] = f"{out[-1]} + {p}"
-        else:
-            out.append(p)
-    return out
-
-
-def _after_plus(question: str, part: str) -> bool:
-    at = question.find(part)
-    return at > 0 and question[:at].rstrip().endswith("+")
-
-
-def _after_question(question: str, part: str) -> bool:
-    """The part follows a question mark (rather than "and" or "+")."""
-    at = question.find(part)
-    return at > 0 and question[:at].rstrip().endswith("?")
-
-
 # "… work?? any numbers on kids reoffending": a request for what the evidence must hold, not a remark.
 _REQUEST = re.compile(r"(?:any|got any|is there any|are there any)\b|(?:numbers?|figures?|stats?|data|evidence)\b"
                       r"\s+(?:on|for|about)\b", re.I)
@@ -296,7 +230,7 @@ def _without_remark(question: str) -> str:
     """The question without a remark after it ("… meet? need to get something on the agenda"): the remark says why
     it is asked, not what the evidence must hold."""
     head, mark, tail = question.rpartition("?")
-    if not mark or not tail.strip() or re.match(r"(?:(?:also|and|plus|btw|then|oh)\s+)*" + _QUESTION_WORDS,
+    if not mark or not tail.strip() or re.match(r"(?:(?:also|and|plus|btw|then|oh)\s+)*" + QUESTION_WORDS,
                                                  tail.strip(), re.I) or _REQUEST.match(tail.strip()):
         return question
     return head + mark
@@ -306,7 +240,7 @@ def scene_and_ask(question: str) -> tuple[str, str]:
     """The statements that set the scene before the question ("farm worker says the gangmaster has his passport.")
     and the rest ("what band is that?")."""
     sentences = [x for x in re.split(r"(?<=[.!])\s+", question.strip()) if x.strip()]
-    scene = [x for x in sentences[:-1] if "?" not in x and not re.match(_QUESTION_WORDS, x.strip(), re.I)]
+    scene = [x for x in sentences[:-1] if "?" not in x and not re.match(QUESTION_WORDS, x.strip(), re.I)]
     return " ".join(scene), " ".join(x for x in sentences if x not in scene)
 
 
@@ -392,6 +326,8 @@ def analyse(question: str) -> Analysis:
     entities = tuple(stem(w.lower()) for w in re.findall(r"\b[A-Za-z][A-Za-z-]+(?=(?:'[a-z]{1,2})?\b)", question)
                      if w[0].isupper() and (w.isupper() or question.find(w) > 0) and w.lower() not in STOPWORDS)
     reference = _document_reference(question) if _OLD.search(question) else set()
+    # "last qtr", "this month": the latest period, which the newest figure answers whatever the row calls it
+    reference |= set(terms(" ".join(m.group(0) for m in _LATEST_PERIOD.finditer(question))))
     asked = tuple(t for t in terms(_without_remark(question)) if t not in reference)
     return Analysis(text=question, terms=asked, answer_types=types,
                     ids=tuple(dict.fromkeys(identifiers(question))), parts=tuple(split_parts(question)),

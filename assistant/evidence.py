@@ -68,7 +68,8 @@ NAMED_ORG = re.compile(r"\b[A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+)*\s+(?:Academy|Schoo
 VENUE = re.compile(r"(?is)^(?=.*\b(?:meets?|meetings?|held|venue|takes? place)\b)"
                    r"(?=.*\b(?:room|building|hall|cent(?:re|er)|house|offices?|library|station|venue|chambers|"
                    r"online|(?:microsoft )?teams|zoom|virtual(?:ly)?|in person|hybrid)\b)")
-PERCENT = re.compile(r"\d\s?%|\d\s?per ?cent\b", re.I)
+# (a table row may give the unit in a cell or column name of its own: "Unit: %; … Value: 71,4", "Latest (%): 64")
+PERCENT = re.compile(r"\d\s?%|\d\s?per ?cent\b|:\s*%\s*(?:;|$)|\(%\)", re.I)
 MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|k|m|million)\b", re.I)
 # A form named in the evidence: "form" itself or a form code such as ASC1, PTG1, MARF.
 FORM = re.compile(r"\bforms?\b|\b[A-Z]{2,5}\d{1,2}\b")

@@ -143,7 +143,9 @@ _SCENE_FIELDS = ("criteria", "consent")  # fields a scene mentions as facts of t
 _COUNT = re.compile(r"\b(?:how many|number of|total|figures?|per cent|percentage|rate|latest|so far)\b", re.IGNORECASE)
 # "is there something that keeps kids like him out of the system?": which pathway fits, which naming one answers.
 _WHICH_ROUTE = re.compile(r"\b(?:is|are) there (?:any|some|an?|another|other)(?:thing| thing|\b)|"
-                          r"\b(?:which|what) (?:service|route|pathway|programme|scheme|team|support)s?\b",
+                          r"\b(?:which|what) (?:service|route|pathway|programme|scheme|team|support)s?\b|"
+                          r"\bwho (?:(?:do|should|can|would) (?:i|we|you) |to )(?:refer|send|pass)(?: \w+)? "
+                          r"(?:to|on to)\b",
                           re.IGNORECASE)
 
 

@@ -62,3 +62,27 @@ def test_a_name_written_once_gives_its_initials_when_no_other_name_shares_them()
                                  "The Safety Fund pays. The Safety Forum meets."])
     assert learned["ico"] == "Information Commissioner's Office"
     assert "sf" not in learned  # two names share the initials, each written once
+
+
+def test_last_quarter_asks_for_the_latest_figure_and_is_not_a_topic_word() -> None:
+    from assistant.analysis import analyse
+    from assistant.evidence import PERCENT
+
+    a = analyse("what % of GW1s got triaged within 2 days last qtr?")
+    assert a.wants_current and "quarter" not in a.terms and "qtr" not in a.terms and "triag" in a.terms
+    assert "quarter" in analyse("what was discussed in quarter 3").terms
+    # a row that gives its unit in a cell of its own holds a percentage
+    assert PERCENT.search("Indicator: Gizmos fixed in 2 days; Unit: %; LATEST Value: 71,4")
+    assert PERCENT.search("Measure: Gizmos; Latest (%): 64") and not PERCENT.search("Measure: Gizmos; Count: 64")
+
+
+def test_and_before_a_verb_splits_only_when_the_verb_has_its_subject() -> None:
+    from assistant.analysis import split_parts
+    from assistant.referrals.asked import asks_for_route
+
+    scene = "some lads have moved into her flat and are selling from it, she seems scared. who do we refer to"
+    assert len(split_parts(scene)) == 1
+    assert split_parts("who runs the gizmo panel and is there a form for it") == [
+        "who runs the gizmo panel", "is there a form for it"]
+    assert asks_for_route("who do we refer her to") and asks_for_route("not sure who to refer to")
+    assert not asks_for_route("who referred her to us")
