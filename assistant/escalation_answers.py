@@ -18,6 +18,7 @@ from assistant.escalations import EscalationService, RouteDecision, describe, st
 from assistant.escalations.phrases import level_mention, role_alternatives
 from assistant.escalations.rules import EscalationRules, LevelRule
 from assistant.escalations.staleness import DocumentFingerprint
+from assistant.index import LoadedKB
 from assistant.models import Answer, Citation
 from assistant.prompts import Prompts
 from assistant.referrals.asked import asked_fields
@@ -253,3 +254,23 @@ def _corroborating(decision: RouteDecision, evidence: Sequence[Citation]) -> lis
     """Evidence citations that name the owner (e.g. a pathway's own 'if a referral is not picked up' section)."""
     names = [a.lower() for a in role_alternatives(decision.owner.role) if len(a) > 3]
     return [c for c in evidence if any(n in c.snippet.lower() for n in names)]
+
+
+def with_pages(kb: LoadedKB, answer: Answer) -> Answer:
+    """The escalation rules cite a protocol's table row or paragraph by section; in a PDF, the page is where that
+    row or paragraph sits in the knowledge base."""
+    cited = []
+    for c in answer.citations:
+        if c.page is None:
+            chunk = next((kb.chunks[i] for i in kb.by_source.get(c.source, []) if kb.chunks[i].page is not None
+                          and _cites(c, kb.chunks[i].text, kb.chunks[i].section)), None)
+            c = c.model_copy(update={"page": chunk.page}) if chunk is not None else c
+        cited.append(c)
+    return answer.model_copy(update={"citations": cited})
+
+
+def _cites(citation: Citation, text: str, section: str) -> bool:
+    first_cell = text.split("; ", 1)[0].split(": ", 1)[-1]
+    if citation.row_id:
+        return first_cell.startswith(citation.row_id[:40])
+    return section == citation.section or (bool(citation.snippet) and citation.snippet[:60] in text)

@@ -17,7 +17,13 @@ from assistant.db import Base, build_engine, build_sessionmaker
 from assistant.drafted_routes import DraftedRoutes
 from assistant.embedding import Embedder, build_embedder
 from assistant.errors import BadRequestError, NotFoundError, NotReadyError
-from assistant.escalation_answers import answer_escalation, concerns_escalation, protocol_source, rules_apply
+from assistant.escalation_answers import (
+    answer_escalation,
+    concerns_escalation,
+    protocol_source,
+    rules_apply,
+    with_pages,
+)
 from assistant.escalation_rules_check import recheck_after_reload, warn_at_start
 from assistant.escalations import RULES_FILE, EscalationService
 from assistant.escalations.slack_notifier import build_notifier
@@ -191,7 +197,7 @@ class Assistant:
                                    spell_out=lambda text: kb.expand(text, self.embedder.is_common_word)[0])
         if routed is not None and routes is not self.escalations:
             routed.warnings.append(self.prompts.get("escalation_drafted").format(title=routes.rules.protocol.title))
-        answer = routed or answer
+        answer = with_pages(kb, routed) if routed is not None else answer
         if routed is not None or concerns_escalation(plain, [lv.name for lv in routes.rules.levels]):
             # A stuck case that cannot wait: the protocol's own emergency advice comes before its ladder.
             answer = with_urgent_route(kb, protocol_source(routes.rules, kb.manifest), plain, answer)

@@ -27,12 +27,15 @@ _SIGNALS = (
     re.compile(r"\bimmediate(?:ly)? (?:risk|danger)|\bat (?:immediate )?risk of serious harm\b|\bimmediate danger\b",
                re.I),
     re.compile(r"\bout[- ]of[- ]hours\b|\bduty (?:team|inspector|officer|manager|director)\b", re.I),
-    re.compile(r"\bsame day\b|\bact first\b|\bstraight to\b", re.I),
+    re.compile(r"\bsame[- ]day\b|\bact first\b|\bstraight to\b", re.I),
 )
 MIN_SIGNALS = 2
 # A section of its own for cases that cannot wait: "3. Urgent route", "Fast Track", "Red Route", or a paragraph
 # labelled so ("Rule 7. Red Flag route. Where …").
 _URGENT_SECTION = re.compile(r"\burgent\b|\bemergenc\w*|\bfast[- ]?track\b|\bred (?:flag )?route\b", re.I)
+# A paragraph that opens by naming the route ("4.1 Use the Red Flag route when …"; not "emergency action").
+_ROUTE_NAME = re.compile(r"\b(?:urgent|emergency|fast[- ]?track|red(?: flag)?)\s+(?:route|track|procedure|process)\b|"
+                         r"\bfast[- ]?track\b", re.I)
 LABEL_CHARS = 40
 WHOLE_PARAGRAPH = 600
 WHOLE_SECTION = 900  # an urgent-route section: who to call in hours and out of hours, both
@@ -41,24 +44,28 @@ WHOLE_SECTION = 900  # an urgent-route section: who to call in hours and out of 
 def urgent_passage(kb: LoadedKB, source: str) -> tuple[str, Citation] | None:
     """The protocol's sentence with the most emergency signals (at least two), with its citation; one in a section
     of its own for urgent cases ("3. Urgent route", "Clause 4 – Red Route") comes first, read from its start."""
-    best: tuple[tuple[bool, int], str, int] | None = None  # (own section, signals), sentence, chunk; first of equals
+    best: tuple[tuple[int, int], str, int] | None = None  # (own section, signals), sentence, chunk; first of equals
     labelled: str | None = None  # a paragraph labelled as the urgent route ("Rule 7. Red Flag route. Where …")
     for idx in kb.by_source.get(source, []):
         own = _own_section(kb.chunks[idx])
         lines = {line.strip(): bool(_URGENT_SECTION.search(line.strip()[:LABEL_CHARS]))
                  for line in kb.chunks[idx].text.split("\n")}
+        # "4.1 Use the Red Flag route when …" over its in-hours and out-of-hours lines: the paragraph is the route
+        opens = bool(_ROUTE_NAME.search(next(iter(lines), "")[:LABEL_CHARS]))
         for unit in units_of(kb.chunks[idx], max_chars=400):
             line = next((t for t in lines if unit.text in t), "")
             n = sum(1 for s in _SIGNALS if s.search(unit.text))
-            mine = own or lines.get(line, False)
+            # (a section or paragraph that is the route outranks a line that merely opens with "emergency")
+            mine = 2 if own or opens else int(lines.get(line, False))
             if n >= MIN_SIGNALS and (best is None or (mine, n) > best[0]):
-                best, labelled = ((mine, n), unit.text, idx), (line if lines.get(line) and not own else None)
+                route = kb.chunks[idx].text if opens else line if lines.get(line) else None
+                best, labelled = ((mine, n), unit.text, idx), (None if own else route)
     if best is None:
         return None
     chunk, doc = kb.chunks[best[2]], kb.documents[source]
     # The whole paragraph when it is short, else the sentence and those after it that fit: the urgent route's
     # next lines are often its numbers (in hours, out of hours). A section of its own is read from its start.
-    own = best[0][0]
+    own = best[0][0] == 2
     if labelled is not None:
         text = labelled if len(labelled) <= WHOLE_SECTION else _from(chunk, best[1])
     elif own:

@@ -17,14 +17,17 @@ from ingestion.models import Block
 
 # A rung of the ladder: "Level 2", "Stage 3", "Step 4", "Escalation point 1", or its initials with the number
 # ("EP3", written in capitals); "Gate 2" in a protocol of gates.
+# ("Step C": a ladder lettered A, B, C is numbered 1, 2, 3.)
 LEVEL_NUM = re.compile(
-    r"\b(?:(?i:level|stage|tier|step|rung|phase|gate|(?:escalation )?point)\s*(\d+)|[A-Z]{1,3}(\d))\b")
+    r"\b(?:(?i:level|stage|tier|step|rung|phase|gate|(?:escalation )?point)\s*(?:(\d+)|([A-H])\b)|[A-Z]{1,3}(\d))\b")
 
 
 def level_number(text: str, anywhere: bool = False) -> int | None:
     """The level a cell or header names ("Step 4 owner" → 4), at its start or, with ``anywhere``, inside it."""
     m = LEVEL_NUM.search(text) if anywhere else LEVEL_NUM.match(text.strip())
-    return int(m.group(1) or m.group(2)) if m else None
+    if not m:
+        return None
+    return ord(m.group(2)) - ord("A") + 1 if m.group(2) else int(m.group(1) or m.group(3))
 PARENS = re.compile(r"\s*\(([^()]*)\)")
 # Matching an owner to the contacts table by spelling: high enough that "NHS FT" meets "NHS Foundation Trust"
 # but "Head of Inclusion" does not meet "Head of Community Safety".

@@ -28,3 +28,12 @@ def test_a_protocol_named_in_its_own_words_is_read_for_escalation_rules(tmp_path
                           doc_type="guidance")
     assert DraftedRoutes(lambda: tmp_path, lambda rules, embedder: rules, FakeEmbedder()).for_generation(
         2, [other]) is None
+
+
+def test_a_ladder_of_lettered_steps_is_numbered_and_its_topic_columns_found() -> None:
+    from assistant.escalations.protocol_tables import level_number
+
+    assert [level_number(x) for x in ("Step A", "Step B", "Stage C", "Level 2", "EP3")] == [1, 2, 3, 2, 3]
+    assert level_number("Step C - Topic Lead", anywhere=True) == 3
+    assert level_number("At this stage a manager decides", anywhere=True) is None  # English, not a rung
+    assert level_number("Step Aside") is None

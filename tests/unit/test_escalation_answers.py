@@ -247,3 +247,26 @@ def test_a_topic_named_only_by_its_acronym_is_routed_through_the_acronym_written
                                spell_out=lambda text: f"{text} (Contextual Safeguarding and Exploitation Panel)")
     cce = next(t for t in RULES.topics if t.risk_rank == 1)
     assert answer is not None and cce.contacts[0].owner in answer.answer
+
+
+def test_an_escalation_citation_of_a_pdf_row_gets_the_page_the_row_is_on() -> None:
+    from types import SimpleNamespace
+
+    from assistant.escalation_answers import with_pages
+    from assistant.index import IndexedChunk
+    from assistant.models import Answer, Citation
+
+    def chunk(i: int, text: str, section: str, page: int) -> IndexedChunk:
+        return IndexedChunk(id=str(i), source="p.pdf", text=text, context="", section=section, page=page,
+                            row_id="", kind="table_row", order=i)
+
+    chunks = [chunk(0, "Step: Step A; Who: Practitioner", "3. Table 1", 1),
+              chunk(1, "Step: Step D; Who: Board Chair", "3. Table 1", 2),
+              chunk(2, "3.3 Automatic escalation. If an escalation is not acknowledged …", "3.3", 2)]
+    kb = SimpleNamespace(chunks=chunks, by_source={"p.pdf": [0, 1, 2]})
+    answer = Answer(answer="…", abstained=False, citations=[
+        Citation(source="p.pdf", section="Table 1", row_id="Step D", snippet="Step D: Board Chair", score=1.0),
+        Citation(source="p.pdf", section="3.3", snippet="3.3 Automatic escalation.", score=1.0),
+        Citation(source="other.md", section="2", snippet="x", score=1.0)])
+    pages = [c.page for c in with_pages(kb, answer).citations]  # type: ignore[arg-type]
+    assert pages == [2, 2, None]

@@ -123,3 +123,17 @@ def test_an_urgent_section_reads_on_into_its_table_of_who_to_phone() -> None:
     found = urgent_passage(kb, "p.txt")
     assert found is not None
     assert found[0].startswith("Use the Red Flag route") and "Duty Inspector via 101" in found[0]
+
+
+def test_a_numbered_paragraph_that_opens_by_naming_the_route_is_the_route_over_an_emergency_line() -> None:
+    kb = _kb([
+        _chunk(1, "1.2", "1.2 It does not replace emergency action. If anyone is at immediate risk, call 999 "
+                         "or the relevant emergency service first, then escalate."),
+        _chunk(2, "4.1", "4.1 Use the Red Flag route when a person may come to serious harm within 24 hours.\n"
+                         "In working hours, phone the duty mobile on 0700 000 184. (ii) Out of hours, phone the "
+                         "Emergency Duty Service on 0100 000 999.\n(iii) Send a notice marked RED FLAG next day."),
+    ])
+    found = urgent_passage(kb, "p.txt")
+    assert found is not None
+    text, citation = found
+    assert text.startswith("4.1 Use the Red Flag route") and "0100 000 999" in text and citation.section == "4.1"
