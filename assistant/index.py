@@ -176,6 +176,8 @@ class LoadedKB:
                 # A shortening made up in chat ('csf'): the documents' name, else a phrase they repeat ('nte').
                 meaning = (self.initialisms.get(key) or self.phrase_initialisms.get(key)
                            or self._phrase_in_context(key, question))
+            if not meaning and word.isupper() and len(key) >= 3:
+                meaning = self._tail_of(key)  # "the ISA", which the documents use but spell out only as "WCISA"
             paired = len(key) == 2 and key in self.initialisms and ordinary is not None and not ordinary(key)
             if not meaning and paired and key not in STOPWORDS:
                 meaning = self.initialisms[key]  # "yf referrals": the one name the documents use with those initials
@@ -186,6 +188,17 @@ class LoadedKB:
                     if key.endswith("s"):  # ("KCPOs" is read as the term "kcpo" too)
                         alternatives.setdefault(stem(key[:-1]), alternatives[stem(key)])
         return (question + (" (" + "; ".join(extra) + ")" if extra else "")), alternatives
+
+    def _tail_of(self, key: str) -> str | None:
+        """'the ISA' for the documents' 'WCISA' (Wendle Coast Information Sharing Agreement): the end of a longer
+        acronym whose last words have these initials, when only one does."""
+        found = set()
+        for acronym, meaning in self.acronyms.items():
+            tail = meaning.split()[-len(key):]
+            if (len(acronym) > len(key) and acronym.endswith(key) and len(tail) == len(key)
+                    and "".join(w[0] for w in tail).lower() == key):
+                found.add(" ".join(tail))
+        return found.pop() if len(found) == 1 else None
 
     def _phrase_in_context(self, key: str, question: str) -> str | None:
         """Of the phrases sharing a shortening's initials, the one written beside the question's other words ('iom

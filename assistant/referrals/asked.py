@@ -44,6 +44,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                 r"\bstill (?:my|our|your) case\b|\b(?:my|our) case or (?:theirs|yours|his|hers)\b|\bwhose case\b|"
                 # "tenant moving to another landlord - does the case move over to them?"
                 r"\bthe case (?:move|moves|transfer|transfers|pass|passes|go|goes) (?:over |across )?to\b|"
+                # "at what point does the idva become lead and i can step back?"
+                r"\b(?:becomes?|take over as|takes? the) (?:the )?lead\b|\bstep (?:back|away)\b|"
                 # "does the key worker keep him?", not "keep him safe"
                 r"\b(?:keeps?|stays? with|holds? on to|hangs? on to) (?:him|her|them|the case|the young person|"
                 r"the child|the client)\b(?! (?:safe|informed|updated|in the loop|off|away|out)\b)"),

@@ -86,3 +86,26 @@ def test_and_before_a_verb_splits_only_when_the_verb_has_its_subject() -> None:
         "who runs the gizmo panel", "is there a form for it"]
     assert asks_for_route("who do we refer her to") and asks_for_route("not sure who to refer to")
     assert not asks_for_route("who referred her to us")
+
+
+def test_becoming_the_lead_or_stepping_back_asks_who_owns_the_case() -> None:
+    from assistant.referrals.asked import asked_fields
+
+    assert "handoff" in asked_fields("gizmo route referral done - at what point does the widget worker become lead "
+                                     "and i can step back a bit?")
+    assert "handoff" in asked_fields("who takes the lead once the panel has met")
+    assert "handoff" not in asked_fields("can we step in before the panel meets")
+
+
+def test_a_shortening_that_ends_a_longer_acronym_means_its_last_words() -> None:
+    from types import SimpleNamespace
+
+    from assistant.index import LoadedKB
+
+    kb = SimpleNamespace(acronyms={"wcisa": "Wendle Coast Information Sharing Agreement",
+                                   "wccsp": "Wendle Coast Community Safety Partnership", "cctv": "closed-circuit "
+                                   "television", "gzsg": "Gizmo Safety Group", "wdsg": "Widget Steering Group"})
+    assert LoadedKB._tail_of(kb, "isa") == "Information Sharing Agreement"  # type: ignore[arg-type]
+    assert LoadedKB._tail_of(kb, "csp") == "Community Safety Partnership"  # type: ignore[arg-type]
+    assert LoadedKB._tail_of(kb, "tv") is None  # type: ignore[arg-type]  # not its last words' initials
+    assert LoadedKB._tail_of(kb, "sg") is None  # type: ignore[arg-type]  # two groups end so: unclear
