@@ -159,11 +159,13 @@ class _PageParser:
             self.outline.page = page
         self.para, self.para_kind, self.pending = [], "paragraph", False
 
-    def end_table(self) -> None:
+    def end_table(self, page_end: bool = False) -> None:
         if self.rule is not None:
             content = [x for x in self.table or [] if x.strip()]
-            self.carry, self.rule = (content[0], self.rule), None
-            self.outline.add_table(fixed_rows([content[0], self.carry[1], *content[1:]]))
+            # only a table cut off by the page's end may run on (on the next page's first line)
+            self.carry = (content[0], self.rule) if page_end else None
+            self.outline.add_table(fixed_rows([content[0], self.rule, *content[1:]]))
+            self.rule = None
             self.table = None
             return
         rows = _rows(self.table or [])
@@ -280,7 +282,7 @@ class _PageParser:
             self.pending = True  # "… to move the Panel to monthly" / (next page) "sittings is rescinded."
         else:
             self.flush_para()
-        self.end_table()
+        self.end_table(page_end=True)
 
 
 _DETAILS_LINE = re.compile(r"^(?:Version|Date|Owner|Approved|Effective|Status|Review)\b|^v?\d+(?:\.\d+)+\b", re.I)

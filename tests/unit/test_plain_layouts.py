@@ -281,3 +281,17 @@ def test_a_pdf_fixed_width_table_under_a_dash_rule_keeps_its_columns_wrapped_cel
         "Topic: Housing and homelessness; Step 2 owner: Head of Housing; Step 3: Board Chair"]
     assert not any(set(b.text) <= set("- ") for b in outline.blocks)  # the rules are layout, not text
     assert outline.blocks[-1].text.startswith("1.1 After the table") and outline.blocks[-1].page == 2
+
+
+def test_a_fixed_width_table_ended_mid_page_does_not_claim_a_later_line_in_its_columns() -> None:
+    from ingestion.loaders.pdf_loader import _PageParser
+    from ingestion.loaders.structure import Outline
+
+    outline = Outline()
+    parser = _PageParser(outline)
+    for line in ["Item            Detail", "--------------  ------------------", "Version         2.0",
+                 "1.1 The owner reviews it yearly.", "Gizmos          are mended weekly"]:
+        parser.line(line)
+    parser.finish_page()
+    parser.flush_para()
+    assert [b.text for b in outline.blocks if b.kind == "table_row"] == ["Item: Version; Detail: 2.0"]
